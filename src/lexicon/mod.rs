@@ -1,0 +1,1 @@
+//! Moderation lexicons (work in progress).

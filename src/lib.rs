@@ -7,9 +7,14 @@
 //! (bytes)    (Page)     (Scores)  (Flags)       (weeks)        (table/json/…)
 //! ```
 //!
-//! Only the CLI (`src/cli/`) touches the file system, the clock or the terminal; every
-//! stage here is a function over owned data.
+//! Only the CLI (`src/cli/`) and [`input`] touch the file system, the clock or the terminal;
+//! every other stage is a function over owned data.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cli;
+pub mod error;
+pub mod input;
 pub mod lexicon;
+pub mod parse;
+pub mod report;
 pub mod tone;

@@ -1,1 +1,4 @@
-//! End-to-end tests of the `moderato` binary.
+//! End-to-end tests of the `moderato` binary, one module per subcommand.
+
+mod parse;
+mod util;

@@ -1,0 +1,88 @@
+//! Glue shared by the subcommands: reading inputs, the reference time, output streams.
+
+use super::{Format, GlobalOpts};
+use crate::input::{read_source, Source};
+use crate::parse::{ParseOptions, Reference, TimeBasis};
+use anyhow::{bail, Result};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+/// Parses `--now`: RFC 3339, "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DD" (both read as UTC).
+pub fn parse_now(s: &str) -> Result<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(t.and_utc());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
+    }
+    bail!("--now {s:?}: not a time; use RFC 3339 (2024-11-05T14:00:00Z), \"2024-11-05 14:00\" or \"2024-11-05\"")
+}
+
+/// The output format, checked against what the command supports.
+pub fn format(global: &GlobalOpts, allowed: &[Format], command: &str) -> Result<Format> {
+    let f = global.format.unwrap_or(Format::Table);
+    if !allowed.contains(&f) {
+        let names: Vec<String> = allowed.iter().map(|a| format!("{a:?}").to_lowercase()).collect();
+        bail!(
+            "{command}: --format {} is not supported here; use one of: {}",
+            format!("{f:?}").to_lowercase(),
+            names.join(", ")
+        );
+    }
+    Ok(f)
+}
+
+/// Positional inputs, `-` (stdin) when none are given.
+pub fn inputs(files: &[String]) -> Vec<String> {
+    if files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        files.to_vec()
+    }
+}
+
+/// Reads one input, printing its warnings; an error is printed and returned as `None`.
+pub fn read_or_report(name: &str) -> Option<Source> {
+    match read_source(name) {
+        Ok(src) => {
+            for w in &src.warnings {
+                eprintln!("moderato: warning: {w}");
+            }
+            Some(src)
+        }
+        Err(e) => {
+            eprintln!("moderato: {e}");
+            None
+        }
+    }
+}
+
+/// Parse options for one source: `--now` wins, else the file's modification time.
+pub fn parse_options(now: Option<DateTime<Utc>>, src: &Source) -> ParseOptions {
+    let reference = match (now, src.modified) {
+        (Some(at), _) => Some(Reference { at, basis: TimeBasis::Now }),
+        (None, Some(at)) => Some(Reference { at, basis: TimeBasis::FileMtime }),
+        (None, None) => None,
+    };
+    ParseOptions { reference }
+}
+
+/// True when the error is a closed stdout (`moderato … | head`), which is not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes a JSON value followed by a newline.
+pub fn write_json<T: serde::Serialize>(out: &mut dyn std::io::Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
+}

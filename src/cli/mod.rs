@@ -1,0 +1,84 @@
+//! The command line: flags (clap) → settings → one subcommand module each.
+//!
+//! This is, with `input`, the only part that touches the file system, the clock and the
+//! terminal. Subcommands report per-input errors on stderr as `moderato: <what>: <why>`, go
+//! on with the other inputs, and return an [`Outcome`] that becomes the exit code.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod common;
+mod parse;
+
+use crate::error::Outcome;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Audit the comment sections of news and blog pages.
+#[derive(Debug, Parser)]
+#[command(name = "moderato", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct GlobalOpts {
+    /// Output format (each command accepts a subset; the default is a table).
+    #[arg(long, short = 'f', global = true, value_enum)]
+    pub format: Option<Format>,
+    /// Reference time for relative stamps ("1 hour ago"): RFC 3339, "YYYY-MM-DD HH:MM[:SS]"
+    /// (UTC) or "YYYY-MM-DD". Default: each input file's modification time.
+    #[arg(long, global = true, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Table width in columns (default: the terminal's, or unlimited when piped).
+    #[arg(long, global = true, value_name = "N")]
+    pub width: Option<u16>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for the terminal.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Separate a page's editorial text from its comments and show who wrote what, when, and
+    /// whom it answers.
+    Parse(parse::ParseArgs),
+}
+
+/// Runs the parsed command line and returns its outcome.
+pub fn run(cli: &Cli) -> Outcome {
+    let result = match &cli.command {
+        Command::Parse(args) => parse::run(args, &cli.global),
+    };
+    match result {
+        Ok(outcome) => outcome,
+        Err(e) if common::is_broken_pipe(&e) => Outcome::Clean,
+        Err(e) => {
+            eprintln!("moderato: {e:#}");
+            Outcome::Errored
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,162 @@
+//! Page chrome: lines that are neither editorial nor comment.
+//!
+//! Comment systems surround their list with fixed phrases (subscribe boxes, sort tabs,
+//! counters, forms) and news sites put house-rules blocks where the widget would load. These
+//! are recognised as whole lines, case-insensitively (innerText applies CSS `text-transform`,
+//! so "OLDEST" and "oldest" are the same tab), in English and German.
+
+use regex::{Regex, RegexSet};
+use std::sync::LazyLock;
+
+/// Whole-line phrases that comment systems print around (not inside) a comment list.
+static SECTION_CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(
+        [
+            // wpDiscuz (v7 and older), English and German.
+            r"^subscribe$",
+            r"^notify of$",
+            r"^(guest|gast)$",
+            r"^(login|log in|sign in|register|sign up|connect with|i allow to create an account)$",
+            r"^\d[\d,.]*\s+(comments?|kommentare?|responses?|replies|antworten)$",
+            r"^(oldest|newest|most voted|neueste|älteste|meisten abstimmungen|älteste meisten abstimmungen)$",
+            r"^inline feedbacks?$",
+            r"^view all comments$",
+            r"^(alle kommentare anzeigen|abonnieren|benachrichtige mich bei|allen neuen kommentare[n]?)$",
+            r"^(join the discussion|be the first to comment!?|load more comments|view replies|hide replies)$",
+            r"^(leave a reply|leave a comment|hinterlasse einen kommentar|kommentar hinzufügen)$",
+            r"^(comments are closed\.?|kommentare sind geschlossen\.?)$",
+            r"^(sort by:?|sortiert nach:?).*$",
+            r"^avatar photo$",
+            r"^(comments?|kommentare|discussion):?$",
+            r"^please enable javascript to view the comments.*$",
+        ]
+        .map(|p| format!("(?i){p}")),
+    )
+    .expect("chrome patterns are valid")
+});
+
+/// Normalises no-break spaces and trims, so that patterns see what a reader sees.
+pub fn clean(line: &str) -> String {
+    line.replace('\u{a0}', " ").trim().to_string()
+}
+
+/// True when the line is one of the fixed phrases comment systems print around the list.
+pub fn is_section_chrome(line: &str) -> bool {
+    let c = clean(line);
+    !c.is_empty() && SECTION_CHROME.is_match(&c)
+}
+
+static RULES_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(comments?:\s*our rules|our comment rules|community guidelines|house rules)$")
+        .expect("valid")
+});
+static RULES_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(committed to maintaining a lively but civil forum|report any comments that break our rules|read the rules here|sign in to comment|want our comments to be a lively and valuable part)",
+    )
+    .expect("valid")
+});
+
+/// Finds house-rules blocks ("Comments: Our rules" and its paragraph, Postmedia's civil
+/// forum notice): returns 0-based inclusive index ranges. A block starts at a heading (or a
+/// rules sentence) and runs over adjacent rules sentences, blank lines and a bare
+/// "Comments" heading just above it.
+pub fn house_rules_blocks(lines: &[&str]) -> Vec<(usize, usize)> {
+    let is_rules = |i: usize| {
+        let c = clean(lines[i]);
+        RULES_START.is_match(&c) || RULES_TEXT.is_match(&c)
+    };
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !is_rules(i) {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        // Take a bare "Comments" heading (and blanks) just above the first rules line.
+        let mut k = start;
+        while k > 0 && clean(lines[k - 1]).is_empty() {
+            k -= 1;
+        }
+        if k > 0 && is_section_chrome(lines[k - 1]) {
+            start = k - 1;
+        }
+        // Extend over rules lines; a non-rules line between two rules lines (the rules
+        // paragraph itself) belongs to the block too.
+        let mut end = i;
+        let mut j = i + 1;
+        while j < lines.len() && j <= end + 3 {
+            if is_rules(j) {
+                end = j;
+            }
+            j += 1;
+        }
+        // A heading directly followed by its paragraph: take the paragraph.
+        if end == i && RULES_START.is_match(&clean(lines[i])) && i + 1 < lines.len() {
+            end = i + 1;
+        }
+        blocks.push((start, end));
+        i = end + 1;
+    }
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wpdiscuz_phrases_are_chrome_in_any_case() {
+        for s in [
+            "Subscribe",
+            "Notify of",
+            "guest",
+            "3 Comments",
+            "1 Kommentar",
+            "OLDEST",
+            "newest",
+            "Inline Feedbacks",
+            "View all comments",
+            "Avatar photo",
+            "Notify\u{a0}of ",
+        ] {
+            assert!(is_section_chrome(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_is_not_chrome() {
+        for s in
+            ["", "PaulW", "The guy is nuts.", "I subscribe to this view", "3 Comments about it"]
+        {
+            assert!(!is_section_chrome(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn reach_rules_block_is_found_whole() {
+        let lines = [
+            "Last paragraph of the article.",
+            "Comments: Our rules",
+            "We want our comments to be a lively and valuable part of our community.",
+            "Please report any comments that break our rules.",
+            "Read the rules here",
+        ];
+        assert_eq!(house_rules_blocks(&lines), vec![(1, 4)]);
+    }
+
+    #[test]
+    fn postmedia_notice_takes_its_heading() {
+        let lines = [
+            "Article end.",
+            "Comments",
+            "",
+            "Postmedia is committed to maintaining a lively but civil forum for discussion.",
+            "",
+            "Sign in to Comment",
+            "Connect With Us",
+        ];
+        assert_eq!(house_rules_blocks(&lines), vec![(1, 5)]);
+    }
+}

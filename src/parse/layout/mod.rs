@@ -1,0 +1,126 @@
+//! Layout parsers: each recognises one comment system's text and says how well it fits.
+//!
+//! Every parser returns an [`Extraction`]: one [`LineClass`] per input line plus the parts of
+//! each comment. [`extract`] runs them all and keeps the most confident; when none finds
+//! comments, [`fallback`] keeps the page as editorial minus the chrome it recognises. Adding
+//! a layout means adding a module and a line to [`PARSERS`].
+
+mod wpdiscuz;
+
+use super::chrome;
+use super::LineClass;
+
+/// What a layout parser recovered from a page.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    /// Layout name as reported in `Page::layout`.
+    pub layout: &'static str,
+    /// How well it fit, 0–1.
+    pub confidence: f64,
+    /// One class per input line.
+    pub classes: Vec<LineClass>,
+    /// The comments, in text order; `LineClass::Comment(i)` refers to `comments[i]`.
+    pub comments: Vec<CommentParts>,
+}
+
+/// The fields of one comment as found in the text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommentParts {
+    /// 1-based line of the comment's first header line.
+    pub header_line: usize,
+    /// Display name.
+    pub author: Option<String>,
+    /// Handle such as `@guest_865201`.
+    pub handle: Option<String>,
+    /// Timestamp as written.
+    pub posted_text: Option<String>,
+    /// Name of the author answered.
+    pub reply_to: Option<String>,
+    /// Body text, markers removed.
+    pub body: String,
+    /// The page cut the body short.
+    pub truncated: bool,
+}
+
+type Parser = fn(&[&str]) -> Option<Extraction>;
+
+/// The layout parsers, tried in turn; the most confident result wins.
+const PARSERS: &[Parser] = &[wpdiscuz::parse];
+
+/// Runs every layout parser and returns the best extraction (or the fallback).
+pub fn extract(lines: &[&str]) -> Extraction {
+    PARSERS
+        .iter()
+        .filter_map(|p| p(lines))
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+        .unwrap_or_else(|| fallback(lines))
+}
+
+/// No comment system recognised: house-rules blocks and section phrases are chrome, the
+/// rest is editorial.
+pub fn fallback(lines: &[&str]) -> Extraction {
+    let mut classes = vec![LineClass::Editorial; lines.len()];
+    let rules = chrome::house_rules_blocks(lines);
+    for &(a, b) in &rules {
+        classes[a..=b].fill(LineClass::Chrome);
+    }
+    mark_chrome_tail(lines, &mut classes);
+    let (layout, confidence) =
+        if rules.is_empty() { ("generic", 0.1) } else { ("house-rules", 0.8) };
+    Extraction { layout, confidence, classes, comments: Vec::new() }
+}
+
+/// Marks as chrome the run of section phrases and blank lines that ends at the bottom of the
+/// editorial (e.g. "Subscribe / Notify of / 0 Comments" with no comment under it).
+fn mark_chrome_tail(lines: &[&str], classes: &mut [LineClass]) {
+    let mut end = classes.len();
+    while end > 0 && classes[end - 1] == LineClass::Chrome {
+        end -= 1;
+    }
+    mark_chrome_run_before(lines, classes, end);
+}
+
+/// Walks up from `start` (exclusive) over blank lines and section phrases, marking them
+/// chrome; then takes an author box ("Avatar photo" and its bio) just above. Returns the
+/// first chrome index.
+pub(crate) fn mark_chrome_run_before(
+    lines: &[&str],
+    classes: &mut [LineClass],
+    start: usize,
+) -> usize {
+    let mut k = start;
+    while k > 0 && (lines[k - 1].trim().is_empty() || chrome::is_section_chrome(lines[k - 1])) {
+        k -= 1;
+    }
+    // Author box: "Avatar photo" followed by at most three bio lines.
+    if let Some(av) = (k.saturating_sub(4)..k)
+        .find(|&i| chrome::clean(lines[i]).eq_ignore_ascii_case("avatar photo"))
+    {
+        k = av;
+    }
+    classes[k..start].fill(LineClass::Chrome);
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallback_keeps_text_as_editorial_and_rules_as_chrome() {
+        let lines = ["Para one.", "", "Para two.", "Comments: Our rules", "Be nice."];
+        let ex = fallback(&lines);
+        assert_eq!(ex.layout, "house-rules");
+        use LineClass::*;
+        assert_eq!(ex.classes, vec![Editorial, Editorial, Editorial, Chrome, Chrome]);
+    }
+
+    #[test]
+    fn fallback_takes_empty_comment_box_at_the_end() {
+        let lines = ["Para one.", "Subscribe", "Notify of", "0 Comments"];
+        let ex = fallback(&lines);
+        assert_eq!(ex.layout, "generic");
+        use LineClass::*;
+        assert_eq!(ex.classes, vec![Editorial, Chrome, Chrome, Chrome]);
+    }
+}

@@ -1,0 +1,318 @@
+//! Parse: page text → [`Page`] (editorial, comments, chrome).
+//!
+//! Input is the text a reader gets by copying a page (select all, copy, or "save as text").
+//! Output is a [`Page`] whose line ranges cover every input line exactly once: each line is
+//! editorial, part of one comment, chrome (navigation, share bars, sort tabs, author bios,
+//! house-rules blocks, blank separators) or, inside the comment area, unassigned. The cover is
+//! built from one class per line ([`LineClass`]), so it cannot overlap or leave gaps.
+//!
+//! Layouts are specialisations: each [`layout`] parser looks at the whole page and, when it
+//! recognises its comment system, returns an [`layout::Extraction`] with a confidence; the
+//! most confident one wins. A page where none fits is all editorial minus known chrome.
+//!
+//! Times: relative stamps keep what the page says (`posted_text`) and are resolved against a
+//! [`Reference`] time the caller supplies; the parser never reads the clock.
+
+pub mod chrome;
+pub mod layout;
+pub mod reltime;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Serialize, Serializer};
+
+/// An inclusive, 1-based range of input lines, serialised as `[first, last]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineRange {
+    /// First line (1-based).
+    pub first: usize,
+    /// Last line (1-based, inclusive).
+    pub last: usize,
+}
+
+impl LineRange {
+    /// Number of lines in the range.
+    pub fn len(&self) -> usize {
+        self.last + 1 - self.first
+    }
+
+    /// Ranges are never empty; provided for clippy's `len_without_is_empty`.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+impl Serialize for LineRange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        [self.first, self.last].serialize(s)
+    }
+}
+
+/// Where a resolved time came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeBasis {
+    /// A relative time resolved against `--now`.
+    Now,
+    /// A relative time resolved against the input file's modification time.
+    FileMtime,
+    /// A relative time resolved against a capture time the input itself carries.
+    Captured,
+    /// An absolute time printed on the page, read in UTC (the page's zone is unknown).
+    AbsoluteAssumedUtc,
+    /// An absolute time printed on the page, read in the zone given by `--tz`.
+    AbsoluteInTz,
+}
+
+/// The reference time relative stamps are resolved against, and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    /// The moment "now" meant when the page was captured.
+    pub at: DateTime<Utc>,
+    /// `Now`, `FileMtime` or `Captured`.
+    pub basis: TimeBasis,
+}
+
+/// What the parser needs besides the text.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Reference time for relative stamps; without one they stay unresolved.
+    pub reference: Option<Reference>,
+}
+
+/// The editorial part of a page: the article itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Editorial {
+    /// The editorial lines joined with `\n` (blank lines inside a range kept).
+    pub text: String,
+    /// The line ranges it was taken from.
+    pub lines: Vec<LineRange>,
+}
+
+/// One reader comment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    /// Stable id within the page: `c1`, `c2`, … in text order.
+    pub id: String,
+    /// Display name as the page shows it.
+    pub author: Option<String>,
+    /// Handle, e.g. `@guest_865201`, when the page shows one.
+    pub handle: Option<String>,
+    /// The timestamp exactly as written ("1 hour ago").
+    pub posted_text: Option<String>,
+    /// The timestamp resolved to an absolute time (RFC 3339, UTC).
+    #[serde(serialize_with = "rfc3339_opt")]
+    pub posted_at: Option<DateTime<Utc>>,
+    /// How `posted_at` was obtained.
+    pub posted_basis: Option<TimeBasis>,
+    /// The name of the author this comment answers, as the page shows it.
+    pub reply_to: Option<String>,
+    /// The id of the comment it answers, when it can be found.
+    pub parent_id: Option<String>,
+    /// 0 for a top-level comment, parent's depth + 1 for a reply.
+    pub depth: usize,
+    /// The comment text, without markers such as "Read more »".
+    pub body: String,
+    /// True when the page cut the body short.
+    pub truncated: bool,
+    /// The lines the comment occupies (header to last body line).
+    pub lines: LineRange,
+}
+
+fn rfc3339_opt<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        None => s.serialize_none(),
+    }
+}
+
+/// A parsed page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page {
+    /// Where the text came from (a path, or `-` for stdin).
+    pub source: String,
+    /// The layout that was recognised (`wpdiscuz`, `house-rules`, …, or `generic`).
+    pub layout: String,
+    /// How well the layout fit, 0–1.
+    pub confidence: f64,
+    /// Number of input lines.
+    pub line_count: usize,
+    /// The article.
+    pub editorial: Editorial,
+    /// Page chrome: neither editorial nor comment.
+    pub chrome: Vec<LineRange>,
+    /// Lines inside the comment area that fit no comment.
+    pub unassigned: Vec<LineRange>,
+    /// The comments in text order.
+    pub comments: Vec<Comment>,
+}
+
+/// What one input line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineClass {
+    /// Part of the article.
+    Editorial,
+    /// Part of the comment with this index.
+    Comment(usize),
+    /// Page chrome.
+    Chrome,
+    /// In the comment area, but fits no comment.
+    Unassigned,
+}
+
+/// Splits text into lines the way every stage counts them: on `\n`, with a trailing `\r`
+/// removed; a final line without a newline counts, an empty text has no lines.
+pub fn split_lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+/// Parses one page.
+pub fn parse_page(source: &str, text: &str, opts: &ParseOptions) -> Page {
+    let lines = split_lines(text);
+    let ex = layout::extract(&lines);
+    assemble(source, &lines, ex, opts)
+}
+
+fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOptions) -> Page {
+    let mut classes = ex.classes;
+    trim_blank_edges(lines, &mut classes);
+
+    let mut comments: Vec<Comment> = Vec::with_capacity(ex.comments.len());
+    for (i, parts) in ex.comments.into_iter().enumerate() {
+        let range = class_span(&classes, LineClass::Comment(i))
+            .unwrap_or(LineRange { first: parts.header_line, last: parts.header_line });
+        let (posted_at, posted_basis) = resolve_time(parts.posted_text.as_deref(), opts);
+        let parent = parts
+            .reply_to
+            .as_deref()
+            .and_then(|name| comments.iter().rev().find(|c| c.author.as_deref() == Some(name)));
+        let (parent_id, depth) = match parent {
+            Some(p) => (Some(p.id.clone()), p.depth + 1),
+            None if parts.reply_to.is_some() => (None, 1),
+            None => (None, 0),
+        };
+        comments.push(Comment {
+            id: format!("c{}", i + 1),
+            author: parts.author,
+            handle: parts.handle,
+            posted_text: parts.posted_text,
+            posted_at,
+            posted_basis,
+            reply_to: parts.reply_to,
+            parent_id,
+            depth,
+            body: parts.body,
+            truncated: parts.truncated,
+            lines: range,
+        });
+    }
+
+    let editorial_lines = ranges_of(&classes, |c| c == LineClass::Editorial);
+    let text = editorial_lines
+        .iter()
+        .map(|r| lines[r.first - 1..r.last].join("\n"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    Page {
+        source: source.to_string(),
+        layout: ex.layout.to_string(),
+        confidence: ex.confidence,
+        line_count: lines.len(),
+        editorial: Editorial { text, lines: editorial_lines },
+        chrome: ranges_of(&classes, |c| c == LineClass::Chrome),
+        unassigned: ranges_of(&classes, |c| c == LineClass::Unassigned),
+        comments,
+    }
+}
+
+/// Blank lines at the edges of an editorial or comment run become chrome (separators), so
+/// that every editorial range and comment starts and ends on a line with text.
+fn trim_blank_edges(lines: &[&str], classes: &mut [LineClass]) {
+    let blank = |i: usize| lines[i].trim().is_empty();
+    let n = classes.len();
+    let mut i = 0;
+    while i < n {
+        let class = classes[i];
+        let mut j = i;
+        while j < n && classes[j] == class {
+            j += 1;
+        }
+        if matches!(class, LineClass::Editorial | LineClass::Comment(_)) {
+            let mut a = i;
+            while a < j && blank(a) {
+                classes[a] = LineClass::Chrome;
+                a += 1;
+            }
+            let mut b = j;
+            while b > a && blank(b - 1) {
+                classes[b - 1] = LineClass::Chrome;
+                b -= 1;
+            }
+        }
+        i = j;
+    }
+}
+
+fn class_span(classes: &[LineClass], class: LineClass) -> Option<LineRange> {
+    let first = classes.iter().position(|&c| c == class)?;
+    let last = classes.iter().rposition(|&c| c == class)?;
+    Some(LineRange { first: first + 1, last: last + 1 })
+}
+
+fn ranges_of(classes: &[LineClass], keep: impl Fn(LineClass) -> bool) -> Vec<LineRange> {
+    let mut out: Vec<LineRange> = Vec::new();
+    for (i, &c) in classes.iter().enumerate() {
+        if !keep(c) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(r) if r.last == i => r.last = i + 1,
+            _ => out.push(LineRange { first: i + 1, last: i + 1 }),
+        }
+    }
+    out
+}
+
+fn resolve_time(
+    posted_text: Option<&str>,
+    opts: &ParseOptions,
+) -> (Option<DateTime<Utc>>, Option<TimeBasis>) {
+    let Some(text) = posted_text else { return (None, None) };
+    if let (Some(rel), Some(reference)) = (reltime::parse(text), opts.reference) {
+        if let Some(t) = rel.resolve(reference.at) {
+            return (Some(t), Some(reference.basis));
+        }
+    }
+    (None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_merge_adjacent_lines() {
+        use LineClass::*;
+        let classes = [Editorial, Editorial, Chrome, Comment(0), Comment(0), Chrome, Chrome];
+        assert_eq!(
+            ranges_of(&classes, |c| c == Chrome),
+            vec![LineRange { first: 3, last: 3 }, LineRange { first: 6, last: 7 }]
+        );
+        assert_eq!(class_span(&classes, Comment(0)), Some(LineRange { first: 4, last: 5 }));
+    }
+
+    #[test]
+    fn blank_edges_become_chrome() {
+        use LineClass::*;
+        let lines = ["", "text", "", "more", ""];
+        let mut classes = [Editorial; 5];
+        trim_blank_edges(&lines, &mut classes);
+        assert_eq!(classes, [Chrome, Editorial, Editorial, Editorial, Chrome]);
+    }
+
+    #[test]
+    fn empty_text_has_no_lines_and_no_comments() {
+        let page = parse_page("x", "", &ParseOptions::default());
+        assert_eq!(page.line_count, 0);
+        assert!(page.comments.is_empty() && page.editorial.lines.is_empty());
+    }
+}

@@ -1,0 +1,7 @@
+//! Report: render pages, scores and flags for people and programs.
+//!
+//! Renderers write to `&mut dyn Write` and never print; user content goes through
+//! [`escape`] before it reaches a terminal, a CSV cell or an HTML page.
+
+pub mod escape;
+pub mod table;

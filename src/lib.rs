@@ -16,5 +16,6 @@ pub mod error;
 pub mod input;
 pub mod lexicon;
 pub mod parse;
+pub mod records;
 pub mod report;
 pub mod tone;

@@ -1,0 +1,723 @@
+//! Aggregate: scored records → weekly figures ([`WeeklyReport`]).
+//!
+//! Input is one [`CommentRecord`] at a time with its [`Scored`] tone and flags (or none, for
+//! records whose text is gone or that are not published); output is one row per ISO week
+//! (Monday 00:00 in the report's zone, labelled `%G-W%V`), an `undated` row for records
+//! without a usable time (counted, never dropped), a total, the most flagged authors and the
+//! most heated threads.
+//!
+//! The accumulator keeps counts, sums and a fixed-bin histogram of compound scores, never
+//! the scores themselves, and two accumulators [`merge`](Aggregate::merge) into the one the
+//! union of their inputs gives. VADER rounds compound to four decimals, so histogram bins of
+//! 0.0001 over [-1, 1] keep the median exact. Distinct authors and threads per week are sets
+//! of names: exact and mergeable, and bounded by the people and threads in a week.
+//!
+//! Tone classes follow VADER's convention: positive at compound ≥ 0.05, negative at
+//! ≤ -0.05, neutral between. A comment is flagged when it has at least one flag.
+
+use crate::records::{CommentRecord, Status, TimeBasis};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Compound at or above this is positive; at or below its negation, negative.
+pub const TONE_THRESHOLD: f64 = 0.05;
+
+/// How many authors and threads the top lists hold.
+pub const TOP_N: usize = 10;
+
+/// The tone and moderation result of one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scored {
+    /// VADER compound, -1 to 1.
+    pub compound: f64,
+    /// The verdict's lowercase name (`ok`, `note`, `review`, `remove`).
+    pub verdict: String,
+    /// The categories of its flags (each once).
+    pub categories: Vec<String>,
+}
+
+/// Tone class of a compound score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// compound ≥ 0.05
+    Positive,
+    /// between
+    Neutral,
+    /// compound ≤ -0.05
+    Negative,
+}
+
+impl Tone {
+    /// Classifies a compound score.
+    pub fn of(compound: f64) -> Tone {
+        if compound >= TONE_THRESHOLD {
+            Tone::Positive
+        } else if compound <= -TONE_THRESHOLD {
+            Tone::Negative
+        } else {
+            Tone::Neutral
+        }
+    }
+}
+
+/// Compound scores in bins of 0.0001 (sparse).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    bins: BTreeMap<i32, u64>,
+}
+
+impl Histogram {
+    const SCALE: f64 = 10_000.0;
+
+    /// Adds one score (rounded to the nearest bin).
+    pub fn add(&mut self, compound: f64) {
+        *self.bins.entry((compound * Self::SCALE).round() as i32).or_default() += 1;
+    }
+
+    /// Adds another histogram.
+    pub fn merge(&mut self, other: &Histogram) {
+        for (&b, &n) in &other.bins {
+            *self.bins.entry(b).or_default() += n;
+        }
+    }
+
+    fn count(&self) -> u64 {
+        self.bins.values().sum()
+    }
+
+    /// The value at 0-based rank `k` in sorted order.
+    fn nth(&self, k: u64) -> Option<f64> {
+        let mut seen = 0;
+        for (&b, &n) in &self.bins {
+            seen += n;
+            if k < seen {
+                return Some(f64::from(b) / Self::SCALE);
+            }
+        }
+        None
+    }
+
+    /// The median (mean of the two middle values for an even count).
+    pub fn median(&self) -> Option<f64> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        if n % 2 == 1 {
+            self.nth(n / 2)
+        } else {
+            Some((self.nth(n / 2 - 1)? + self.nth(n / 2)?) / 2.0)
+        }
+    }
+}
+
+/// Mergeable counts for one week (or the undated row, or the total).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Every record, whatever its status.
+    pub comments: u64,
+    /// Records per status.
+    pub by_status: BTreeMap<Status, u64>,
+    /// Records known to be replies.
+    pub replies: u64,
+    /// Records whose reply status is known.
+    pub reply_known: u64,
+    /// Distinct authors.
+    pub authors: BTreeSet<String>,
+    /// Distinct threads.
+    pub threads: BTreeSet<String>,
+    /// Records with a tone score.
+    pub scored: u64,
+    /// Sum of their compound scores.
+    pub sum_compound: f64,
+    /// Their compound scores, binned.
+    pub histogram: Histogram,
+    /// Positive, neutral and negative scored records.
+    pub positive: u64,
+    /// See `positive`.
+    pub neutral: u64,
+    /// See `positive`.
+    pub negative: u64,
+    /// Scored records with at least one flag.
+    pub flagged: u64,
+    /// Scored records with a flag of each category.
+    pub by_category: BTreeMap<String, u64>,
+    /// Scored records per verdict.
+    pub by_verdict: BTreeMap<String, u64>,
+    /// Records with a relative time whose window crosses a week boundary.
+    pub time_uncertain: u64,
+}
+
+impl Stats {
+    fn add(&mut self, r: &CommentRecord, s: Option<&Scored>, uncertain: bool) {
+        self.comments += 1;
+        *self.by_status.entry(r.status).or_default() += 1;
+        if let Some(reply) = r.is_reply {
+            self.reply_known += 1;
+            self.replies += u64::from(reply);
+        }
+        if let Some(a) = &r.author {
+            self.authors.insert(a.clone());
+        }
+        if let Some(t) = &r.thread {
+            self.threads.insert(t.clone());
+        }
+        self.time_uncertain += u64::from(uncertain);
+        let Some(s) = s else { return };
+        self.scored += 1;
+        self.sum_compound += s.compound;
+        self.histogram.add(s.compound);
+        match Tone::of(s.compound) {
+            Tone::Positive => self.positive += 1,
+            Tone::Neutral => self.neutral += 1,
+            Tone::Negative => self.negative += 1,
+        }
+        if !s.categories.is_empty() {
+            self.flagged += 1;
+        }
+        for c in s.categories.iter().collect::<BTreeSet<_>>() {
+            *self.by_category.entry(c.clone()).or_default() += 1;
+        }
+        *self.by_verdict.entry(s.verdict.clone()).or_default() += 1;
+    }
+
+    /// Adds another week's counts.
+    pub fn merge(&mut self, o: &Stats) {
+        self.comments += o.comments;
+        add_map(&mut self.by_status, &o.by_status);
+        self.replies += o.replies;
+        self.reply_known += o.reply_known;
+        self.authors.extend(o.authors.iter().cloned());
+        self.threads.extend(o.threads.iter().cloned());
+        self.scored += o.scored;
+        self.sum_compound += o.sum_compound;
+        self.histogram.merge(&o.histogram);
+        self.positive += o.positive;
+        self.neutral += o.neutral;
+        self.negative += o.negative;
+        self.flagged += o.flagged;
+        add_map(&mut self.by_category, &o.by_category);
+        add_map(&mut self.by_verdict, &o.by_verdict);
+        self.time_uncertain += o.time_uncertain;
+    }
+}
+
+fn add_map<K: Ord + Clone>(a: &mut BTreeMap<K, u64>, b: &BTreeMap<K, u64>) {
+    for (k, v) in b {
+        *a.entry(k.clone()).or_default() += v;
+    }
+}
+
+/// Per-author counts, for the most flagged authors.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuthorStats {
+    /// Records by the author.
+    pub comments: u64,
+    /// Scored records.
+    pub scored: u64,
+    /// Flagged records.
+    pub flagged: u64,
+    /// Flagged records per category.
+    pub by_category: BTreeMap<String, u64>,
+}
+
+/// Per-thread counts, for the most heated threads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThreadStats {
+    /// Records in the thread.
+    pub comments: u64,
+    /// Scored records.
+    pub scored: u64,
+    /// Sum of compound scores.
+    pub sum_compound: f64,
+    /// Negative records.
+    pub negative: u64,
+    /// Flagged records.
+    pub flagged: u64,
+    /// Records that are negative or flagged.
+    pub heated: u64,
+}
+
+/// An ISO week: `(ISO year, week number)`.
+pub type WeekKey = (i32, u32);
+
+/// The ISO week of `t` in `tz`, and the local date of its Monday.
+pub fn week_of(t: DateTime<Utc>, tz: Tz) -> (WeekKey, NaiveDate) {
+    let d = t.with_timezone(&tz).date_naive();
+    let iso = d.iso_week();
+    let start = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+    ((iso.year(), iso.week()), start)
+}
+
+/// `2024-W43`.
+pub fn week_label(k: WeekKey) -> String {
+    format!("{}-W{:02}", k.0, k.1)
+}
+
+/// The accumulator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    /// The zone weeks are cut in.
+    pub tz: Tz,
+    /// Counts per ISO week, with the week's Monday.
+    pub weeks: BTreeMap<WeekKey, (NaiveDate, Stats)>,
+    /// Records without a usable time.
+    pub undated: Stats,
+    /// Per author.
+    pub authors: HashMap<String, AuthorStats>,
+    /// Per thread.
+    pub threads: HashMap<String, ThreadStats>,
+    /// Records per time basis (`None`: undated).
+    pub bases: BTreeMap<Option<TimeBasis>, u64>,
+}
+
+impl Aggregate {
+    /// An empty accumulator cutting weeks in `tz`.
+    pub fn new(tz: Tz) -> Aggregate {
+        Aggregate {
+            tz,
+            weeks: BTreeMap::new(),
+            undated: Stats::default(),
+            authors: HashMap::new(),
+            threads: HashMap::new(),
+            bases: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one record with its score (`None` when it is not scored).
+    pub fn add(&mut self, r: &CommentRecord, s: Option<&Scored>) {
+        *self.bases.entry(r.posted_at.and(r.time_basis)).or_default() += 1;
+        match r.posted_at {
+            Some(t) => {
+                let (key, start) = week_of(t, self.tz);
+                let uncertain = r
+                    .posted_window
+                    .is_some_and(|(a, b)| week_of(a, self.tz).0 != week_of(b, self.tz).0);
+                self.weeks
+                    .entry(key)
+                    .or_insert_with(|| (start, Stats::default()))
+                    .1
+                    .add(r, s, uncertain);
+            }
+            None => self.undated.add(r, s, false),
+        }
+        let flagged = s.is_some_and(|s| !s.categories.is_empty());
+        if let Some(a) = &r.author {
+            let st = self.authors.entry(a.clone()).or_default();
+            st.comments += 1;
+            st.scored += u64::from(s.is_some());
+            st.flagged += u64::from(flagged);
+            if let Some(s) = s {
+                for c in s.categories.iter().collect::<BTreeSet<_>>() {
+                    *st.by_category.entry(c.clone()).or_default() += 1;
+                }
+            }
+        }
+        if let Some(t) = &r.thread {
+            let st = self.threads.entry(t.clone()).or_default();
+            st.comments += 1;
+            if let Some(s) = s {
+                let negative = Tone::of(s.compound) == Tone::Negative;
+                st.scored += 1;
+                st.sum_compound += s.compound;
+                st.negative += u64::from(negative);
+                st.flagged += u64::from(flagged);
+                st.heated += u64::from(negative || flagged);
+            }
+        }
+    }
+
+    /// Adds another accumulator (same zone) into this one.
+    pub fn merge(&mut self, o: &Aggregate) {
+        for (k, (start, st)) in &o.weeks {
+            self.weeks.entry(*k).or_insert_with(|| (*start, Stats::default())).1.merge(st);
+        }
+        self.undated.merge(&o.undated);
+        for (a, st) in &o.authors {
+            let me = self.authors.entry(a.clone()).or_default();
+            me.comments += st.comments;
+            me.scored += st.scored;
+            me.flagged += st.flagged;
+            add_map(&mut me.by_category, &st.by_category);
+        }
+        for (t, st) in &o.threads {
+            let me = self.threads.entry(t.clone()).or_default();
+            me.comments += st.comments;
+            me.scored += st.scored;
+            me.sum_compound += st.sum_compound;
+            me.negative += st.negative;
+            me.flagged += st.flagged;
+            me.heated += st.heated;
+        }
+        add_map(&mut self.bases, &o.bases);
+    }
+
+    /// The figures, ready to render.
+    pub fn finish(&self) -> WeeklyReport {
+        let mut total = self.undated.clone();
+        for (_, st) in self.weeks.values() {
+            total.merge(st);
+        }
+        let mut weeks: Vec<WeekRow> = Vec::with_capacity(self.weeks.len());
+        for (key, (start, st)) in &self.weeks {
+            let row = Row::from_stats(st);
+            let prev_start = *start - Duration::days(7);
+            let prev = prev_start.iso_week();
+            let prev_key = (prev.year(), prev.week());
+            let change =
+                self.weeks.get(&prev_key).map(|(_, p)| Change::between(&Row::from_stats(p), &row));
+            weeks.push(WeekRow { week: week_label(*key), start: *start, row, change });
+        }
+        let mut authors: Vec<AuthorRow> = self
+            .authors
+            .iter()
+            .filter(|(_, s)| s.flagged > 0)
+            .map(|(a, s)| AuthorRow {
+                author: a.clone(),
+                comments: s.comments,
+                flagged: s.flagged,
+                flagged_share: share(s.flagged, s.scored),
+                by_category: s.by_category.clone(),
+            })
+            .collect();
+        authors.sort_by(|a, b| {
+            b.flagged
+                .cmp(&a.flagged)
+                .then(b.flagged_share.unwrap_or(0.0).total_cmp(&a.flagged_share.unwrap_or(0.0)))
+                .then(a.author.cmp(&b.author))
+        });
+        authors.truncate(TOP_N);
+        let mut threads: Vec<ThreadRow> = self
+            .threads
+            .iter()
+            .filter(|(_, s)| s.heated > 0)
+            .map(|(t, s)| ThreadRow {
+                thread: t.clone(),
+                comments: s.comments,
+                heated: s.heated,
+                heated_share: share(s.heated, s.scored),
+                negative: s.negative,
+                flagged: s.flagged,
+                mean_compound: mean(s.sum_compound, s.scored),
+            })
+            .collect();
+        threads.sort_by(|a, b| {
+            b.heated
+                .cmp(&a.heated)
+                .then(a.mean_compound.unwrap_or(0.0).total_cmp(&b.mean_compound.unwrap_or(0.0)))
+                .then(a.thread.cmp(&b.thread))
+        });
+        threads.truncate(TOP_N);
+        WeeklyReport {
+            tz: self.tz.name().to_string(),
+            time_basis: self
+                .bases
+                .iter()
+                .map(|(b, &n)| BasisCount {
+                    basis: *b,
+                    comments: n,
+                    description: b
+                        .map_or("no usable time (undated row)", TimeBasis::describe)
+                        .to_string(),
+                })
+                .collect(),
+            categories: total.by_category.keys().cloned().collect(),
+            weeks,
+            undated: Row::from_stats(&self.undated),
+            total: Row::from_stats(&total),
+            most_flagged_authors: authors,
+            most_heated_threads: threads,
+            inputs: Vec::new(),
+        }
+    }
+}
+
+fn share(n: u64, of: u64) -> Option<f64> {
+    (of > 0).then(|| n as f64 / of as f64)
+}
+
+fn mean(sum: f64, n: u64) -> Option<f64> {
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// The figures of one week (or of the undated row, or the total).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Records, every status.
+    pub comments: u64,
+    /// Records with a tone score (published, with text).
+    pub scored: u64,
+    /// Distinct authors.
+    pub authors: u64,
+    /// Distinct threads.
+    pub threads: u64,
+    /// Replies among records whose reply status is known.
+    pub replies: u64,
+    /// `replies` / records whose reply status is known.
+    pub reply_share: Option<f64>,
+    /// Mean compound of the scored records.
+    pub mean_compound: Option<f64>,
+    /// Median compound of the scored records.
+    pub median_compound: Option<f64>,
+    /// Share of scored records that are positive.
+    pub positive_share: Option<f64>,
+    /// Share of scored records that are neutral.
+    pub neutral_share: Option<f64>,
+    /// Share of scored records that are negative.
+    pub negative_share: Option<f64>,
+    /// `positive_share − negative_share`.
+    pub net_tone: Option<f64>,
+    /// Scored records with a flag.
+    pub flagged: u64,
+    /// `flagged / scored`.
+    pub flagged_share: Option<f64>,
+    /// Scored records with a flag of each category.
+    pub by_category: BTreeMap<String, u64>,
+    /// `by_category / scored`.
+    pub by_category_share: BTreeMap<String, f64>,
+    /// Scored records per verdict.
+    pub by_verdict: BTreeMap<String, u64>,
+    /// Records per status.
+    pub by_status: BTreeMap<Status, u64>,
+    /// Records whose relative time could fall in a neighbouring week.
+    pub time_uncertain: u64,
+}
+
+impl Row {
+    /// Figures from counts.
+    pub fn from_stats(s: &Stats) -> Row {
+        let pos = share(s.positive, s.scored);
+        let neg = share(s.negative, s.scored);
+        Row {
+            comments: s.comments,
+            scored: s.scored,
+            authors: s.authors.len() as u64,
+            threads: s.threads.len() as u64,
+            replies: s.replies,
+            reply_share: share(s.replies, s.reply_known),
+            mean_compound: mean(s.sum_compound, s.scored),
+            median_compound: s.histogram.median(),
+            positive_share: pos,
+            neutral_share: share(s.neutral, s.scored),
+            negative_share: neg,
+            net_tone: pos.zip(neg).map(|(p, n)| p - n),
+            flagged: s.flagged,
+            flagged_share: share(s.flagged, s.scored),
+            by_category: s.by_category.clone(),
+            by_category_share: s
+                .by_category
+                .iter()
+                .filter_map(|(c, &n)| share(n, s.scored).map(|v| (c.clone(), v)))
+                .collect(),
+            by_verdict: s.by_verdict.clone(),
+            by_status: s.by_status.clone(),
+            time_uncertain: s.time_uncertain,
+        }
+    }
+}
+
+/// Change against the previous ISO week (present only when that week has records).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// Difference in records.
+    pub comments: i64,
+    /// Difference in mean compound.
+    pub mean_compound: Option<f64>,
+    /// Difference in net tone.
+    pub net_tone: Option<f64>,
+    /// Difference in flagged share.
+    pub flagged_share: Option<f64>,
+}
+
+impl Change {
+    fn between(prev: &Row, now: &Row) -> Change {
+        let d = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
+        Change {
+            comments: now.comments as i64 - prev.comments as i64,
+            mean_compound: d(prev.mean_compound, now.mean_compound),
+            net_tone: d(prev.net_tone, now.net_tone),
+            flagged_share: d(prev.flagged_share, now.flagged_share),
+        }
+    }
+}
+
+/// One ISO week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekRow {
+    /// `2024-W43`.
+    pub week: String,
+    /// The Monday, in the report's zone.
+    pub start: NaiveDate,
+    /// The figures.
+    #[serde(flatten)]
+    pub row: Row,
+    /// Against the previous ISO week; `None` when that week has no records.
+    pub change: Option<Change>,
+}
+
+/// An author in the most-flagged list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuthorRow {
+    /// Name.
+    pub author: String,
+    /// Records.
+    pub comments: u64,
+    /// Flagged records.
+    pub flagged: u64,
+    /// Flagged / scored.
+    pub flagged_share: Option<f64>,
+    /// Flagged records per category.
+    pub by_category: BTreeMap<String, u64>,
+}
+
+/// A thread in the most-heated list: ranked by records that are negative or flagged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThreadRow {
+    /// Thread name (URL, title or id).
+    pub thread: String,
+    /// Records.
+    pub comments: u64,
+    /// Records that are negative or flagged.
+    pub heated: u64,
+    /// Heated / scored.
+    pub heated_share: Option<f64>,
+    /// Negative records.
+    pub negative: u64,
+    /// Flagged records.
+    pub flagged: u64,
+    /// Mean compound.
+    pub mean_compound: Option<f64>,
+}
+
+/// How many records got their time in one way.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BasisCount {
+    /// The basis; `None` for undated records.
+    pub basis: Option<TimeBasis>,
+    /// Records.
+    pub comments: u64,
+    /// In words.
+    pub description: String,
+}
+
+/// One input of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputSummary {
+    /// The name given.
+    pub name: String,
+    /// The kind read (detected or forced).
+    pub kind: String,
+    /// Records read.
+    pub records: u64,
+    /// Records skipped as malformed.
+    pub skipped: u64,
+    /// The reference time for relative stamps and where it came from, if one was used.
+    pub reference: Option<String>,
+}
+
+/// The weekly report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeeklyReport {
+    /// The zone weeks are cut in.
+    pub tz: String,
+    /// The inputs (filled by the caller).
+    pub inputs: Vec<InputSummary>,
+    /// How the records' times were obtained.
+    pub time_basis: Vec<BasisCount>,
+    /// Every flag category met, sorted.
+    pub categories: Vec<String>,
+    /// ISO weeks with records, in order.
+    pub weeks: Vec<WeekRow>,
+    /// Records without a usable time.
+    pub undated: Row,
+    /// Everything.
+    pub total: Row,
+    /// Authors with the most flagged comments.
+    pub most_flagged_authors: Vec<AuthorRow>,
+    /// Threads with the most negative or flagged comments.
+    pub most_heated_threads: Vec<ThreadRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::SourceRef;
+
+    fn rec(t: Option<&str>, author: &str) -> CommentRecord {
+        CommentRecord {
+            id: "x".into(),
+            thread: Some("t".into()),
+            author: Some(author.into()),
+            posted_at: t.map(|t| DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc)),
+            posted_text: None,
+            time_basis: t.map(|_| TimeBasis::Stamped),
+            posted_window: None,
+            parent_id: None,
+            is_reply: Some(false),
+            body: "b".into(),
+            status: Status::Approved,
+            source: SourceRef { input: "i".into(), line: 1, element: None },
+        }
+    }
+
+    fn scored(c: f64, cats: &[&str]) -> Scored {
+        Scored {
+            compound: c,
+            verdict: if cats.is_empty() { "ok" } else { "review" }.into(),
+            categories: cats.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn histogram_median_is_exact_on_four_decimals() {
+        let mut h = Histogram::default();
+        for c in [0.4404, -0.2263, 0.0, 0.9999] {
+            h.add(c);
+        }
+        assert_eq!(h.median(), Some((0.0 + 0.4404) / 2.0));
+        h.add(-1.0);
+        assert_eq!(h.median(), Some(0.0));
+        assert_eq!(Histogram::default().median(), None);
+    }
+
+    #[test]
+    fn week_boundaries_follow_the_zone() {
+        // 2026-03-08T23:30Z is a Sunday in UTC, Monday in Paris.
+        let t = DateTime::parse_from_rfc3339("2026-03-08T23:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(week_label(week_of(t, Tz::UTC).0), "2026-W10");
+        let (k, start) = week_of(t, chrono_tz::Europe::Paris);
+        assert_eq!((week_label(k), start.to_string()), ("2026-W11".into(), "2026-03-09".into()));
+        // ISO year differs from the calendar year at the turn.
+        let t = DateTime::parse_from_rfc3339("2024-12-30T10:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(week_label(week_of(t, Tz::UTC).0), "2025-W01");
+    }
+
+    #[test]
+    fn split_inputs_merge_to_the_whole() {
+        let items = [
+            (Some("2024-10-21T10:00:00Z"), "a", Some(scored(0.5, &["insult"]))),
+            (Some("2024-10-22T10:00:00Z"), "b", Some(scored(-0.6, &[]))),
+            (Some("2024-10-29T10:00:00Z"), "a", Some(scored(0.0, &["insult", "spam"]))),
+            (None, "c", None),
+        ];
+        let mut whole = Aggregate::new(Tz::UTC);
+        let mut parts = [Aggregate::new(Tz::UTC), Aggregate::new(Tz::UTC)];
+        for (i, (t, a, s)) in items.iter().enumerate() {
+            let r = rec(*t, a);
+            whole.add(&r, s.as_ref());
+            parts[i % 2].add(&r, s.as_ref());
+        }
+        let [mut p0, p1] = parts;
+        p0.merge(&p1);
+        assert_eq!(p0.finish(), whole.finish());
+        let rep = whole.finish();
+        assert_eq!(rep.weeks.len(), 2);
+        assert_eq!(rep.undated.comments, 1);
+        assert_eq!(rep.most_flagged_authors[0].author, "a");
+        assert_eq!(rep.most_flagged_authors[0].flagged, 2);
+        let change = rep.weeks[1].change.as_ref().unwrap();
+        assert_eq!(change.comments, -1);
+    }
+}

@@ -11,6 +11,7 @@
 //! every other stage is a function over owned data.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod audit;
 pub mod cli;
 pub mod error;
 pub mod input;

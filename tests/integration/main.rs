@@ -1,4 +1,6 @@
 //! End-to-end tests of the `moderato` binary, one module per subcommand.
 
+mod audit;
 mod parse;
+mod tone;
 mod util;

@@ -135,6 +135,39 @@ pub fn summarise(tones: impl Iterator<Item = Tone>) -> Summary {
     }
 }
 
+/// One comment record of `audit --input jsonl`: `body` or `text`, and optional fields.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct InputRecord<'a> {
+    /// Record id (any JSON value; the line number when absent).
+    #[serde(default)]
+    pub id: Option<serde_json::Value>,
+    /// The comment text.
+    #[serde(default, borrow)]
+    pub body: Option<std::borrow::Cow<'a, str>>,
+    /// The comment text, when the export calls it `text`.
+    #[serde(default, borrow)]
+    pub text: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The audit of one record, as one output line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordAudit {
+    /// The record's id, or its line number.
+    pub id: serde_json::Value,
+    /// Its tone.
+    pub tone: Tone,
+}
+
+/// Audits one JSONL record. Errors say what is wrong with the line (not where: the caller
+/// knows the line number).
+pub fn audit_record(line: &[u8], line_no: u64, analyzer: &Analyzer) -> Result<RecordAudit, String> {
+    let rec: InputRecord =
+        serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
+    let body = rec.body.or(rec.text).ok_or_else(|| "no \"body\" or \"text\" field".to_string())?;
+    let id = rec.id.unwrap_or_else(|| serde_json::Value::from(line_no));
+    Ok(RecordAudit { id, tone: Tone::from(analyzer.polarity_scores(&body)) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +190,18 @@ mod tests {
         assert_eq!(s.comments, 4);
         assert!((s.mean_compound - (-0.075)).abs() < 1e-12);
         assert_eq!((s.negative_share, s.neutral_share, s.positive_share), (0.5, 0.25, 0.25));
+    }
+
+    #[test]
+    fn records_take_body_or_text_and_default_the_id() {
+        let a = Analyzer::new();
+        let r = audit_record(br#"{"id": "x1", "body": "I love this!"}"#, 7, &a).unwrap();
+        assert_eq!((r.id, r.tone.compound), (serde_json::json!("x1"), 0.6696));
+        let r = audit_record(br#"{"text": "The guy is nuts."}"#, 7, &a).unwrap();
+        assert_eq!((r.id, r.tone.compound), (serde_json::json!(7), -0.3182));
+        assert!(audit_record(b"{}", 1, &a).unwrap_err().contains("body"));
+        assert!(audit_record(b"nope", 1, &a).unwrap_err().contains("JSON"));
+        assert!(audit_record(br#"{"body": 5}"#, 1, &a).is_err());
     }
 
     #[test]

@@ -17,5 +17,6 @@ pub mod error;
 pub mod input;
 pub mod lexicon;
 pub mod parse;
+pub mod pipeline;
 pub mod report;
 pub mod tone;

@@ -3,14 +3,16 @@
 use super::common;
 use super::tone::label_name;
 use super::{Format, GlobalOpts};
-use crate::audit::{audit_page, AuditedPage};
+use crate::audit::{audit_page, audit_record, AuditedPage};
 use crate::error::Outcome;
 use crate::parse::parse_page;
+use crate::pipeline;
 use crate::report::{escape, table};
 use crate::tone::Analyzer;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Arguments of `moderato audit`.
 #[derive(Debug, Args)]
@@ -18,10 +20,29 @@ pub struct AuditArgs {
     /// Page text files; `-` or nothing reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
+    /// What the inputs hold: page text, or comment records (one JSON object per line with
+    /// `body` or `text`, optional `id`) audited as a stream.
+    #[arg(long, value_enum, default_value_t = InputKind::Page)]
+    pub input: InputKind,
+    /// Worker threads for record input (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// What `audit` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputKind {
+    /// Page text (copied or saved web pages).
+    Page,
+    /// JSON Lines comment records.
+    Jsonl,
 }
 
 /// Runs `audit`.
 pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
+    if args.input == InputKind::Jsonl {
+        return run_records(args, global);
+    }
     let format = common::format(global, &[Format::Table, Format::Json], "audit")?;
     let now = global.now.as_deref().map(common::parse_now).transpose()?;
     let analyzer = Analyzer::new();
@@ -82,4 +103,49 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
     }
     writeln!(out, "{t}")?;
     Ok(())
+}
+
+/// `--input jsonl`: a pure stdin/file → stdout filter, one output line per input line, in
+/// order; a malformed line yields `{"line": N, "error": …}` and a message on stderr.
+fn run_records(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
+    common::format(global, &[Format::Jsonl], "audit --input jsonl")?;
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let analyzer = Analyzer::new();
+    let errors = AtomicU64::new(0);
+    let mut outcome = Outcome::Clean;
+    let stdout = std::io::stdout();
+    for name in common::inputs(&args.files) {
+        let reader = match common::open_stream(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("moderato: {e:#}");
+                outcome = Outcome::Errored;
+                continue;
+            }
+        };
+        let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+        let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
+            let value = match audit_record(line, line_no, &analyzer) {
+                Ok(rec) => serde_json::to_writer(&mut *buf, &rec),
+                Err(why) => {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    eprintln!("moderato: {}: line {line_no}: {why}", escape::terminal(&name));
+                    serde_json::to_writer(
+                        &mut *buf,
+                        &serde_json::json!({"line": line_no, "error": why}),
+                    )
+                }
+            };
+            value.expect("serialising to memory cannot fail");
+            buf.push(b'\n');
+        };
+        pipeline::ordered_map(reader, out, threads, process, |_| {})
+            .with_context(|| format!("auditing {name}"))?;
+    }
+    if errors.load(Ordering::Relaxed) > 0 {
+        outcome = Outcome::Errored;
+    }
+    Ok(outcome)
 }

@@ -23,9 +23,9 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>> {
     bail!("--now {s:?}: not a time; use RFC 3339 (2024-11-05T14:00:00Z), \"2024-11-05 14:00\" or \"2024-11-05\"")
 }
 
-/// The output format, checked against what the command supports.
+/// The output format, checked against what the command supports (the first is the default).
 pub fn format(global: &GlobalOpts, allowed: &[Format], command: &str) -> Result<Format> {
-    let f = global.format.unwrap_or(Format::Table);
+    let f = global.format.unwrap_or(allowed[0]);
     if !allowed.contains(&f) {
         let names: Vec<String> = allowed.iter().map(|a| format!("{a:?}").to_lowercase()).collect();
         bail!(
@@ -85,4 +85,13 @@ pub fn write_json<T: serde::Serialize>(out: &mut dyn std::io::Write, value: &T) 
     serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Opens a file (or stdin for `-`) as a buffered stream of bytes.
+pub fn open_stream(name: &str) -> Result<Box<dyn std::io::BufRead + Send>> {
+    if name == "-" {
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+    }
+    let file = std::fs::File::open(name).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
 }

@@ -22,11 +22,19 @@ fn check_fixture(path: &str) -> (usize, Vec<String>) {
         n += 1;
         let want = Scores { neg: row.neg, neu: row.neu, pos: row.pos, compound: row.compound };
         let got = analyzer.polarity_scores(&row.text);
-        let same = [(got.neg, want.neg), (got.neu, want.neu), (got.pos, want.pos), (got.compound, want.compound)]
-            .iter()
-            .all(|(a, b)| a.to_bits() == b.to_bits()); // bit-exact, incl. the sign of -0.0
+        let same = [
+            (got.neg, want.neg),
+            (got.neu, want.neu),
+            (got.pos, want.pos),
+            (got.compound, want.compound),
+        ]
+        .iter()
+        .all(|(a, b)| a.to_bits() == b.to_bits()); // bit-exact, incl. the sign of -0.0
         if !same {
-            bad.push(format!("{path} id={} text={:?}\n  want {want:?}\n  got  {got:?}", row.id, row.text));
+            bad.push(format!(
+                "{path} id={} text={:?}\n  want {want:?}\n  got  {got:?}",
+                row.id, row.text
+            ));
         }
     }
     (n, bad)
@@ -36,9 +44,15 @@ macro_rules! fixture_test {
     ($name:ident, $file:literal, $count:expr) => {
         #[test]
         fn $name() {
-            let (n, bad) = check_fixture(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vader/", $file));
+            let (n, bad) =
+                check_fixture(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vader/", $file));
             assert_eq!(n, $count, "sentence count");
-            assert!(bad.is_empty(), "{} of {n} sentences differ from vaderSentiment 3.3.2:\n{}", bad.len(), bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+            assert!(
+                bad.is_empty(),
+                "{} of {n} sentences differ from vaderSentiment 3.3.2:\n{}",
+                bad.len(),
+                bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+            );
         }
     };
 }

@@ -57,3 +57,43 @@ fn page_without_comments_still_reports_editorial_tone() {
     assert_eq!(v[0]["summary"]["comments"], 0);
     assert!(v[0]["editorial"]["tone"]["compound"].is_number());
 }
+
+#[test]
+fn record_filter_keeps_one_line_per_input_line_in_order_under_concurrency() {
+    let texts = ["I love this!", "The guy is nuts.", "plain words here", ""];
+    let mut input = String::new();
+    let n = 9000;
+    for i in 0..n {
+        if i % 1000 == 999 {
+            input.push_str("{not json\n");
+        } else {
+            input.push_str(
+                &serde_json::json!({"id": format!("r{i}"), "body": texts[i % 4]}).to_string(),
+            );
+            input.push('\n');
+        }
+    }
+    let out = moderato(&["audit", "--input", "jsonl", "--threads", "4"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "malformed lines make the run exit 2");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), n);
+    for (i, v) in lines.iter().enumerate() {
+        if i % 1000 == 999 {
+            assert_eq!(v["line"], i + 1);
+            assert!(v["error"].is_string());
+        } else {
+            assert_eq!(v["id"], format!("r{i}"));
+            let want = [0.6696, -0.3182, 0.0, 0.0][i % 4];
+            assert_eq!(v["tone"]["compound"].as_f64(), Some(want), "line {}", i + 1);
+        }
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().filter(|l| l.contains(": line ")).count(), 9, "{err}");
+}

@@ -141,8 +141,13 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
             value.expect("serialising to memory cannot fail");
             buf.push(b'\n');
         };
-        pipeline::ordered_map(reader, out, threads, process, |_| {})
-            .with_context(|| format!("auditing {name}"))?;
+        let bar = common::progress_bar(&name);
+        pipeline::ordered_map(reader, out, threads, process, |st| {
+            bar.set_position(st.bytes);
+            bar.set_message(format!("{} records", st.lines));
+        })
+        .with_context(|| format!("auditing {name}"))?;
+        bar.finish_and_clear();
     }
     if errors.load(Ordering::Relaxed) > 0 {
         outcome = Outcome::Errored;

@@ -97,3 +97,18 @@ fn record_filter_keeps_one_line_per_input_line_in_order_under_concurrency() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().filter(|l| l.contains(": line ")).count(), 9, "{err}");
 }
+
+#[test]
+fn compressed_record_files_are_read_directly() {
+    let w = crate::util::Workdir::new();
+    let text = "{\"id\": \"a\", \"body\": \"I love this!\"}\n{\"id\": \"b\", \"body\": \"The guy is nuts.\"}\n";
+    let zst = w.write("c.jsonl.zst", zstd::encode_all(text.as_bytes(), 19).unwrap());
+    let out = moderato(&["audit", "--input", "jsonl", zst.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ids: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
+        .collect();
+    assert_eq!(ids, vec![serde_json::json!("a"), serde_json::json!("b")]);
+}

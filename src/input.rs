@@ -6,7 +6,7 @@
 
 use crate::error::InputError;
 use chrono::{DateTime, Utc};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// A decoded input.
@@ -66,6 +66,26 @@ pub fn decode(
     Ok(Source { name: path.display().to_string(), text, modified, warnings })
 }
 
+/// Wraps a byte stream so that zstd (magic `28 B5 2F FD`) and gzip (`1F 8B`) input is
+/// decompressed transparently. zstd accepts windows up to 2^31, which Pushshift's monthly
+/// dumps need.
+pub fn decompress(raw: Box<dyn Read + Send>) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let mut buffered = BufReader::with_capacity(1 << 16, raw);
+    let head = buffered.fill_buf()?;
+    if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let mut dec = zstd::stream::read::Decoder::with_buffer(buffered)?;
+        dec.window_log_max(31)?;
+        Ok(Box::new(BufReader::with_capacity(1 << 16, dec)))
+    } else if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::bufread::MultiGzDecoder::new(buffered),
+        )))
+    } else {
+        Ok(Box::new(buffered))
+    }
+}
+
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
@@ -88,6 +108,26 @@ mod tests {
         assert!(e.to_string().contains("NUL byte at offset 2"), "{e}");
         let e = decode(Path::new("e.txt"), b" \n\n".to_vec(), None).unwrap_err();
         assert!(e.to_string().contains("empty"), "{e}");
+    }
+
+    fn read_all(bytes: Vec<u8>) -> Vec<u8> {
+        let mut out = Vec::new();
+        decompress(Box::new(std::io::Cursor::new(bytes))).unwrap().read_to_end(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn zstd_gzip_and_plain_streams_read_the_same() {
+        let text = b"{\"body\": \"hello\"}\n".repeat(1000);
+        let zst = zstd::encode_all(&text[..], 3).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &text).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_ne!(zst, text);
+        assert_eq!(read_all(zst), text);
+        assert_eq!(read_all(gz), text);
+        assert_eq!(read_all(text.clone()), text);
+        assert_eq!(read_all(Vec::new()), b"");
     }
 
     #[test]

@@ -12,11 +12,13 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;
+pub mod audit;
 pub mod cli;
 pub mod error;
 pub mod input;
 pub mod lexicon;
 pub mod parse;
+pub mod pipeline;
 pub mod records;
 pub mod report;
 pub mod tone;

@@ -23,9 +23,9 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>> {
     bail!("--now {s:?}: not a time; use RFC 3339 (2024-11-05T14:00:00Z), \"2024-11-05 14:00\" or \"2024-11-05\"")
 }
 
-/// The output format, checked against what the command supports.
+/// The output format, checked against what the command supports (the first is the default).
 pub fn format(global: &GlobalOpts, allowed: &[Format], command: &str) -> Result<Format> {
-    let f = global.format.unwrap_or(Format::Table);
+    let f = global.format.unwrap_or(allowed[0]);
     if !allowed.contains(&f) {
         let names: Vec<String> = allowed.iter().map(|a| format!("{a:?}").to_lowercase()).collect();
         bail!(
@@ -85,4 +85,41 @@ pub fn write_json<T: serde::Serialize>(out: &mut dyn std::io::Write, value: &T) 
     serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Opens a file (or stdin for `-`) as a buffered stream of bytes, decompressing zstd and
+/// gzip by their magic bytes (so `.zst`/`.gz` files and compressed stdin both work).
+pub fn open_stream(name: &str) -> Result<Box<dyn std::io::BufRead + Send>> {
+    let raw: Box<dyn std::io::Read + Send> = if name == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(name).map_err(|e| anyhow::anyhow!("{name}: {e}"))?)
+    };
+    crate::input::decompress(raw).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+}
+
+/// A progress bar on stderr (records and bytes/s, ETA from the file size), drawn only when
+/// stderr is a terminal: indicatif hides it otherwise.
+pub fn progress_bar(name: &str) -> indicatif::ProgressBar {
+    // Compressed files: the bytes read are not the file's bytes, so no ETA.
+    let compressed = [".zst", ".zstd", ".gz"].iter().any(|ext| name.ends_with(ext));
+    let len = if name == "-" || compressed {
+        None
+    } else {
+        std::fs::metadata(name).ok().map(|m| m.len())
+    };
+    let bar = match len {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::no_length(),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    let template = if len.is_some() {
+        "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}"
+    } else {
+        "{spinner} {msg} {bytes} {bytes_per_sec}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
 }

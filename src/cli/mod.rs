@@ -5,8 +5,10 @@
 //! on with the other inputs, and return an [`Outcome`] that becomes the exit code.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod audit;
 mod common;
 mod parse;
+mod tone;
 
 use crate::error::Outcome;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -55,12 +57,18 @@ pub enum Command {
     /// Separate a page's editorial text from its comments and show who wrote what, when, and
     /// whom it answers.
     Parse(parse::ParseArgs),
+    /// Parse each page and score the tone of its editorial and every comment.
+    Audit(audit::AuditArgs),
+    /// Score texts (arguments, or each line of stdin) with VADER.
+    Tone(tone::ToneArgs),
 }
 
 /// Runs the parsed command line and returns its outcome.
 pub fn run(cli: &Cli) -> Outcome {
     let result = match &cli.command {
         Command::Parse(args) => parse::run(args, &cli.global),
+        Command::Audit(args) => audit::run(args, &cli.global),
+        Command::Tone(args) => tone::run(args, &cli.global),
     };
     match result {
         Ok(outcome) => outcome,

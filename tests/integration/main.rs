@@ -1,5 +1,7 @@
 //! End-to-end tests of the `moderato` binary, one module per subcommand.
 
+mod audit;
 mod parse;
 mod report;
+mod tone;
 mod util;

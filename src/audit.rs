@@ -1,0 +1,212 @@
+//! Audit: a parsed [`Page`] → the tone of its editorial and of every comment, with a
+//! per-page summary.
+//!
+//! This is the composition stage the `audit` command shows: it adds, never removes, so the
+//! JSON of an audited page is the parse JSON plus `tone` on the editorial and each comment
+//! and a `summary`.
+
+use crate::parse::{Comment, Editorial, LineRange, Page};
+use crate::tone::{Analyzer, Label, Scores};
+use serde::Serialize;
+
+/// VADER scores with their three-way label, as every output shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tone {
+    /// Negative share.
+    pub neg: f64,
+    /// Neutral share.
+    pub neu: f64,
+    /// Positive share.
+    pub pos: f64,
+    /// Normalised sum, −1 to 1.
+    pub compound: f64,
+    /// positive (≥ 0.05), negative (≤ −0.05) or neutral.
+    pub label: Label,
+}
+
+impl From<Scores> for Tone {
+    fn from(s: Scores) -> Tone {
+        Tone { neg: s.neg, neu: s.neu, pos: s.pos, compound: s.compound, label: s.label() }
+    }
+}
+
+/// A comment with its tone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditedComment {
+    /// The parsed comment.
+    #[serde(flatten)]
+    pub comment: Comment,
+    /// Its tone.
+    pub tone: Tone,
+}
+
+/// The editorial with its tone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditedEditorial {
+    /// The parsed editorial.
+    #[serde(flatten)]
+    pub editorial: Editorial,
+    /// Its tone (zeros when the page has no editorial).
+    pub tone: Tone,
+}
+
+/// Figures for one page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Number of comments.
+    pub comments: usize,
+    /// Mean compound over the comments (0 when there are none).
+    pub mean_compound: f64,
+    /// Share of comments labeled negative.
+    pub negative_share: f64,
+    /// Share of comments labeled neutral.
+    pub neutral_share: f64,
+    /// Share of comments labeled positive.
+    pub positive_share: f64,
+}
+
+/// A page with tone on the editorial and every comment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditedPage {
+    /// Where the text came from.
+    pub source: String,
+    /// The recognised layout.
+    pub layout: String,
+    /// How well it fit.
+    pub confidence: f64,
+    /// Number of input lines.
+    pub line_count: usize,
+    /// The article and its tone.
+    pub editorial: AuditedEditorial,
+    /// Chrome line ranges.
+    pub chrome: Vec<LineRange>,
+    /// Unassigned line ranges in the comment area.
+    pub unassigned: Vec<LineRange>,
+    /// The comments with their tone.
+    pub comments: Vec<AuditedComment>,
+    /// Per-page figures.
+    pub summary: Summary,
+}
+
+/// Scores a page.
+pub fn audit_page(page: Page, analyzer: &Analyzer) -> AuditedPage {
+    let editorial_tone = Tone::from(analyzer.polarity_scores(&page.editorial.text));
+    let comments: Vec<AuditedComment> = page
+        .comments
+        .into_iter()
+        .map(|comment| {
+            let tone = Tone::from(analyzer.polarity_scores(&comment.body));
+            AuditedComment { comment, tone }
+        })
+        .collect();
+    let summary = summarise(comments.iter().map(|c| c.tone));
+    AuditedPage {
+        source: page.source,
+        layout: page.layout,
+        confidence: page.confidence,
+        line_count: page.line_count,
+        editorial: AuditedEditorial { editorial: page.editorial, tone: editorial_tone },
+        chrome: page.chrome,
+        unassigned: page.unassigned,
+        comments,
+        summary,
+    }
+}
+
+/// Mean compound and label shares over some tones.
+pub fn summarise(tones: impl Iterator<Item = Tone>) -> Summary {
+    let (mut n, mut sum, mut neg, mut neu, mut pos) = (0usize, 0.0, 0usize, 0usize, 0usize);
+    for t in tones {
+        n += 1;
+        sum += t.compound;
+        match t.label {
+            Label::Negative => neg += 1,
+            Label::Neutral => neu += 1,
+            Label::Positive => pos += 1,
+        }
+    }
+    let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+    Summary {
+        comments: n,
+        mean_compound: if n == 0 { 0.0 } else { sum / n as f64 },
+        negative_share: share(neg),
+        neutral_share: share(neu),
+        positive_share: share(pos),
+    }
+}
+
+/// One comment record of `audit --input jsonl`: `body` or `text`, and optional fields.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct InputRecord<'a> {
+    /// Record id (any JSON value; the line number when absent).
+    #[serde(default)]
+    pub id: Option<serde_json::Value>,
+    /// The comment text.
+    #[serde(default, borrow)]
+    pub body: Option<std::borrow::Cow<'a, str>>,
+    /// The comment text, when the export calls it `text`.
+    #[serde(default, borrow)]
+    pub text: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The audit of one record, as one output line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordAudit {
+    /// The record's id, or its line number.
+    pub id: serde_json::Value,
+    /// Its tone.
+    pub tone: Tone,
+}
+
+/// Audits one JSONL record. Errors say what is wrong with the line (not where: the caller
+/// knows the line number).
+pub fn audit_record(line: &[u8], line_no: u64, analyzer: &Analyzer) -> Result<RecordAudit, String> {
+    let rec: InputRecord =
+        serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
+    let body = rec.body.or(rec.text).ok_or_else(|| "no \"body\" or \"text\" field".to_string())?;
+    let id = rec.id.unwrap_or_else(|| serde_json::Value::from(line_no));
+    Ok(RecordAudit { id, tone: Tone::from(analyzer.polarity_scores(&body)) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(compound: f64, label: Label) -> Tone {
+        Tone { neg: 0.0, neu: 1.0, pos: 0.0, compound, label }
+    }
+
+    #[test]
+    fn summary_of_known_tones() {
+        let s = summarise(
+            [
+                tone(0.5, Label::Positive),
+                tone(-0.5, Label::Negative),
+                tone(-0.3, Label::Negative),
+                tone(0.0, Label::Neutral),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(s.comments, 4);
+        assert!((s.mean_compound - (-0.075)).abs() < 1e-12);
+        assert_eq!((s.negative_share, s.neutral_share, s.positive_share), (0.5, 0.25, 0.25));
+    }
+
+    #[test]
+    fn records_take_body_or_text_and_default_the_id() {
+        let a = Analyzer::new();
+        let r = audit_record(br#"{"id": "x1", "body": "I love this!"}"#, 7, &a).unwrap();
+        assert_eq!((r.id, r.tone.compound), (serde_json::json!("x1"), 0.6696));
+        let r = audit_record(br#"{"text": "The guy is nuts."}"#, 7, &a).unwrap();
+        assert_eq!((r.id, r.tone.compound), (serde_json::json!(7), -0.3182));
+        assert!(audit_record(b"{}", 1, &a).unwrap_err().contains("body"));
+        assert!(audit_record(b"nope", 1, &a).unwrap_err().contains("JSON"));
+        assert!(audit_record(br#"{"body": 5}"#, 1, &a).is_err());
+    }
+
+    #[test]
+    fn summary_of_nothing_is_zero() {
+        let s = summarise(std::iter::empty());
+        assert_eq!((s.comments, s.mean_compound, s.negative_share), (0, 0.0, 0.0));
+    }
+}

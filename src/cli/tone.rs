@@ -1,0 +1,129 @@
+//! `moderato tone`: VADER scores for each TEXT argument, or each line of stdin.
+
+use super::common;
+use super::{Format, GlobalOpts};
+use crate::audit::Tone;
+use crate::error::Outcome;
+use crate::report::{escape, table};
+use crate::tone::Analyzer;
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+use std::io::{BufRead, Write};
+
+/// Arguments of `moderato tone`.
+#[derive(Debug, Args)]
+pub struct ToneArgs {
+    /// Texts to score; without any, each line of stdin is scored (an empty line scores
+    /// zeros, so `--format jsonl` prints exactly one line per input line).
+    #[arg(value_name = "TEXT")]
+    pub texts: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Scored<'a> {
+    text: &'a str,
+    #[serde(flatten)]
+    tone: Tone,
+}
+
+/// Runs `tone`.
+pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
+    let format = common::format(global, &[Format::Table, Format::Json, Format::Jsonl], "tone")?;
+    let analyzer = Analyzer::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if format == Format::Jsonl && args.texts.is_empty() {
+        // Streaming: one line in, one line out, memory flat whatever the input size.
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        let mut buf = Vec::new();
+        let mut line_no = 0usize;
+        loop {
+            buf.clear();
+            if input.read_until(b'\n', &mut buf).context("reading stdin")? == 0 {
+                break;
+            }
+            line_no += 1;
+            let text = decode_line(&mut buf, line_no);
+            let tone = Tone::from(analyzer.polarity_scores(&text));
+            serde_json::to_writer(&mut out, &Scored { text: &text, tone })
+                .map_err(std::io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        return Ok(Outcome::Clean);
+    }
+    let texts: Vec<String> =
+        if args.texts.is_empty() { read_stdin_lines()? } else { args.texts.clone() };
+    let scored: Vec<Scored> = texts
+        .iter()
+        .map(|t| Scored { text: t, tone: Tone::from(analyzer.polarity_scores(t)) })
+        .collect();
+    match format {
+        Format::Json => common::write_json(&mut out, &scored)?,
+        Format::Jsonl => {
+            for s in &scored {
+                serde_json::to_writer(&mut out, s).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        _ => {
+            let mut t =
+                table::new_table(&["text", "neg", "neu", "pos", "compound", "label"], global.width);
+            for s in &scored {
+                t.add_row(vec![
+                    table::cell(&escape::preview(s.text, 60)),
+                    format!("{:.3}", s.tone.neg),
+                    format!("{:.3}", s.tone.neu),
+                    format!("{:.3}", s.tone.pos),
+                    format!("{:.4}", s.tone.compound),
+                    label_name(s.tone.label).to_string(),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Clean)
+}
+
+/// The label as the outputs spell it.
+pub fn label_name(label: crate::tone::Label) -> &'static str {
+    match label {
+        crate::tone::Label::Positive => "positive",
+        crate::tone::Label::Neutral => "neutral",
+        crate::tone::Label::Negative => "negative",
+    }
+}
+
+/// Strips the line ending and decodes; invalid UTF-8 is replaced with a warning naming the line.
+fn decode_line(buf: &mut Vec<u8>, line_no: usize) -> String {
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    match std::str::from_utf8(buf) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            eprintln!("moderato: warning: stdin line {line_no}: invalid UTF-8 replaced");
+            String::from_utf8_lossy(buf).into_owned()
+        }
+    }
+}
+
+fn read_stdin_lines() -> Result<Vec<String>> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut lines = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf).context("reading stdin")? == 0 {
+            return Ok(lines);
+        }
+        lines.push(decode_line(&mut buf, lines.len() + 1));
+    }
+}

@@ -23,6 +23,15 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>> {
     bail!("--now {s:?}: not a time; use RFC 3339 (2024-11-05T14:00:00Z), \"2024-11-05 14:00\" or \"2024-11-05\"")
 }
 
+/// Parses `--tz` (an IANA zone name); `None` when not given.
+pub fn parse_tz(tz: Option<&str>) -> Result<Option<chrono_tz::Tz>> {
+    let Some(name) = tz else { return Ok(None) };
+    match name.trim().parse::<chrono_tz::Tz>() {
+        Ok(tz) => Ok(Some(tz)),
+        Err(_) => bail!("--tz {name:?}: not a time zone; use an IANA name such as UTC, Europe/Paris or America/New_York"),
+    }
+}
+
 /// The output format, checked against what the command supports (the first is the default).
 pub fn format(global: &GlobalOpts, allowed: &[Format], command: &str) -> Result<Format> {
     let f = global.format.unwrap_or(allowed[0]);

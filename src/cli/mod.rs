@@ -7,7 +7,10 @@
 
 mod audit;
 mod common;
+mod completions;
+mod output;
 mod parse;
+mod report;
 mod tone;
 
 use crate::error::Outcome;
@@ -38,6 +41,14 @@ pub struct GlobalOpts {
     /// Table width in columns (default: the terminal's, or unlimited when piped).
     #[arg(long, global = true, value_name = "N")]
     pub width: Option<u16>,
+    /// Time zone for weeks and for times written without a zone, as an IANA name
+    /// ("Europe/Paris"). Default: UTC.
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Write the output to FILE (through a temporary file and a rename: a failed run leaves
+    /// no half-written file) instead of stdout.
+    #[arg(long, short = 'o', global = true, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// Output formats.
@@ -49,6 +60,12 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// Comma-separated values (cells neutralised against spreadsheet formulas).
+    Csv,
+    /// Markdown tables.
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG, no JavaScript).
+    Html,
 }
 
 /// The subcommands.
@@ -61,6 +78,12 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Score texts (arguments, or each line of stdin) with VADER.
     Tone(tone::ToneArgs),
+    /// Reports over pages and exports: `report weekly INPUT...`.
+    Report(report::ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Runs the parsed command line and returns its outcome.
@@ -69,6 +92,9 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Parse(args) => parse::run(args, &cli.global),
         Command::Audit(args) => audit::run(args, &cli.global),
         Command::Tone(args) => tone::run(args, &cli.global),
+        Command::Report(args) => report::run(args, &cli.global),
+        Command::Completions(args) => completions::run_completions(args, &cli.global),
+        Command::Man => completions::run_man(&cli.global),
     };
     match result {
         Ok(outcome) => outcome,

@@ -3,5 +3,11 @@
 //! Renderers write to `&mut dyn Write` and never print; user content goes through
 //! [`escape`] before it reaches a terminal, a CSV cell or an HTML page.
 
+pub mod csv;
 pub mod escape;
+pub mod grid;
+pub mod html;
+pub mod markdown;
+pub mod svg;
 pub mod table;
+pub mod weekly;

@@ -50,6 +50,20 @@ pub struct WeeklyArgs {
     /// Also score held, spam and trashed comments (by default only published ones are).
     #[arg(long)]
     pub all_statuses: bool,
+    /// Which table `--format csv` writes (CSV holds one table).
+    #[arg(long, value_enum, default_value_t = CsvTable::Weeks)]
+    pub csv_table: CsvTable,
+}
+
+/// The tables of the weekly report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvTable {
+    /// One row per week, then the undated row and the total.
+    Weeks,
+    /// The most flagged authors.
+    Authors,
+    /// The most heated threads.
+    Threads,
 }
 
 /// Most problems printed per input; the rest are counted.
@@ -114,7 +128,14 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     output::write_to(global.output.as_deref(), |out| {
         match format {
             Format::Json => common::write_json(out, &report)?,
-            Format::Csv => weekly::write_csv(out, &report)?,
+            Format::Csv => {
+                let grid = match args.csv_table {
+                    CsvTable::Weeks => weekly::week_grid(&report, weekly::Style::Machine),
+                    CsvTable::Authors => weekly::authors_grid(&report, weekly::Style::Machine),
+                    CsvTable::Threads => weekly::threads_grid(&report, weekly::Style::Machine),
+                };
+                crate::report::csv::write_grid(out, &grid)?;
+            }
             Format::Markdown => weekly::write_markdown(out, &report)?,
             Format::Html => weekly::write_html(out, &report)?,
             _ => weekly::write_table(out, &report, global.width)?,

@@ -9,7 +9,7 @@
 //! way for all of them: a record keeps the thread its source names (Reddit `link_id`, Disqus
 //! `<thread>`, WXR `<item>`, the page); one without a thread takes its parent's, followed up
 //! the chain inside the input; a chain that leaves the input ends in a thread named after the
-//! missing parent. Parent ids are looked up within the record's thread when the source names
+//! missing parent (a Hacker News item URL, else `file#parent`). Parent ids are looked up within the record's thread when the source names
 //! one (WordPress comment ids repeat across items in real exports), else across the input.
 //!
 //! Times keep what the source says (`posted_text`) and how it was read ([`TimeBasis`]).
@@ -318,10 +318,14 @@ pub fn detect(text: &str, mapping: &Mapping) -> InputKind {
     if prefix.starts_with('{') {
         let first = head.lines().next().unwrap_or("");
         if let Ok(serde_json::Value::Object(o)) = serde_json::from_str(first) {
+            if !mapping.pairs.is_empty() {
+                return InputKind::Jsonl;
+            }
             if o.contains_key("created_utc") || o.contains_key("link_id") {
                 return InputKind::Reddit;
             }
-            if o.contains_key("by") && o.contains_key("time") && o.contains_key("id") {
+            let has = |k: &str| o.contains_key(k);
+            if has("by") && has("time") && has("id") && (has("parent") || has("type")) {
                 return InputKind::Hn;
             }
             if let Some(serde_json::Value::Array(cs)) = o.get("comments") {
@@ -362,12 +366,29 @@ pub fn load(
 ) -> (InputKind, Batch) {
     let kind = kind.unwrap_or_else(|| detect(text, &opts.mapping));
     let mut batch = read(name, text, kind, opts);
-    resolve(&mut batch.records);
+    if kind == InputKind::Hn {
+        resolve_with(&mut batch.records, |_, pid| {
+            format!("https://news.ycombinator.com/item?id={pid}")
+        });
+    } else {
+        resolve(&mut batch.records);
+    }
     (kind, batch)
 }
 
-/// Settles threads and replies for the records of one input (see the module docs).
+/// Settles threads and replies for the records of one input (see the module docs); a chain
+/// that leaves the input ends in the thread `file#parent`.
 pub fn resolve(records: &mut [CommentRecord]) {
+    resolve_with(records, |input, pid| {
+        let file =
+            std::path::Path::new(input).file_name().map_or(input.into(), |f| f.to_string_lossy());
+        format!("{file}#{pid}")
+    });
+}
+
+/// [`resolve`], naming the thread of a chain that leaves the input by `dangling(input, id)`,
+/// where `id` is the missing parent (or the record itself when it has no parent).
+pub fn resolve_with(records: &mut [CommentRecord], dangling: impl Fn(&str, &str) -> String) {
     // First occurrence wins for duplicate keys.
     let mut scoped: HashMap<(String, String), usize> = HashMap::new();
     let mut global: HashMap<String, usize> = HashMap::new();
@@ -410,10 +431,8 @@ pub fn resolve(records: &mut [CommentRecord]) {
                     steps += 1;
                 }
                 _ => {
-                    break match &records[at].parent_id {
-                        Some(pid) => format!("{}#{pid}", records[at].source.input),
-                        None => format!("{}#{}", records[at].source.input, records[at].id),
-                    }
+                    let top = &records[at];
+                    break dangling(&top.source.input, top.parent_id.as_deref().unwrap_or(&top.id));
                 }
             }
         };
@@ -495,6 +514,8 @@ mod tests {
             InputKind::Hn
         );
         assert_eq!(detect("{\"text\": \"hi\"}\n", &m), InputKind::Jsonl);
+        let hn_like = "{\"id\":\"1\",\"by\":\"a\",\"time\":\"1\",\"text\":\"x\",\"parent\":\"2\"}";
+        assert_eq!(detect(hn_like, &Mapping::parse("body=text").unwrap()), InputKind::Jsonl);
         assert_eq!(detect("author,body,date\na,b,c\n", &m), InputKind::Csv);
         assert_eq!(detect("Hello world.\nIt is a page.\n", &m), InputKind::Page);
         assert_eq!(

@@ -25,7 +25,8 @@ th, td { border: 1px solid #ddd; padding: 3px 7px; vertical-align: top; }
 th { background: #f4f4f4; text-align: left; white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.extra td { background: #fafafa; font-style: italic; }
-td.text { max-width: 420px; overflow-wrap: anywhere; }
+td.text { white-space: nowrap; }
+td.long { white-space: normal; min-width: 240px; max-width: 460px; overflow-wrap: anywhere; }
 .none { color: #777; font-style: italic; }
 "#;
 

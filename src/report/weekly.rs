@@ -229,10 +229,10 @@ pub fn basis_lines(r: &WeeklyReport) -> Vec<String> {
     let mut lines: Vec<String> = r
         .time_basis
         .iter()
-        .map(|b| format!("{} comments: {}", b.comments, b.description))
+        .map(|b| format!("{}: {}", plural(b.comments, "comment"), b.description))
         .collect();
     for i in &r.inputs {
-        let mut l = format!("{}: {} ({} records", i.name, i.kind, i.records);
+        let mut l = format!("{}: {} ({}", i.name, i.kind, plural(i.records, "record"));
         if i.skipped > 0 {
             l.push_str(&format!(", {} skipped", i.skipped));
         }
@@ -245,11 +245,20 @@ pub fn basis_lines(r: &WeeklyReport) -> Vec<String> {
     lines
 }
 
+/// `1 comment`, `2 comments`.
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 fn heading(r: &WeeklyReport) -> String {
     format!(
-        "Weekly tone report: {} comments in {} ISO weeks (Monday 00:00, {}), {} undated",
-        r.total.comments,
-        r.weeks.len(),
+        "Weekly tone report: {} in {} (Monday 00:00, {}), {} undated",
+        plural(r.total.comments, "comment"),
+        plural(r.weeks.len() as u64, "ISO week"),
         r.tz,
         r.undated.comments
     )
@@ -257,7 +266,8 @@ fn heading(r: &WeeklyReport) -> String {
 
 fn definitions() -> &'static str {
     "Tone is VADER's compound score (−1 to 1): positive at ≥ 0.05, negative at ≤ −0.05. \
-     Shares are of scored comments (published, with text); net tone = positive − negative share; \
+     Shares are of scored comments (published, with text); replies are counted among \
+     comments whose source says whether they reply; net tone = positive − negative share; \
      Δ compares with the previous ISO week when it has comments. Heated = negative or flagged. \
      Time uncertain = a relative time (\"2 hours ago\") whose window crosses a week boundary."
 }
@@ -329,7 +339,7 @@ pub fn write_html(out: &mut dyn Write, r: &WeeklyReport) -> std::io::Result<()> 
     p.heading("Volume and tone");
     p.chart(
         &svg::volume_chart(&points),
-        "Bars: comments per ISO week (all statuses). Line: mean compound of the scored comments; gaps mark weeks with none scored.",
+        "Bars: comments per ISO week (all statuses). Line: mean compound of the scored comments; gaps mark weeks with none scored. Only weeks with comments are shown, so the axis skips empty weeks.",
     );
     p.heading("Positive, neutral and negative");
     p.chart(&svg::shares_chart(&points), "Each bar is 100% of the week's scored comments.");

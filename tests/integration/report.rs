@@ -151,7 +151,7 @@ fn hacker_news_items_convert_html_and_leave_unknown_parents_undecided() {
     );
     // No parent is in the excerpt: story or comment, the items do not say.
     assert!(rs.iter().all(|r| r.is_reply.is_none()));
-    assert_eq!(rs[0].thread.as_deref(), Some("hn-comments-excerpt-20.jsonl#33220665"));
+    assert_eq!(rs[0].thread.as_deref(), Some("https://news.ycombinator.com/item?id=33220665"));
     assert!(rs.iter().all(|r| !r.body.contains("&#x27;") && !r.body.contains("<p>")));
 }
 
@@ -165,7 +165,8 @@ fn hacker_news_chains_inside_the_input_share_a_thread() {
     let (kind, b) = records::load("hn.jsonl", text, None, &ReadOptions::default());
     assert_eq!(kind, InputKind::Hn);
     assert_eq!(b.records.len(), 3);
-    assert!(b.records.iter().all(|r| r.thread.as_deref() == Some("hn.jsonl#1")));
+    let thread = Some("https://news.ycombinator.com/item?id=1");
+    assert!(b.records.iter().all(|r| r.thread.as_deref() == thread));
     let replies: Vec<_> = b.records.iter().map(|r| r.is_reply).collect();
     assert_eq!(replies, [None, Some(true), Some(true)]);
     assert_eq!(b.problems[0].to_string(), "hn.jsonl:4: a story, not a comment (record skipped)");
@@ -197,4 +198,426 @@ fn malformed_xml_names_its_line_and_keeps_the_posts_before() {
     assert_eq!(b.problems.len(), 1);
     let msg = b.problems[0].to_string();
     assert!(msg.starts_with("d.xml:105: malformed XML"), "{msg}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// `moderato report weekly` end to end.
+
+use crate::util::{json_output, moderato, Workdir};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const TEXTS: [&str; 8] = [
+    "I love this, great work!",
+    "This is terrible and stupid.",
+    "The meeting is on Tuesday.",
+    "Not bad at all",
+    "What a horrible, awful idea",
+    "Thanks, very helpful :)",
+    "ok",
+    "I hate how wonderful this is",
+];
+
+struct Gen {
+    time: DateTime<Utc>,
+    author: String,
+    thread: String,
+    reply: bool,
+    body: &'static str,
+}
+
+/// Records at known times around the 2024/2025 ISO year boundary (ISO 2025-W01 starts on
+/// Monday 2024-12-30), several per day, from a fixed pseudo-random sequence.
+fn generated() -> Vec<Gen> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        state =
+            state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    let start = Utc.with_ymd_and_hms(2024, 12, 16, 0, 0, 0).unwrap();
+    let mut out = Vec::new();
+    for i in 0..240 {
+        let minutes = next(60 * 24 * 35) as i64; // five weeks
+        out.push(Gen {
+            time: start + Duration::minutes(minutes),
+            author: format!("user{}", next(9)),
+            thread: format!("https://news.example/a{}", next(5)),
+            reply: next(3) == 0,
+            body: TEXTS[(i + next(8) as usize) % TEXTS.len()],
+        });
+    }
+    // On the edges: Sunday 23:30 UTC is Monday 00:30 in Paris.
+    for (t, body) in [("2024-12-29T23:30:00Z", TEXTS[0]), ("2025-01-05T23:30:00Z", TEXTS[1])] {
+        let time = DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc);
+        out.push(Gen { time, author: "edge".into(), thread: "edge".into(), reply: false, body });
+    }
+    out
+}
+
+fn jsonl(gens: &[Gen]) -> String {
+    let mut s = String::new();
+    for (i, g) in gens.iter().enumerate() {
+        let mut v = json!({
+            "id": format!("r{i}"),
+            "by": g.author,
+            "url": g.thread,
+            "time": g.time.timestamp(),
+            "text": g.body,
+        });
+        if g.reply {
+            v["parent"] = json!(format!("r{}", i.saturating_sub(1)));
+        }
+        s.push_str(&v.to_string());
+        s.push('\n');
+    }
+    // Undated: a time nobody can read, and no time at all.
+    s.push_str(r#"{"id":"u1","by":"late","url":"x","time":"sometime","text":"I love it"}"#);
+    s.push('\n');
+    s.push_str(r#"{"id":"u2","by":"late","url":"x","text":"awful"}"#);
+    s.push('\n');
+    s
+}
+
+/// The weekly figures computed here, independently of the aggregate module.
+fn expected(gens: &[Gen], tz: chrono_tz::Tz) -> BTreeMap<(i32, u32), Value> {
+    let mut groups: BTreeMap<(i32, u32), Vec<&Gen>> = BTreeMap::new();
+    for g in gens {
+        let local = g.time.with_timezone(&tz);
+        let iso = local.iso_week();
+        groups.entry((iso.year(), iso.week())).or_default().push(g);
+    }
+    let mut out = BTreeMap::new();
+    for (key, gs) in groups {
+        let mut c: Vec<f64> =
+            gs.iter().map(|g| moderato::tone::polarity_scores(g.body).compound).collect();
+        let n = c.len() as f64;
+        let mean = c.iter().sum::<f64>() / n;
+        c.sort_by(f64::total_cmp);
+        let median = if c.len() % 2 == 1 {
+            c[c.len() / 2]
+        } else {
+            (c[c.len() / 2 - 1] + c[c.len() / 2]) / 2.0
+        };
+        let pos = c.iter().filter(|&&x| x >= 0.05).count() as f64 / n;
+        let neg = c.iter().filter(|&&x| x <= -0.05).count() as f64 / n;
+        let local = gs[0].time.with_timezone(&tz).date_naive();
+        let monday = local - Duration::days(local.weekday().num_days_from_monday() as i64);
+        out.insert(
+            key,
+            json!({
+                "week": format!("{}-W{:02}", key.0, key.1),
+                "start": monday.to_string(),
+                "comments": gs.len(),
+                "authors": gs.iter().map(|g| &g.author).collect::<BTreeSet<_>>().len(),
+                "threads": gs.iter().map(|g| &g.thread).collect::<BTreeSet<_>>().len(),
+                "reply_share": gs.iter().filter(|g| g.reply).count() as f64 / n,
+                "mean_compound": mean,
+                "median_compound": median,
+                "positive_share": pos,
+                "neutral_share": 1.0 - pos - neg,
+                "negative_share": neg,
+                "net_tone": pos - neg,
+            }),
+        );
+    }
+    out
+}
+
+fn close(a: &Value, b: &Value, what: &str) {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => assert!((x - y).abs() < 1e-9, "{what}: {x} vs {y}"),
+        _ => assert_eq!(a, b, "{what}"),
+    }
+}
+
+fn check_weekly(tz_name: &str) {
+    let gens = generated();
+    let wd = Workdir::new();
+    let p = wd.write("gen.jsonl", jsonl(&gens));
+    let map = "body=text,author=by,posted_at=time,thread=url,parent_id=parent";
+    let v = json_output(
+        &["report", "weekly", "--map", map, "--tz", tz_name, "-f", "json", p.to_str().unwrap()],
+        0,
+    );
+    let tz: chrono_tz::Tz = tz_name.parse().unwrap();
+    let want = expected(&gens, tz);
+    let weeks = v["weeks"].as_array().unwrap();
+    assert_eq!(weeks.len(), want.len(), "{tz_name}: week count");
+    for (got, want) in weeks.iter().zip(want.values()) {
+        for (k, w) in want.as_object().unwrap() {
+            close(&got[k], w, &format!("{tz_name} {} {k}", want["week"]));
+        }
+    }
+    assert_eq!(v["undated"]["comments"], 2);
+    assert_eq!(v["total"]["comments"].as_u64(), Some(gens.len() as u64 + 2));
+    assert_eq!(v["tz"], tz_name);
+}
+
+#[test]
+fn weekly_figures_equal_an_independent_computation_in_utc() {
+    check_weekly("UTC");
+}
+
+#[test]
+fn weekly_figures_equal_an_independent_computation_in_paris() {
+    check_weekly("Europe/Paris");
+}
+
+#[test]
+fn week_labels_cross_the_iso_year_and_follow_tz() {
+    let wd = Workdir::new();
+    let p = wd.write(
+        "edge.jsonl",
+        concat!(
+            r#"{"text":"a","time":"2024-12-29T23:30:00Z"}"#,
+            "\n",
+            r#"{"text":"b","time":"2024-12-30T08:00:00Z"}"#,
+            "\n",
+            r#"{"text":"c","time":"2025-01-05T23:30:00Z"}"#,
+            "\n"
+        ),
+    );
+    let labels = |tz: &str| -> Vec<(String, String, u64)> {
+        let v =
+            json_output(&["report", "weekly", "--tz", tz, "-f", "json", p.to_str().unwrap()], 0);
+        v["weeks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                let s = |k: &str| w[k].as_str().unwrap().to_string();
+                (s("week"), s("start"), w["comments"].as_u64().unwrap())
+            })
+            .collect()
+    };
+    let w = |a: &str, b: &str, n| (a.to_string(), b.to_string(), n);
+    assert_eq!(labels("UTC"), [w("2024-W52", "2024-12-23", 1), w("2025-W01", "2024-12-30", 2)]);
+    assert_eq!(
+        labels("Europe/Paris"),
+        [w("2025-W01", "2024-12-30", 2), w("2025-W02", "2025-01-06", 1)]
+    );
+}
+
+#[test]
+fn relative_times_name_their_basis_and_mark_weeks_uncertain() {
+    let wd = Workdir::new();
+    // With --now Tuesday 2025-01-07 05:00Z, "1 day ago" lies between Sunday 05:00 (W01) and
+    // Monday 05:00 (W02): uncertain. "3 hours ago" stays inside W02.
+    let p = wd.write(
+        "rel.jsonl",
+        "{\"text\":\"x\",\"time\":\"1 day ago\"}\n{\"text\":\"y\",\"time\":\"3 hours ago\"}\n",
+    );
+    let v = json_output(
+        &["report", "weekly", "--now", "2025-01-07T05:00:00Z", "-f", "json", p.to_str().unwrap()],
+        0,
+    );
+    assert_eq!(v["weeks"][0]["week"], "2025-W02");
+    assert_eq!(v["weeks"][0]["comments"], 2);
+    assert_eq!(v["weeks"][0]["time_uncertain"], 1);
+    assert_eq!(v["time_basis"][0]["basis"], "now");
+    assert_eq!(v["inputs"][0]["reference"], "--now 2025-01-07T05:00:00Z");
+    // The table says so too.
+    let out = moderato(&["report", "weekly", "--now", "2025-01-07T05:00:00Z", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("2 comments: relative times resolved against --now"), "{text}");
+}
+
+#[test]
+fn malformed_records_are_named_skipped_and_the_rest_counted() {
+    let wd = Workdir::new();
+    let p = wd.write(
+        "mixed.jsonl",
+        "{\"text\":\"fine\",\"time\":1700000000}\n{broken\n{\"text\":\"also fine\",\"time\":1700000000}\n{\"by\":\"nobody\"}\n",
+    );
+    let out = moderato(&["report", "weekly", "-f", "json", p.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("mixed.jsonl:2: not JSON"), "{err}");
+    assert!(err.contains("mixed.jsonl:4: no body field"), "{err}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"]["comments"], 2);
+    assert_eq!(v["inputs"][0]["skipped"], 2);
+}
+
+#[test]
+fn each_sample_export_is_detected_and_counted() {
+    let files = [
+        ("isso-disqus.xml", "disqus", 6),
+        ("isso-wordpress-wxr.xml", "wxr", 8),
+        ("pushshift-test_comments.ndjson", "reddit", 27),
+        ("hn-comments-excerpt-20.jsonl", "hn", 20),
+        ("coral-importer-livefyre-comments.ndjson", "livefyre", 1),
+    ];
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| repo_path(&format!("tests/fixtures/exports/{}", f.0)).display().to_string())
+        .collect();
+    let mut args = vec!["report", "weekly", "-f", "json"];
+    args.extend(paths.iter().map(String::as_str));
+    let v = json_output(&args, 0);
+    for (input, (_, kind, n)) in v["inputs"].as_array().unwrap().iter().zip(files) {
+        assert_eq!((input["kind"].as_str(), input["records"].as_u64()), (Some(kind), Some(n)));
+    }
+    assert_eq!(v["total"]["comments"], 62);
+    // Disqus deleted 1, Reddit deleted 2 + removed 2: counted, not scored.
+    assert_eq!(v["total"]["by_status"]["deleted"], 3);
+    assert_eq!(v["total"]["by_status"]["removed"], 2);
+    assert_eq!(v["total"]["scored"], 62 - 5);
+}
+
+fn hostile(wd: &Workdir) -> std::path::PathBuf {
+    wd.write(
+        "hostile.jsonl",
+        concat!(
+            r#"{"id":"1","author":"<b>mallory</b>","thread":"=cmd|' /C calc'!A0","posted_at":"2024-10-21T10:00:00Z","body":"<script>alert('owned')</script> This is awful, stupid and wrong."}"#,
+            "\n",
+            r#"{"id":"2","author":"@SUM(1+1)","thread":"=cmd|' /C calc'!A0","posted_at":"2024-10-22T10:00:00Z","body":"Horrible | terrible\nnews"}"#,
+            "\n"
+        ),
+    )
+}
+
+#[test]
+fn html_is_self_contained_and_shows_script_as_text() {
+    let wd = Workdir::new();
+    let p = hostile(&wd);
+    let out_path = wd.write("placeholder", "");
+    let html_path = out_path.with_file_name("report.html");
+    moderato(&[
+        "report",
+        "weekly",
+        "-f",
+        "html",
+        "-o",
+        html_path.to_str().unwrap(),
+        p.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(!html.to_lowercase().contains("<script"), "raw script tag in the page");
+    assert!(html.contains("&lt;script&gt;") || html.contains("=cmd|&#39; /C calc&#39;!A0"));
+    assert!(html.contains("=cmd|&#39; /C calc&#39;!A0"), "thread name escaped and shown");
+    // Three charts, then the tables.
+    assert_eq!(html.matches("<svg").count(), 3);
+    assert!(html.contains("<h2>Weeks</h2>") && html.contains("<h2>Most heated threads</h2>"));
+    // No network, no script.
+    for banned in ["http://", "https://", "<link", "<img", "javascript:", "<iframe"] {
+        let outside_text = html.replace("http://www.w3.org/2000/svg", "");
+        assert!(!outside_text.contains(banned), "{banned}");
+    }
+    // -o leaves no temporary file behind.
+    let names: Vec<String> = std::fs::read_dir(html_path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".moderato-")), "{names:?}");
+}
+
+#[test]
+fn csv_neutralises_formulas_and_markdown_escapes_pipes() {
+    let wd = Workdir::new();
+    let p = hostile(&wd);
+    let out =
+        moderato(&["report", "weekly", "-f", "csv", "--csv-table", "threads", p.to_str().unwrap()])
+            .output()
+            .unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut rows = csv.lines();
+    assert_eq!(
+        rows.next(),
+        Some("thread,comments,heated,heated_share,negative,flagged,mean_compound")
+    );
+    let row = rows.next().unwrap();
+    assert!(row.starts_with("'=cmd|' /C calc'!A0,2,2,1.0000,2,0,-0."), "{row}");
+    let weeks = moderato(&["report", "weekly", "-f", "csv", p.to_str().unwrap()]).output().unwrap();
+    let weeks = String::from_utf8(weeks.stdout).unwrap();
+    assert!(
+        weeks.starts_with("week,start,comments,scored,authors,threads,reply_share,mean_compound")
+    );
+    assert!(weeks.lines().nth(1).unwrap().starts_with("2024-W43,2024-10-21,2,2,2,1,"), "{weeks}");
+    let md =
+        moderato(&["report", "weekly", "-f", "markdown", p.to_str().unwrap()]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains("| =cmd\\|' /C calc'!A0 | 2 | 2 |"), "{md}");
+    assert!(!md.contains("<script"));
+}
+
+#[test]
+fn output_file_is_untouched_when_the_run_fails() {
+    let wd = Workdir::new();
+    let target = wd.write("keep.html", "old");
+    let p = hostile(&wd);
+    // An unknown zone fails before any output.
+    let out = moderato(&[
+        "report",
+        "weekly",
+        "--tz",
+        "Mars/Olympus",
+        "-f",
+        "html",
+        "-o",
+        target.to_str().unwrap(),
+        p.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tz \"Mars/Olympus\": not a time zone"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    // A directory that does not exist: an error, and nothing created.
+    let missing = target.with_file_name("no/such/dir/out.html");
+    let out = moderato(&["report", "weekly", "-o", missing.to_str().unwrap(), p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn forced_input_kind_and_mapping_errors() {
+    let wd = Workdir::new();
+    let p = wd.write(
+        "c.csv",
+        "who,said,when\nann,\"I love it\",2024-10-21 10:00\nbob,\"awful\",2024-10-29 10:00\n",
+    );
+    let v = json_output(
+        &[
+            "report",
+            "weekly",
+            "--input",
+            "csv",
+            "--map",
+            "author=who,body=said,posted_at=when",
+            "-f",
+            "json",
+            p.to_str().unwrap(),
+        ],
+        0,
+    );
+    assert_eq!(v["inputs"][0]["kind"], "csv");
+    let weeks: Vec<&str> =
+        v["weeks"].as_array().unwrap().iter().map(|w| w["week"].as_str().unwrap()).collect();
+    assert_eq!(weeks, ["2024-W43", "2024-W44"]);
+    assert_eq!(v["weeks"][1]["change"]["comments"], 0);
+    assert_eq!(v["time_basis"][0]["basis"], "absolute_assumed_utc");
+    let out =
+        moderato(&["report", "weekly", "--map", "text", p.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected FIELD=NAME"));
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let out = moderato(&["completions", "bash"]).output().unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success() && s.contains("moderato") && s.contains("weekly"));
+    let out = moderato(&["man"]).output().unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success() && s.starts_with(".ie") || s.contains(".TH moderato"), "{s}");
 }

@@ -34,6 +34,17 @@ pub fn write_to(
     write(&mut out)?;
     let tmp = out.into_inner().map_err(|e| e.into_error())?;
     tmp.as_file().sync_all().ok();
+    // Temporary files are created private (0600); a report replaces the old file with its
+    // permissions, or gets the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perms = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        std::fs::set_permissions(tmp.path(), perms)
+            .with_context(|| format!("-o {}: cannot set permissions", path.display()))?;
+    }
     tmp.persist(path).with_context(|| format!("-o {}: cannot replace the file", path.display()))?;
     Ok(())
 }

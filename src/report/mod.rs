@@ -3,6 +3,7 @@
 //! Renderers write to `&mut dyn Write` and never print; user content goes through
 //! [`escape`] before it reaches a terminal, a CSV cell or an HTML page.
 
+pub mod audit;
 pub mod csv;
 pub mod escape;
 pub mod grid;

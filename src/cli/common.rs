@@ -23,15 +23,6 @@ pub fn parse_now(s: &str) -> Result<DateTime<Utc>> {
     bail!("--now {s:?}: not a time; use RFC 3339 (2024-11-05T14:00:00Z), \"2024-11-05 14:00\" or \"2024-11-05\"")
 }
 
-/// Parses `--tz` (an IANA zone name); `None` when not given.
-pub fn parse_tz(tz: Option<&str>) -> Result<Option<chrono_tz::Tz>> {
-    let Some(name) = tz else { return Ok(None) };
-    match name.trim().parse::<chrono_tz::Tz>() {
-        Ok(tz) => Ok(Some(tz)),
-        Err(_) => bail!("--tz {name:?}: not a time zone; use an IANA name such as UTC, Europe/Paris or America/New_York"),
-    }
-}
-
 /// The output format, checked against what the command supports (the first is the default).
 pub fn format(global: &GlobalOpts, allowed: &[Format], command: &str) -> Result<Format> {
     let f = global.format.unwrap_or(allowed[0]);
@@ -68,6 +59,14 @@ pub fn read_or_report(name: &str) -> Option<Source> {
             eprintln!("moderato: {e}");
             None
         }
+    }
+}
+
+/// Parses `--tz`: an IANA zone name such as `Europe/Berlin` or `UTC`.
+pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz> {
+    match s.trim().parse::<chrono_tz::Tz>() {
+        Ok(tz) => Ok(tz),
+        Err(_) => bail!("--tz {s:?}: not a time zone; use an IANA name such as Europe/Berlin"),
     }
 }
 

@@ -38,13 +38,13 @@ pub struct GlobalOpts {
     /// (UTC) or "YYYY-MM-DD". Default: each input file's modification time.
     #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
+    /// Time zone of the absolute times printed on the pages (IANA name, e.g. Europe/Berlin).
+    /// Default: read them as UTC (reported as `absolute_assumed_utc`).
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// Table width in columns (default: the terminal's, or unlimited when piped).
     #[arg(long, global = true, value_name = "N")]
     pub width: Option<u16>,
-    /// Time zone for weeks and for times written without a zone, as an IANA name
-    /// ("Europe/Paris"). Default: UTC.
-    #[arg(long, global = true, value_name = "ZONE")]
-    pub tz: Option<String>,
     /// Write the output to FILE (through a temporary file and a rename: a failed run leaves
     /// no half-written file) instead of stdout.
     #[arg(long, short = 'o', global = true, value_name = "FILE")]

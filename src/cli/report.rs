@@ -28,8 +28,8 @@ pub struct ReportArgs {
 /// The reports.
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// One row per ISO week: volume, tone, flags; then the most flagged authors and the most
-    /// heated threads.
+    /// One row per ISO week (Monday 00:00 in --tz, default UTC): volume, tone, flags; then the
+    /// most flagged authors and the most heated threads.
     Weekly(WeeklyArgs),
 }
 
@@ -83,7 +83,7 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
         "report weekly",
     )?;
     let now = global.now.as_deref().map(common::parse_now).transpose()?;
-    let tz = common::parse_tz(global.tz.as_deref())?;
+    let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let mapping = Mapping::parse_all(&args.map).map_err(|e| anyhow!(e))?;
     let analyzer = Analyzer::new();
     let mut outcome = Outcome::Clean;

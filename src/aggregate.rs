@@ -238,6 +238,23 @@ pub struct ThreadStats {
     pub flagged: u64,
     /// Records that are negative or flagged.
     pub heated: u64,
+    /// The lowest compound score and the start of that comment's text.
+    pub most_negative: Option<(f64, String)>,
+}
+
+/// How much of a comment the most-heated list quotes.
+pub const QUOTE_CHARS: usize = 160;
+
+fn lower(a: &mut Option<(f64, String)>, b: &Option<(f64, String)>) {
+    if let Some((c, t)) = b {
+        let replace = match a {
+            None => true,
+            Some((ac, at)) => c.total_cmp(ac).then_with(|| t.cmp(at)).is_lt(),
+        };
+        if replace {
+            *a = Some((*c, t.clone()));
+        }
+    }
 }
 
 /// An ISO week: `(ISO year, week number)`.
@@ -325,6 +342,8 @@ impl Aggregate {
                 st.negative += u64::from(negative);
                 st.flagged += u64::from(flagged);
                 st.heated += u64::from(negative || flagged);
+                let quote = crate::report::escape::preview(&r.body, QUOTE_CHARS);
+                lower(&mut st.most_negative, &Some((s.compound, quote)));
             }
         }
     }
@@ -350,6 +369,7 @@ impl Aggregate {
             me.negative += st.negative;
             me.flagged += st.flagged;
             me.heated += st.heated;
+            lower(&mut me.most_negative, &st.most_negative);
         }
         add_map(&mut self.bases, &o.bases);
     }
@@ -401,6 +421,7 @@ impl Aggregate {
                 negative: s.negative,
                 flagged: s.flagged,
                 mean_compound: mean(s.sum_compound, s.scored),
+                most_negative: s.most_negative.as_ref().map(|m| m.1.clone()),
             })
             .collect();
         threads.sort_by(|a, b| {
@@ -589,6 +610,8 @@ pub struct ThreadRow {
     pub flagged: u64,
     /// Mean compound.
     pub mean_compound: Option<f64>,
+    /// The start of its most negative comment.
+    pub most_negative: Option<String>,
 }
 
 /// How many records got their time in one way.

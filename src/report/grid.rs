@@ -40,12 +40,14 @@ impl Grid {
         self.rows.push(row);
     }
 
-    /// A terminal table, every cell escaped.
+    /// A terminal table, every cell escaped and long text cut to 60 characters.
     pub fn to_terminal(&self, width: Option<u16>) -> comfy_table::Table {
         let header: Vec<&str> = self.header.iter().map(String::as_str).collect();
         let mut t = table::new_table(&header, width);
         for row in &self.rows {
-            t.add_row(row.iter().map(|c| table::cell(c)).collect::<Vec<_>>());
+            t.add_row(
+                row.iter().map(|c| table::cell(&super::escape::preview(c, 60))).collect::<Vec<_>>(),
+            );
         }
         for (i, &num) in self.numeric.iter().enumerate() {
             if num {

@@ -189,7 +189,7 @@ pub fn volume_chart(weeks: &[WeekPoint]) -> String {
         LEFT + f.plot_w()
     );
     let slot = f.plot_w() / weeks.len() as f64;
-    let bar_w = (slot * 0.7).max(1.0);
+    let bar_w = (slot * 0.7).clamp(1.0, 56.0);
     for (i, w) in weeks.iter().enumerate() {
         let h = f.plot_h() * w.comments as f64 / ymax;
         let x = LEFT + slot * i as f64 + (slot - bar_w) / 2.0;
@@ -260,7 +260,7 @@ pub fn shares_chart(weeks: &[WeekPoint]) -> String {
         );
     }
     let slot = f.plot_w() / weeks.len() as f64;
-    let bar_w = (slot * 0.7).max(1.0);
+    let bar_w = (slot * 0.7).clamp(1.0, 56.0);
     for (i, w) in weeks.iter().enumerate() {
         let x = LEFT + slot * i as f64 + (slot - bar_w) / 2.0;
         let Some((p, n, m)) = w.shares else {

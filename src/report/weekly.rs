@@ -204,11 +204,13 @@ pub fn threads_grid(r: &WeeklyReport, s: Style) -> Grid {
             ("negative", true),
             ("flagged", true),
             ("mean", true),
+            ("most negative comment", false),
         ],
     );
     if s == Style::Machine {
         g.header[3] = "heated_share".into();
         g.header[6] = "mean_compound".into();
+        g.header[7] = "most_negative".into();
     }
     for t in &r.most_heated_threads {
         g.push(vec![
@@ -219,6 +221,7 @@ pub fn threads_grid(r: &WeeklyReport, s: Style) -> Grid {
             t.negative.to_string(),
             t.flagged.to_string(),
             num(t.mean_compound, s),
+            t.most_negative.clone().unwrap_or_default(),
         ]);
     }
     g

@@ -500,7 +500,8 @@ fn html_is_self_contained_and_shows_script_as_text() {
     .success();
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(!html.to_lowercase().contains("<script"), "raw script tag in the page");
-    assert!(html.contains("&lt;script&gt;") || html.contains("=cmd|&#39; /C calc&#39;!A0"));
+    // The comment quoted in the heated-threads table shows its script tag as text.
+    assert!(html.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt; This is awful"));
     assert!(html.contains("=cmd|&#39; /C calc&#39;!A0"), "thread name escaped and shown");
     // Three charts, then the tables.
     assert_eq!(html.matches("<svg").count(), 3);
@@ -531,7 +532,7 @@ fn csv_neutralises_formulas_and_markdown_escapes_pipes() {
     let mut rows = csv.lines();
     assert_eq!(
         rows.next(),
-        Some("thread,comments,heated,heated_share,negative,flagged,mean_compound")
+        Some("thread,comments,heated,heated_share,negative,flagged,mean_compound,most_negative")
     );
     let row = rows.next().unwrap();
     assert!(row.starts_with("'=cmd|' /C calc'!A0,2,2,1.0000,2,0,-0."), "{row}");
@@ -545,7 +546,9 @@ fn csv_neutralises_formulas_and_markdown_escapes_pipes() {
         moderato(&["report", "weekly", "-f", "markdown", p.to_str().unwrap()]).output().unwrap();
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(md.contains("| =cmd\\|' /C calc'!A0 | 2 | 2 |"), "{md}");
-    assert!(!md.contains("<script"));
+    // Every `<` is backslash-escaped, so no raw tag reaches a Markdown renderer.
+    assert!(md.contains("\\<script\\>alert('owned')\\</script\\>"), "{md}");
+    assert_eq!(md.matches("<script").count(), md.matches("\\<script").count());
 }
 
 #[test]

@@ -91,8 +91,13 @@ impl Page {
         for (i, row) in grid.rows.iter().enumerate() {
             self.body.push_str(if i >= first_extra { "<tr class=\"extra\">" } else { "<tr>" });
             for (j, c) in row.iter().enumerate() {
-                let class =
-                    if grid.numeric.get(j).copied().unwrap_or(false) { "num" } else { "text" };
+                let class = if grid.numeric.get(j).copied().unwrap_or(false) {
+                    "num"
+                } else if c.chars().count() > 40 {
+                    "text long"
+                } else {
+                    "text"
+                };
                 let _ = write!(self.body, "<td class=\"{class}\">{}</td>", escape::html(c));
             }
             self.body.push_str("</tr>\n");

@@ -14,8 +14,11 @@
 //! [`Reference`] time the caller supplies; the parser never reads the clock.
 
 pub mod chrome;
+pub mod editorial;
+pub mod features;
 pub mod layout;
 pub mod reltime;
+pub mod stamp;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};

@@ -65,6 +65,7 @@ pub(super) fn parse(lines: &[&str]) -> Option<Extraction> {
             reply_to: h.reply_to.clone(),
             body,
             truncated,
+            level: None,
         });
     }
     Some(Extraction { layout: "wpdiscuz", confidence: 0.95, classes, comments })

@@ -62,14 +62,27 @@ pub fn read_or_report(name: &str) -> Option<Source> {
     }
 }
 
-/// Parse options for one source: `--now` wins, else the file's modification time.
-pub fn parse_options(now: Option<DateTime<Utc>>, src: &Source) -> ParseOptions {
+/// Parses `--tz`: an IANA zone name such as `Europe/Berlin` or `UTC`.
+pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz> {
+    match s.trim().parse::<chrono_tz::Tz>() {
+        Ok(tz) => Ok(tz),
+        Err(_) => bail!("--tz {s:?}: not a time zone; use an IANA name such as Europe/Berlin"),
+    }
+}
+
+/// Parse options for one source: `--now` wins, else the file's modification time; absolute
+/// times are read in `tz` (`--tz`) when given.
+pub fn parse_options(
+    now: Option<DateTime<Utc>>,
+    tz: Option<chrono_tz::Tz>,
+    src: &Source,
+) -> ParseOptions {
     let reference = match (now, src.modified) {
         (Some(at), _) => Some(Reference { at, basis: TimeBasis::Now }),
         (None, Some(at)) => Some(Reference { at, basis: TimeBasis::FileMtime }),
         (None, None) => None,
     };
-    ParseOptions { reference }
+    ParseOptions { reference, tz }
 }
 
 /// True when the error is a closed stdout (`moderato … | head`), which is not a failure.

@@ -33,6 +33,10 @@ pub struct GlobalOpts {
     /// (UTC) or "YYYY-MM-DD". Default: each input file's modification time.
     #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
+    /// Time zone of the absolute times printed on the pages (IANA name, e.g. Europe/Berlin).
+    /// Default: read them as UTC (reported as `absolute_assumed_utc`).
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// Table width in columns (default: the terminal's, or unlimited when piped).
     #[arg(long, global = true, value_name = "N")]
     pub width: Option<u16>,

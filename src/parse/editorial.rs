@@ -26,6 +26,8 @@ static END_MARKER: LazyLock<Regex> = LazyLock::new(|| {
           | (?:eingestellt\ von|posted\ by|written\ by|geschrieben\ von|veröffentlicht\ von)\b.*
           | (?:über\ den\ autor|über\ die\ autorin|about\ the\ author|about\ me|über\ mich|über\ \S+)
           | (?:©|\(c\)\ |copyright\b).*
+          | \d[\d,.]*\ (?:comments?|kommentare?)\b.*
+          | (?:explore\ more\ on\ these\ topics|more\ on\ this\ story|topics|themen)
           | (?:related|related\ (?:posts|articles|stories)|ähnliche\ (?:beiträge|artikel)|das\ könnte\ dich\ auch\ interessieren|you\ may\ also\ like|more\ from\ .{1,40}|mehr\ zum\ thema|weitere\ artikel|lesen\ sie\ auch|auch\ interessant|share\ this(?:\ story|\ article|:)?|like\ this:?|gefällt\ mir:?|teilen\ mit:?)
           | .*\b(?:folge|follow)\b.{0,30}\b(?:instagram|twitter|facebook|pinterest|youtube|tiktok)\b.*
           | .*(?:pinterest|facebook|whatsapp|twitter)\d.*
@@ -120,9 +122,14 @@ fn weight(l: &Line) -> f64 {
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:posted\s*by|by|von|written\s+by|geschrieben\s+von|eingestellt\s+von|autor(?:in)?|author|foto|photo|bild|image|credit|quelle|source|updated|aktualisiert|published|veröffentlicht)(?:\b|\d)")
+    Regex::new(r"(?i)^(?:posted\s*by|submitted|by|von|written\s+by|geschrieben\s+von|eingestellt\s+von|autor(?:in)?|author|foto|photo|bild|image|credit|quelle|source|updated|aktualisiert|published|veröffentlicht)(?:\b|\d)")
         .expect("valid")
 });
+
+/// True for bylines and datelines ("By Jane Doe", "Von:", "Posted by", "Updated:").
+pub fn is_byline(clean: &str) -> bool {
+    BYLINE.is_match(clean)
+}
 
 fn short(l: &Line) -> bool {
     !l.is_blank() && l.clean.split_whitespace().count() <= 4 && !l.clean.ends_with(['.', '!', '?'])
@@ -145,6 +152,11 @@ fn headline_like(raw: &str, l: &Line) -> bool {
     if l.kind != Kind::Text || chrome::is_section_chrome(c) {
         return false;
     }
+    // Headlines start with a capital, a digit or an opening quote or bracket.
+    let opening = c.chars().next().is_some_and(|ch| !ch.is_lowercase());
+    if !opening {
+        return false;
+    }
     let lower_word = words.iter().any(|w| w.chars().next().is_some_and(char::is_lowercase));
     lower_word || words.len() >= 6
 }
@@ -161,7 +173,7 @@ fn title_above(lines: &[&str], f: &[Line], s: usize) -> usize {
             continue;
         }
         steps += 1;
-        if separators(&l.clean) >= 2 {
+        if l.clean.matches(['»', '›', '>']).count() >= 2 {
             break;
         }
         if headline_like(lines[j], l) {

@@ -129,7 +129,7 @@ static VOTE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[·•|–—\-]{1,3}$").expect("valid"));
 static ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:guest|gast|autor|autorin|author|staff|moderator|mod|admin|administrator|op|guardian pick|contributor|featured|verified|top commenter|mitglied|member|redaktion|editor|team|staff pick|subscriber|abonnent|premium|site admin|post author)$")
+    Regex::new(r"(?i)^(?:guest|gast|autor|autorin|author|staff|moderator|mod|admin|administrator|op|guardian pick|contributor|featured|verified|top commenter|mitglied|member|redaktion|editor|team|staff pick|subscriber|abonnent|premium|site admin|post author|edited|bearbeitet|pinned|angeheftet|gesperrt)$")
         .expect("valid")
 });
 static REPLY_TO: LazyLock<Regex> = LazyLock::new(|| {
@@ -138,7 +138,7 @@ static REPLY_TO: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SAYS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?P<name>\S.{0,59}?)\s+(?:says|sagt|meint|schreibt|commented|kommentierte)\s*:?$",
+        r"(?i)^(?P<name>\S.{0,59}?)\s+(?:says|sagt|meint|schreibt|commented|kommentierte|said\s*(?:\.\.\.|…)|hat gesagt\s*(?:\.\.\.|…)?|schrieb\s*(?:\.\.\.|…)|wrote\s*(?:\.\.\.|…))\s*:?$",
     )
     .expect("valid")
 });
@@ -152,9 +152,11 @@ static HANDLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static POINTS_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[+\-]?\d+\s+(?:points?|punkte?|votes?)\s*$").expect("valid")
 });
+static FLAIR_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\[(?:S|M|A|OP|mod|admin)\]\s*$").expect("valid"));
 static EDITED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:[·•|]\s*)?(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)\b",
+        r"(?i)^(?:[·•|]\s*)?(?:(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)|published|posted|submitted|veröffentlicht|erstellt|created|stand|eingestellt)(?:\b|\d)",
     )
     .expect("valid")
 });
@@ -183,6 +185,7 @@ const ACTION_WORDS: &[&str] = &[
     "more replies",
     "not helpful",
     "liked by",
+    "loading",
     "zuklappen",
     "aufklappen",
     "antworten",
@@ -345,7 +348,7 @@ fn kind_of(c: &str) -> Kind {
 
 /// Words that may stand between a name and its stamp, or around a stamp alone.
 fn strip_joiners(s: &str) -> &str {
-    const DECOR: &[char] = &[' ', '·', '•', '|', ',', '-', '–', '—', ':', '(', ')', '[', ']', '#'];
+    const DECOR: &[char] = &[' ', '·', '•', '|', ',', '-', '–', '—', ':', '(', ')', '#'];
     let mut s = s.trim_matches(DECOR);
     loop {
         let lower = s.to_lowercase();
@@ -428,9 +431,17 @@ pub fn stamp_line(c: &str) -> Option<StampLine> {
     if glued && !st.is_clock_only() {
         return None;
     }
-    // Old Reddit: "[–] AUTHOR 5 points"; Disqus-like replies: "NAME → OTHER".
-    let mut p = prefix.trim_start_matches(['[', '–', '-', '+', ']', ' ']).to_string();
+    // Old Reddit: "[–] AUTHOR [S] 5 points"; Disqus-like replies: "NAME → OTHER".
+    let mut p = prefix.to_string();
+    for tag in ["[–]", "[-]", "[+]", "[–] ", "[-] "] {
+        if let Some(rest) = p.strip_prefix(tag) {
+            p = rest.trim_start().to_string();
+        }
+    }
     if let Some(m) = POINTS_TAIL.find(&p) {
+        p.truncate(m.start());
+    }
+    if let Some(m) = FLAIR_TAIL.find(&p) {
         p.truncate(m.start());
     }
     let (name, reply_to) = match p.split_once(['→', '➦', '▶', '►']) {

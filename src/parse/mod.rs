@@ -20,7 +20,7 @@ pub mod layout;
 pub mod reltime;
 pub mod stamp;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, TimeZone, Utc};
 use serde::{Serialize, Serializer};
 
 /// An inclusive, 1-based range of input lines, serialised as `[first, last]`.
@@ -80,6 +80,9 @@ pub struct Reference {
 pub struct ParseOptions {
     /// Reference time for relative stamps; without one they stay unresolved.
     pub reference: Option<Reference>,
+    /// The zone absolute stamps are read in (`--tz`); without one they are read as UTC and
+    /// marked `absolute_assumed_utc`, since the page does not say.
+    pub tz: Option<chrono_tz::Tz>,
 }
 
 /// The editorial part of a page: the article itself.
@@ -280,12 +283,42 @@ fn resolve_time(
     opts: &ParseOptions,
 ) -> (Option<DateTime<Utc>>, Option<TimeBasis>) {
     let Some(text) = posted_text else { return (None, None) };
-    if let (Some(rel), Some(reference)) = (reltime::parse(text), opts.reference) {
-        if let Some(t) = rel.resolve(reference.at) {
-            return (Some(t), Some(reference.basis));
-        }
+    if let Some(rel) = reltime::parse(text) {
+        return match opts.reference.and_then(|r| Some((rel.resolve(r.at)?, r.basis))) {
+            Some((t, basis)) => (Some(t), Some(basis)),
+            None => (None, None),
+        };
     }
-    (None, None)
+    let Some(stamp::Stamp { kind: stamp::StampKind::Absolute(abs), .. }) = stamp::find(text) else {
+        return (None, None);
+    };
+    resolve_absolute(abs, opts).map_or((None, None), |(t, b)| (Some(t), Some(b)))
+}
+
+/// An absolute stamp in UTC (or `--tz`). A stamp without a year ("Jun 20th at 2:41 am")
+/// takes the reference time's year, or the year before when that would lie after it; a
+/// clock time without a date stays unresolved.
+fn resolve_absolute(
+    abs: stamp::AbsTime,
+    opts: &ParseOptions,
+) -> Option<(DateTime<Utc>, TimeBasis)> {
+    let to_utc = |naive: chrono::NaiveDateTime| match opts.tz {
+        Some(tz) => tz
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| (t.with_timezone(&Utc), TimeBasis::AbsoluteInTz)),
+        None => Some((naive.and_utc(), TimeBasis::AbsoluteAssumedUtc)),
+    };
+    if abs.year.is_some() {
+        return to_utc(abs.naive(None)?);
+    }
+    let reference = opts.reference?.at;
+    let this_year = to_utc(abs.naive(Some(reference.year()))?)?;
+    if this_year.0 <= reference {
+        Some(this_year)
+    } else {
+        to_utc(abs.naive(Some(reference.year() - 1))?)
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 
 use super::{CommentParts, Extraction};
 use crate::parse::features::{Form, Kind, Line};
-use crate::parse::{chrome, LineClass};
+use crate::parse::{chrome, editorial, LineClass};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Group {
@@ -54,6 +54,10 @@ fn anchors(f: &[Line]) -> Vec<Anchor> {
         let precise =
             s.stamp.is_precise() && !(s.stamp.is_clock_only() && s.form == Form::TimeOnly);
         let prev = prev_nonblank(f, i, 3).map(|j| &f[j]);
+        // An article's dateline under its byline is not a comment.
+        if prev.is_some_and(|p| p.kind == Kind::Text && editorial::is_byline(&p.clean)) {
+            continue;
+        }
         let next = next_nonblank(f, i, 3).map(|j| &f[j]);
         let footer = s.form == Form::ActionTime
             || (s.form == Form::TimeOnly && prev.is_some_and(Line::is_action));
@@ -103,7 +107,7 @@ fn choose(all: &[Anchor]) -> Vec<Anchor> {
         let mut start = 0;
         for k in 1..=members.len() {
             if k == members.len() || members[k].line - members[k - 1].line > MAX_GAP {
-                let run = &members[start..k];
+                let run = trim_leading_outliers(&members[start..k]);
                 let score: f64 = run.iter().map(|a| a.q).sum();
                 if score >= 1.4 && best.as_ref().map_or(true, |(b, _)| score > *b) {
                     best = Some((score, run.to_vec()));
@@ -113,6 +117,24 @@ fn choose(all: &[Anchor]) -> Vec<Anchor> {
         }
     }
     best.map(|(_, v)| v).unwrap_or_default()
+}
+
+/// Drops anchors at the head of a run that stand far above the rest (an article's date line
+/// above a list of regularly spaced comments).
+fn trim_leading_outliers(run: &[Anchor]) -> &[Anchor] {
+    let mut run = run;
+    while run.len() >= 3 {
+        let mut gaps: Vec<usize> = run.windows(2).map(|w| w[1].line - w[0].line).collect();
+        let first = gaps[0];
+        gaps.sort_unstable();
+        let median = gaps[gaps.len() / 2];
+        if first > 40 && first > 4 * median {
+            run = &run[1..];
+        } else {
+            break;
+        }
+    }
+    run
 }
 
 /// A comment as found, with 0-based line indices.
@@ -141,6 +163,7 @@ fn same_name(a: &str, b: &str) -> bool {
 fn header_start(f: &[Line], a: usize, floor: usize, r: &mut Record) -> usize {
     let mut k = a;
     let mut names = 0;
+    let mut from_text = false;
     while k > floor && a - k < HEADER_REACH {
         let l = &f[k - 1];
         match &l.kind {
@@ -169,8 +192,19 @@ fn header_start(f: &[Line], a: usize, floor: usize, r: &mut Record) -> usize {
                 None if names == 0 => {
                     r.author = Some(l.clean.clone());
                     names += 1;
+                    from_text = true;
                 }
                 Some(x) if same_name(x, &l.clean) => names += 1,
+                // Guardian: "AUTHOR" / "PARENT" / time, with a clear record boundary above.
+                Some(_)
+                    if from_text
+                        && names == 1
+                        && r.reply_to.is_none()
+                        && boundary_above(f, k - 1, floor) =>
+                {
+                    r.reply_to = r.author.replace(l.clean.clone());
+                    names += 1;
+                }
                 _ => break,
             },
             _ => break,
@@ -178,6 +212,18 @@ fn header_start(f: &[Line], a: usize, floor: usize, r: &mut Record) -> usize {
         k -= 1;
     }
     k
+}
+
+/// True when the line before `j` (blank lines skipped) ends a record or opens the list: an
+/// action bar, chrome, a stamp, or nothing.
+fn boundary_above(f: &[Line], j: usize, floor: usize) -> bool {
+    match prev_nonblank(f, j, 4) {
+        Some(p) if p >= floor => {
+            f[p].is_action() || matches!(f[p].kind, Kind::Chrome | Kind::Stamp(_) | Kind::Role)
+        }
+        Some(_) => true,
+        None => j.saturating_sub(floor) < 4,
+    }
 }
 
 /// Skips the lines between a header anchor and the body; returns the body's first line.
@@ -254,7 +300,7 @@ fn header_records(f: &[Line], anchors: &[usize]) -> Vec<Record> {
         match action {
             Some(t) => {
                 with_actions += 1;
-                r.body_end = t;
+                r.body_end = trim_back(f, r.body_start, t);
                 let mut e = t;
                 while e < limit && (f[e].is_action() || f[e].is_blank() || f[e].kind == Kind::Sep) {
                     e += 1;
@@ -321,15 +367,18 @@ fn footer_records(f: &[Line], anchors: &[usize]) -> Vec<Record> {
             j += 1;
         }
         r.body_start = j;
-        // Walk back from the anchor over the action bar.
-        let mut e = a;
-        while e > j && (f[e - 1].is_action() || f[e - 1].is_blank() || f[e - 1].kind == Kind::Sep) {
-            e -= 1;
-        }
-        r.body_end = e;
+        r.body_end = trim_back(f, j, a);
         recs.push(r);
     }
     recs
+}
+
+/// Moves a body end back over action bars, votes, separators and blank lines.
+fn trim_back(f: &[Line], floor: usize, mut e: usize) -> usize {
+    while e > floor && (f[e - 1].is_action() || f[e - 1].is_blank() || f[e - 1].kind == Kind::Sep) {
+        e -= 1;
+    }
+    e
 }
 
 fn skip_roles(f: &[Line], mut j: usize, limit: usize) -> usize {
@@ -364,16 +413,9 @@ fn body_reply(f: &[Line], bs: usize, be: usize, known: &[String]) -> (usize, Opt
     let Some(first) = (bs..be).find(|&j| !f[j].is_blank()) else { return (bs, None) };
     let text = &f[first].clean;
     let after_quote = |marker: usize| {
-        // Skip the quoted paragraph after a quote header, if the reply goes on after it.
+        // Skip the quoted line after a quote header, if the reply goes on after it.
         let Some(q) = (marker + 1..be).find(|&j| !f[j].is_blank()) else { return marker + 1 };
-        let mut e = q;
-        while e < be && !f[e].is_blank() {
-            e += 1;
-        }
-        match (e..be).find(|&j| !f[j].is_blank()) {
-            Some(next) => next,
-            None => q,
-        }
+        (q + 1..be).find(|&j| !f[j].is_blank()).unwrap_or(q)
     };
     match &f[first].kind {
         Kind::ReplyTo(name) => return (first + 1, Some(name.clone())),
@@ -462,15 +504,80 @@ fn layout_name(f: &[Line], anchors: &[usize], footer: bool) -> &'static str {
     "generic"
 }
 
+/// Records anchored on "NAME says:" / "NAME said..." lines, for layouts whose time is not
+/// right under the name (classic Blogger prints it after the body).
+fn says_records(f: &[Line], says: &[usize]) -> Vec<Record> {
+    let mut recs = Vec::with_capacity(says.len());
+    for (k, &s) in says.iter().enumerate() {
+        let cap = f.len().min(s + 150);
+        let limit = match says.get(k + 1) {
+            Some(&next) => next,
+            None => (s + 1..cap).find(|&j| f[j].kind == Kind::Chrome).unwrap_or(cap),
+        };
+        let name = match &f[s].kind {
+            Kind::Says(n) => Some(n.clone()),
+            _ => None,
+        };
+        let mut r = Record { start: s, author: name, ..Record::default() };
+        let t = (s + 1..limit).find(|&j| matches!(f[j].kind, Kind::Stamp(_)));
+        let first = next_nonblank(f, s, 3);
+        match t {
+            Some(t) if Some(t) != first => {
+                r.posted_text = f[t].stamp().map(|x| x.text.clone());
+                r.body_start = header_tail(f, s, t, &mut r);
+                r.body_end = trim_back(f, r.body_start, t);
+                r.end = extend_actions(f, t + 1, limit);
+            }
+            _ => {
+                let head = match t {
+                    Some(t) => {
+                        r.posted_text = f[t].stamp().map(|x| x.text.clone());
+                        t
+                    }
+                    None => s,
+                };
+                r.body_start = header_tail(f, head, limit, &mut r);
+                let act = (r.body_start..limit).find(|&j| f[j].kind == Kind::Action);
+                let stop = act.unwrap_or(limit);
+                r.body_end = trim_back(f, r.body_start, stop);
+                r.end = extend_actions(f, stop, limit);
+            }
+        }
+        recs.push(r);
+    }
+    recs
+}
+
+/// From `j`, takes action bars, votes, separators and blank lines (up to `limit`).
+fn extend_actions(f: &[Line], mut j: usize, limit: usize) -> usize {
+    while j < limit && (f[j].is_action() || f[j].is_blank() || f[j].kind == Kind::Sep) {
+        j += 1;
+    }
+    j
+}
+
 /// Finds comment records anywhere on the page; `None` when there are none.
 pub(super) fn parse(lines: &[&str], f: &[Line]) -> Option<Extraction> {
     let chosen = choose(&anchors(f));
-    if chosen.is_empty() {
+    let says: Vec<usize> = (0..f.len()).filter(|&i| matches!(f[i].kind, Kind::Says(_))).collect();
+    let says_then_stamp = says
+        .iter()
+        .filter(|&&s| next_nonblank(f, s, 3).is_some_and(|j| matches!(f[j].kind, Kind::Stamp(_))))
+        .count();
+    let says_mode = says.len() >= 2 && says_then_stamp * 2 < says.len();
+    if chosen.is_empty() && !says_mode {
         return None;
     }
-    let footer = chosen[0].group.footer;
-    let idx: Vec<usize> = chosen.iter().map(|a| a.line).collect();
-    let mut recs = if footer { footer_records(f, &idx) } else { header_records(f, &idx) };
+    let footer = !says_mode && chosen[0].group.footer;
+    let idx: Vec<usize> =
+        if says_mode { says.clone() } else { chosen.iter().map(|a| a.line).collect() };
+    let mut recs = if says_mode {
+        says_records(f, &idx)
+    } else if footer {
+        footer_records(f, &idx)
+    } else {
+        header_records(f, &idx)
+    };
 
     // Reply markers in bodies, in text order, against the authors seen so far.
     let mut known: Vec<String> = Vec::new();
@@ -521,7 +628,7 @@ pub(super) fn parse(lines: &[&str], f: &[Line]) -> Option<Extraction> {
             *c = LineClass::Chrome;
         }
     }
-    let layout = layout_name(f, &idx, footer);
+    let layout = if says_mode { "blogger-classic" } else { layout_name(f, &idx, footer) };
     let confidence = 0.5 + 0.4 * complete as f64 / recs.len() as f64;
     Some(Extraction { layout, confidence, classes, comments })
 }

@@ -87,6 +87,8 @@ pub struct Line {
     pub clean: String,
     /// What it is.
     pub kind: Kind,
+    /// Plain text short enough to be a display name (computed once).
+    name_like: bool,
 }
 
 impl Line {
@@ -105,7 +107,7 @@ impl Line {
 
     /// Short text that can be a display name.
     pub fn is_name_like(&self) -> bool {
-        self.kind == Kind::Text && name_like(&self.clean)
+        self.name_like
     }
 
     /// Action bars and vote counts: what closes a comment.
@@ -293,7 +295,8 @@ pub fn name_like(clean: &str) -> bool {
 fn classify_line(raw: &str) -> Line {
     let clean = chrome::clean(raw);
     let kind = kind_of(&clean);
-    Line { clean, kind }
+    let name_like = kind == Kind::Text && name_like(&clean);
+    Line { clean, kind, name_like }
 }
 
 fn kind_of(c: &str) -> Kind {

@@ -19,6 +19,7 @@
 use super::{CommentParts, Extraction};
 use crate::parse::features::{Form, Kind, Line};
 use crate::parse::{chrome, editorial, LineClass};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Group {
@@ -409,7 +410,12 @@ fn first_footer_start(f: &[Line], a: usize, need_blank: bool) -> usize {
 
 /// Reads a reply marker at the top of a body; returns the body's new first line (after a
 /// quoted block) and the name answered.
-fn body_reply(f: &[Line], bs: usize, be: usize, known: &[String]) -> (usize, Option<String>) {
+fn body_reply(
+    f: &[Line],
+    bs: usize,
+    be: usize,
+    known: &HashSet<String>,
+) -> (usize, Option<String>) {
     let Some(first) = (bs..be).find(|&j| !f[j].is_blank()) else { return (bs, None) };
     let text = &f[first].clean;
     let after_quote = |marker: usize| {
@@ -422,12 +428,20 @@ fn body_reply(f: &[Line], bs: usize, be: usize, known: &[String]) -> (usize, Opt
         Kind::QuoteHead(name) => return (after_quote(first), Some(name.clone())),
         _ => {}
     }
+    // The longest earlier author's name the text starts with (names have at most five words).
     let longest_known = |s: &str| {
-        known
-            .iter()
-            .filter(|k| k.chars().count() >= 2 && s.starts_with(k.as_str()))
-            .max_by_key(|k| k.len())
-            .cloned()
+        let mut ends: Vec<usize> = s
+            .char_indices()
+            .filter(|(_, c)| c.is_whitespace() || ",:;.!?".contains(*c))
+            .map(|(i, _)| i)
+            .take(6)
+            .collect();
+        ends.push(s.len());
+        ends.into_iter()
+            .rev()
+            .map(|e| &s[..e])
+            .find(|p| p.chars().count() >= 2 && known.contains(*p))
+            .map(str::to_string)
     };
     if let Some(rest) = text.strip_prefix('@') {
         let rest = rest.trim_start();
@@ -442,7 +456,7 @@ fn body_reply(f: &[Line], bs: usize, be: usize, known: &[String]) -> (usize, Opt
     // "NAME :" (or "NAME:") alone on a line, then the quoted line.
     if let Some(head) = text.strip_suffix(':') {
         let head = head.trim_end();
-        if known.iter().any(|k| k == head) {
+        if known.contains(head) {
             return (after_quote(first), Some(head.to_string()));
         }
     }
@@ -580,7 +594,7 @@ pub(super) fn parse(lines: &[&str], f: &[Line]) -> Option<Extraction> {
     };
 
     // Reply markers in bodies, in text order, against the authors seen so far.
-    let mut known: Vec<String> = Vec::new();
+    let mut known: HashSet<String> = HashSet::new();
     for r in &mut recs {
         let (bs, reply) = body_reply(f, r.body_start, r.body_end, &known);
         if r.reply_to.is_none() {
@@ -588,9 +602,7 @@ pub(super) fn parse(lines: &[&str], f: &[Line]) -> Option<Extraction> {
         }
         r.body_start = bs.min(r.body_end);
         if let Some(a) = &r.author {
-            if !known.contains(a) {
-                known.push(a.clone());
-            }
+            known.insert(a.clone());
         }
     }
 

@@ -154,11 +154,17 @@ static HANDLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static POINTS_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[+\-]?\d+\s+(?:points?|punkte?|votes?)\s*$").expect("valid")
 });
+static SUBMITTED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:permalink\s+)?(?:submitted|posted|geschrieben|eingereicht)\s+(?:by|von)\s+",
+    )
+    .expect("valid")
+});
 static FLAIR_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*\[(?:S|M|A|OP|mod|admin)\]\s*$").expect("valid"));
 static EDITED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:[·•|]\s*)?(?:(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)|published|posted|submitted|veröffentlicht|erstellt|created|stand|eingestellt)(?:\b|\d)",
+        r"(?i)^(?:[·•|]\s*)?(?:(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)|published|posted(?:\s+on)?|veröffentlicht|erstellt|created|stand|eingestellt)(?:\s+\S+\s+(?:ago|her)\b|\s+(?:on|am)\b|:|\s+\d|\d)",
     )
     .expect("valid")
 });
@@ -435,7 +441,7 @@ pub fn stamp_line(c: &str) -> Option<StampLine> {
         return None;
     }
     // Old Reddit: "[–] AUTHOR [S] 5 points"; Disqus-like replies: "NAME → OTHER".
-    let mut p = prefix.to_string();
+    let mut p = SUBMITTED_BY.replace(prefix, "").into_owned();
     for tag in ["[–]", "[-]", "[+]", "[–] ", "[-] "] {
         if let Some(rest) = p.strip_prefix(tag) {
             p = rest.trim_start().to_string();
@@ -502,6 +508,13 @@ mod tests {
         assert_eq!((s.name.as_deref(), s.glued, s.text.as_str()), (Some("Ruby"), true, "21:00"));
         let s = stamp_of("dimitri-vs 1 hour ago | next [–]");
         assert_eq!((s.name.as_deref(), s.text.as_str()), (Some("dimitri-vs"), "1 hour ago"));
+        let s = stamp_of("Submitted by Jane Roe on Tue, 10/17/2023 - 13:11");
+        assert_eq!(
+            (s.name.as_deref(), s.text.as_str()),
+            (Some("Jane Roe"), "Tue, 10/17/2023 - 13:11")
+        );
+        assert_eq!(kind("Published 3 hours ago"), Kind::Edited);
+        assert_eq!(kind("Posted on July 11, 2011"), Kind::Edited);
         let s = stamp_of("[–] someone 5 points 2 hours ago");
         assert_eq!(s.name.as_deref(), Some("someone"));
         assert_eq!(stamp_of("July 11, 2011 at 12:25 pm").form, Form::TimeOnly);

@@ -102,7 +102,7 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 });
 static US_NUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<mnum>\d{{1,2}})/(?P<day>\d{{1,2}})/(?P<year>\d{{4}}|\d{{2}})\b(?:,?\s+(?:at\s+)?{CLOCK})?"
+        r"(?i)(?:{WEEKDAY})?\b(?P<mnum>\d{{1,2}})/(?P<day>\d{{1,2}})/(?P<year>\d{{4}}|\d{{2}})\b(?:,?\s*(?:at\s+|-\s*|–\s*)?{CLOCK})?"
     ))
     .expect("valid")
 });
@@ -273,6 +273,7 @@ mod tests {
         assert_eq!((a.year, a.month_day, a.clock), (Some(2024), Some((11, 21)), Some((15, 14))));
         assert_eq!(abs("2024-11-05 14:00").clock, Some((14, 0)));
         assert_eq!(abs("11/05/2024 at 2:00 pm").month_day, Some((11, 5)));
+        assert_eq!(span("on Tue, 10/17/2023 - 13:11"), Some("Tue, 10/17/2023 - 13:11"));
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
     }
     let format = common::format(global, &[Format::Table, Format::Json], "audit")?;
     let now = global.now.as_deref().map(common::parse_now).transpose()?;
+    let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let analyzer = Analyzer::new();
     let mut outcome = Outcome::Clean;
     let mut pages = Vec::new();
@@ -53,7 +54,7 @@ pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
             outcome = Outcome::Errored;
             continue;
         };
-        let page = parse_page(&src.name, &src.text, &common::parse_options(now, &src));
+        let page = parse_page(&src.name, &src.text, &common::parse_options(now, tz, &src));
         pages.push(audit_page(page, &analyzer));
     }
     let stdout = std::io::stdout();

@@ -70,14 +70,19 @@ pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz> {
     }
 }
 
-/// Parse options for one source: `--now` wins, else the file's modification time.
-pub fn parse_options(now: Option<DateTime<Utc>>, src: &Source) -> ParseOptions {
+/// Parse options for one source: `--now` wins, else the file's modification time; absolute
+/// times are read in `tz` (`--tz`) when given.
+pub fn parse_options(
+    now: Option<DateTime<Utc>>,
+    tz: Option<chrono_tz::Tz>,
+    src: &Source,
+) -> ParseOptions {
     let reference = match (now, src.modified) {
         (Some(at), _) => Some(Reference { at, basis: TimeBasis::Now }),
         (None, Some(at)) => Some(Reference { at, basis: TimeBasis::FileMtime }),
         (None, None) => None,
     };
-    ParseOptions { reference }
+    ParseOptions { reference, tz }
 }
 
 /// True when the error is a closed stdout (`moderato … | head`), which is not a failure.

@@ -21,6 +21,7 @@ pub struct ParseArgs {
 pub fn run(args: &ParseArgs, global: &GlobalOpts) -> Result<Outcome> {
     let format = common::format(global, &[Format::Table, Format::Json], "parse")?;
     let now = global.now.as_deref().map(common::parse_now).transpose()?;
+    let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let mut outcome = Outcome::Clean;
     let mut pages = Vec::new();
     for name in common::inputs(&args.files) {
@@ -28,7 +29,7 @@ pub fn run(args: &ParseArgs, global: &GlobalOpts) -> Result<Outcome> {
             outcome = Outcome::Errored;
             continue;
         };
-        pages.push(parse_page(&src.name, &src.text, &common::parse_options(now, &src)));
+        pages.push(parse_page(&src.name, &src.text, &common::parse_options(now, tz, &src)));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -17,18 +17,46 @@ static SECTION_CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
             r"^notify of$",
             r"^(guest|gast)$",
             r"^(login|log in|sign in|register|sign up|connect with|i allow to create an account)$",
-            r"^\d[\d,.]*\s+(comments?|kommentare?|responses?|replies|antworten)$",
+            r"^\d[\d,.]*\s+(comments?|kommentare?|responses?|replies|antworten):?$",
             r"^(oldest|newest|most voted|neueste|älteste|meisten abstimmungen|älteste meisten abstimmungen)$",
             r"^inline feedbacks?$",
             r"^view all comments$",
             r"^(alle kommentare anzeigen|abonnieren|benachrichtige mich bei|allen neuen kommentare[n]?)$",
-            r"^(join the discussion|be the first to comment!?|load more comments|view replies|hide replies)$",
+            r"^(join the discussion|be the first to comment!?|load more comments|view replies|hide replies)(…|\.\.\.)?$",
+            r"^(add comment|add a comment|post a comment|write a comment|kommentar schreiben|schreibe einen kommentar)(…|\.\.\.)?$",
+            r"^(facebook comments plugin|subscribe to: post comments.*|comments powered by .*)$",
+            r"^(avatar-foto|avatar foto|autorenfoto|author avatar)$",
             r"^(leave a reply|leave a comment|hinterlasse einen kommentar|kommentar hinzufügen)$",
             r"^(comments are closed\.?|kommentare sind geschlossen\.?)$",
-            r"^(sort by:?|sortiert nach:?).*$",
+            r"^(sort by:?|sorted by:?|sortiert nach:?|sortieren nach:?).*$",
             r"^avatar photo$",
             r"^(comments?|kommentare|discussion):?$",
             r"^please enable javascript to view the comments.*$",
+            // Comment counts, openers and closers of many systems.
+            r"^(kommentare|comments|antworten|responses):?\s*\(?\d+\)?$",
+            r"^\d[\d,.]*\s+(responses?|thoughts?|comments?|replies|kommentare?|antworten|gedanken)\s+(to|on|zu|auf)\s+.+$",
+            r"^(leave a reply|leave a comment|reply|kommentieren)( to .{1,60})?$",
+            r"^(cancel reply|antworten abbrechen|abbrechen)$",
+            r"^your email address will not be published.*$",
+            r"^(deine|ihre) e-mail-adresse wird nicht veröffentlicht.*$",
+            r"^required fields are marked.*$",
+            r"^(erforderliche felder sind mit|pflichtfelder sind mit).*$",
+            r"^(name|email|e-mail|website|webseite|comment|kommentar|ihr name|ihr kommentar|dein name|dein kommentar)\s*\*?$",
+            r"^(post comment|submit comment|kommentar abschicken|kommentar absenden|submit|absenden|senden)$",
+            r"^(notify me of|save my name|this site uses akismet|benachrichtige mich|meinen namen, meine e-mail).*$",
+            r"^(alle neuen kommentare|benachrichtige mich zu:?|neue kommentare|kommentar themen|themen antworten)$",
+            r"^\d[\d,.]*\s+(kommentar themen|themen antworten|follower|kommentatoren)$",
+            r"^(kommentar, auf das am meisten reagiert wurde|beliebtestes kommentar thema|letzte kommentartoren|letzte kommentatoren)$",
+            r"^(weitere laden\.*|weitere kommentare( anzeigen| laden)?|mehr kommentare( anzeigen| laden)?|load more( comments)?|show more comments|more comments|show all comments|show all)$",
+            r"^view (entire discussion|all \d+ comments|more comments|\d+ new comments?).*$",
+            r"^(neuerer post|älterer post|newer post|older post).*$",
+            r"^abonnieren kommentare zum post.*$",
+            r"^(« )?(ältere kommentare|neuere kommentare|older comments|newer comments)( »)?$",
+            r"^(\d+\s+){1,8}(…\s+)?(\d+\s+)?(weiter|next|nächste|›)?\s*»?$",
+            r"^(join the conversation|sign in to comment|log in to comment|all comments|most replies|featured comments|top comments|best|top|new|controversial|old|q&a|beste bewertung|neuste)$",
+            r"^(neuste|neueste)\s+(älteste)\s+(beste bewertung|meisten abstimmungen).*$",
+            r"^(this thread is archived|new comments cannot be posted.*|\d+% upvoted)$",
+            r"^(netiquette( für kommentare)?|kommentarregeln|comment policy)$",
         ]
         .map(|p| format!("(?i){p}")),
     )
@@ -56,6 +84,12 @@ static RULES_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid")
 });
+
+/// True when the line is part of a house-rules notice (heading or sentence).
+pub fn is_rules_line(line: &str) -> bool {
+    let c = clean(line);
+    RULES_START.is_match(&c) || RULES_TEXT.is_match(&c)
+}
 
 /// Finds house-rules blocks ("Comments: Our rules" and its paragraph, Postmedia's civil
 /// forum notice): returns 0-based inclusive index ranges. A block starts at a heading (or a

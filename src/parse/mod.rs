@@ -14,10 +14,14 @@
 //! [`Reference`] time the caller supplies; the parser never reads the clock.
 
 pub mod chrome;
+pub mod editorial;
+pub mod eval;
+pub mod features;
 pub mod layout;
 pub mod reltime;
+pub mod stamp;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, SecondsFormat, TimeZone, Utc};
 use serde::{Serialize, Serializer};
 
 /// An inclusive, 1-based range of input lines, serialised as `[first, last]`.
@@ -77,6 +81,9 @@ pub struct Reference {
 pub struct ParseOptions {
     /// Reference time for relative stamps; without one they stay unresolved.
     pub reference: Option<Reference>,
+    /// The zone absolute stamps are read in (`--tz`); without one they are read as UTC and
+    /// marked `absolute_assumed_utc`, since the page does not say.
+    pub tz: Option<chrono_tz::Tz>,
 }
 
 /// The editorial part of a page: the article itself.
@@ -176,19 +183,32 @@ fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOp
     let mut classes = ex.classes;
     trim_blank_edges(lines, &mut classes);
 
+    let spans = comment_spans(&classes, ex.comments.len());
     let mut comments: Vec<Comment> = Vec::with_capacity(ex.comments.len());
     for (i, parts) in ex.comments.into_iter().enumerate() {
-        let range = class_span(&classes, LineClass::Comment(i))
-            .unwrap_or(LineRange { first: parts.header_line, last: parts.header_line });
+        let range =
+            spans[i].unwrap_or(LineRange { first: parts.header_line, last: parts.header_line });
         let (posted_at, posted_basis) = resolve_time(parts.posted_text.as_deref(), opts);
-        let parent = parts
-            .reply_to
-            .as_deref()
-            .and_then(|name| comments.iter().rev().find(|c| c.author.as_deref() == Some(name)));
-        let (parent_id, depth) = match parent {
-            Some(p) => (Some(p.id.clone()), p.depth + 1),
-            None if parts.reply_to.is_some() => (None, 1),
-            None => (None, 0),
+        let (parent_id, depth) = match parts.level {
+            // Reddit prints the nesting level: the parent is the nearest earlier comment one
+            // level up.
+            Some(level) if level >= 1 => {
+                let depth = level - 1;
+                let parent = (depth > 0)
+                    .then(|| comments.iter().rev().find(|c| c.depth + 1 == depth))
+                    .flatten();
+                (parent.map(|p| p.id.clone()), depth)
+            }
+            _ => {
+                let parent = parts.reply_to.as_deref().and_then(|name| {
+                    comments.iter().rev().find(|c| c.author.as_deref() == Some(name))
+                });
+                match parent {
+                    Some(p) => (Some(p.id.clone()), p.depth + 1),
+                    None if parts.reply_to.is_some() => (None, 1),
+                    None => (None, 0),
+                }
+            }
         };
         comments.push(Comment {
             id: format!("c{}", i + 1),
@@ -252,6 +272,23 @@ fn trim_blank_edges(lines: &[&str], classes: &mut [LineClass]) {
     }
 }
 
+/// The first and last line of every comment, in one pass.
+fn comment_spans(classes: &[LineClass], n: usize) -> Vec<Option<LineRange>> {
+    let mut spans: Vec<Option<LineRange>> = vec![None; n];
+    for (i, c) in classes.iter().enumerate() {
+        if let LineClass::Comment(k) = *c {
+            if let Some(span) = spans.get_mut(k) {
+                match span {
+                    Some(r) => r.last = i + 1,
+                    None => *span = Some(LineRange { first: i + 1, last: i + 1 }),
+                }
+            }
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
 fn class_span(classes: &[LineClass], class: LineClass) -> Option<LineRange> {
     let first = classes.iter().position(|&c| c == class)?;
     let last = classes.iter().rposition(|&c| c == class)?;
@@ -277,12 +314,42 @@ fn resolve_time(
     opts: &ParseOptions,
 ) -> (Option<DateTime<Utc>>, Option<TimeBasis>) {
     let Some(text) = posted_text else { return (None, None) };
-    if let (Some(rel), Some(reference)) = (reltime::parse(text), opts.reference) {
-        if let Some(t) = rel.resolve(reference.at) {
-            return (Some(t), Some(reference.basis));
-        }
+    if let Some(rel) = reltime::parse(text) {
+        return match opts.reference.and_then(|r| Some((rel.resolve(r.at)?, r.basis))) {
+            Some((t, basis)) => (Some(t), Some(basis)),
+            None => (None, None),
+        };
     }
-    (None, None)
+    let Some(stamp::Stamp { kind: stamp::StampKind::Absolute(abs), .. }) = stamp::find(text) else {
+        return (None, None);
+    };
+    resolve_absolute(abs, opts).map_or((None, None), |(t, b)| (Some(t), Some(b)))
+}
+
+/// An absolute stamp in UTC (or `--tz`). A stamp without a year ("Jun 20th at 2:41 am")
+/// takes the reference time's year, or the year before when that would lie after it; a
+/// clock time without a date stays unresolved.
+fn resolve_absolute(
+    abs: stamp::AbsTime,
+    opts: &ParseOptions,
+) -> Option<(DateTime<Utc>, TimeBasis)> {
+    let to_utc = |naive: chrono::NaiveDateTime| match opts.tz {
+        Some(tz) => tz
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| (t.with_timezone(&Utc), TimeBasis::AbsoluteInTz)),
+        None => Some((naive.and_utc(), TimeBasis::AbsoluteAssumedUtc)),
+    };
+    if abs.year.is_some() {
+        return to_utc(abs.naive(None)?);
+    }
+    let reference = opts.reference?.at;
+    let this_year = to_utc(abs.naive(Some(reference.year()))?)?;
+    if this_year.0 <= reference {
+        Some(this_year)
+    } else {
+        to_utc(abs.naive(Some(reference.year() - 1))?)
+    }
 }
 
 #[cfg(test)]
@@ -307,6 +374,115 @@ mod tests {
         let mut classes = [Editorial; 5];
         trim_blank_edges(&lines, &mut classes);
         assert_eq!(classes, [Chrome, Editorial, Editorial, Editorial, Chrome]);
+    }
+
+    /// Every line is in exactly one of editorial, a comment, chrome or unassigned.
+    fn covers_every_line_once(page: &Page) -> bool {
+        let mut seen = vec![0u8; page.line_count + 1];
+        let mut ranges: Vec<LineRange> = page.editorial.lines.clone();
+        ranges.extend(&page.chrome);
+        ranges.extend(&page.unassigned);
+        ranges.extend(page.comments.iter().map(|c| c.lines));
+        for r in ranges {
+            if r.first == 0 || r.first > r.last || r.last > page.line_count {
+                return false;
+            }
+            for s in &mut seen[r.first..=r.last] {
+                *s += 1;
+            }
+        }
+        seen[1..].iter().all(|&s| s == 1)
+    }
+
+    const PIECES: &[&str] = &[
+        "",
+        "PaulW",
+        "PaulW (@guest_1)",
+        "1 hour ago",
+        "vor 2 Stunden",
+        "Reply to\u{a0} PaulW",
+        "Reply",
+        "Antworten",
+        "Daumen hoch0Daumen runter  Antworten",
+        "19. Februar 2017 20:00",
+        " Art Edwards says:",
+        "July 11, 2011 at 12:25 pm",
+        "level 2",
+        "4 points",
+        "·",
+        "Ruby21:00",
+        "Gast",
+        "@ PaulW yes",
+        "Zitat PaulW:",
+        "A long paragraph of text that reads like an article and goes on. It has sentences.",
+        "Subscribe",
+        "3 Comments",
+        "Comments: Our rules",
+        "NAME am 18. Oktober 2023 - 13:11 Permanenter Link",
+        "Like · Reply · 2h",
+        "Anonymous said...",
+        "Tweet",
+        "© 2020",
+    ];
+
+    fn page_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let line = prop_oneof![
+            3 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => "\\PC{0,30}",
+        ];
+        proptest::collection::vec(line, 0..60).prop_map(|v| v.join("\n"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_covers_every_line(text in page_text()) {
+            let page = parse_page("p", &text, &ParseOptions::default());
+            proptest::prop_assert_eq!(page.line_count, split_lines(&text).len());
+            proptest::prop_assert!(covers_every_line_once(&page));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            let page = parse_page("p", &text, &ParseOptions::default());
+            proptest::prop_assert!(covers_every_line_once(&page));
+        }
+    }
+
+    #[test]
+    fn large_pages_parse_in_linear_time() {
+        // 100k lines of repeated records and article text: a quadratic pass would take minutes.
+        let record = "Bob\n2 hours ago\nA comment body that says something.\nReply\n";
+        let article =
+            "A long paragraph of text that reads like an article and goes on. It has sentences.\n";
+        let text = format!("{}{}", article.repeat(20_000), record.repeat(20_000));
+        let t = std::time::Instant::now();
+        let page = parse_page("big", &text, &ParseOptions::default());
+        assert_eq!(page.comments.len(), 20_000);
+        assert!(covers_every_line_once(&page));
+        assert!(t.elapsed().as_secs() < 30, "took {:?}", t.elapsed());
+    }
+
+    #[test]
+    fn absolute_times_resolve_in_utc_or_the_given_zone() {
+        let reference =
+            Some(Reference { at: "2024-11-05T14:00:00Z".parse().unwrap(), basis: TimeBasis::Now });
+        let utc = ParseOptions { reference, tz: None };
+        let (at, basis) = resolve_time(Some("18. Oktober 2023 - 13:11"), &utc);
+        assert_eq!(at.unwrap().to_rfc3339(), "2023-10-18T13:11:00+00:00");
+        assert_eq!(basis, Some(TimeBasis::AbsoluteAssumedUtc));
+        let berlin = ParseOptions { reference, tz: Some(chrono_tz::Europe::Berlin) };
+        let (at, basis) = resolve_time(Some("18. Oktober 2023 - 13:11"), &berlin);
+        assert_eq!(at.unwrap().to_rfc3339(), "2023-10-18T11:11:00+00:00");
+        assert_eq!(basis, Some(TimeBasis::AbsoluteInTz));
+        // No year: the latest such date not after the reference.
+        let (at, _) = resolve_time(Some("Dec 20th at 2:41 am"), &utc);
+        assert_eq!(at.unwrap().to_rfc3339(), "2023-12-20T02:41:00+00:00");
+        // A clock time alone has no date.
+        assert_eq!(resolve_time(Some("21:00"), &utc), (None, None));
+        // Relative times need a reference.
+        let none = ParseOptions::default();
+        assert_eq!(resolve_time(Some("1 hour ago"), &none), (None, None));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::{Batch, CommentRecord, ReadOptions, SourceRef, Status};
 use crate::parse::{parse_page, reltime, ParseOptions};
 
 pub(super) fn read(name: &str, text: &str, opts: &ReadOptions) -> Batch {
-    let page = parse_page(name, text, &ParseOptions { reference: opts.reference });
+    let page = parse_page(name, text, &ParseOptions { reference: opts.reference, tz: opts.tz });
     let mut batch = Batch::default();
     for c in page.comments {
         let window = match (c.posted_text.as_deref(), opts.reference, c.posted_at) {

@@ -5,10 +5,12 @@
 //! comments, [`fallback`] keeps the page as editorial minus the chrome it recognises. Adding
 //! a layout means adding a module and a line to [`PARSERS`].
 
+mod generic;
 mod wpdiscuz;
 
-use super::chrome;
+use super::features::{self, Line};
 use super::LineClass;
+use super::{chrome, editorial};
 
 /// What a layout parser recovered from a page.
 #[derive(Debug, Clone)]
@@ -40,20 +42,57 @@ pub struct CommentParts {
     pub body: String,
     /// The page cut the body short.
     pub truncated: bool,
+    /// Nesting level printed by the page (Reddit's "level N", 1 = top level).
+    pub level: Option<usize>,
 }
 
-type Parser = fn(&[&str]) -> Option<Extraction>;
+type Parser = fn(&[&str], &[Line]) -> Option<Extraction>;
 
-/// The layout parsers, tried in turn; the most confident result wins.
-const PARSERS: &[Parser] = &[wpdiscuz::parse];
+/// The layout parsers, tried in turn; the most confident result wins. Specialisations come
+/// first and report a higher confidence when they fit; the generic record finder takes any
+/// page with repeated comment records.
+const PARSERS: &[Parser] = &[|lines, _| wpdiscuz::parse(lines), generic::parse];
 
-/// Runs every layout parser and returns the best extraction (or the fallback).
+/// Runs every layout parser, keeps the best extraction (or the fallback), then narrows the
+/// editorial to the article ([`editorial::bounds`]): navigation above it, bios, share bars
+/// and comment-section phrases below it become chrome.
 pub fn extract(lines: &[&str]) -> Extraction {
-    PARSERS
+    let feats = features::classify(lines);
+    let mut ex = PARSERS
         .iter()
-        .filter_map(|p| p(lines))
+        .filter_map(|p| p(lines, &feats))
         .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
-        .unwrap_or_else(|| fallback(lines))
+        .unwrap_or_else(|| fallback(lines));
+    refine_editorial(lines, &feats, &mut ex.classes);
+    ex
+}
+
+/// Keeps as editorial only the article's lines; other editorial-classed lines become chrome.
+fn refine_editorial(lines: &[&str], feats: &[Line], classes: &mut [LineClass]) {
+    let area =
+        classes.iter().position(|c| matches!(c, LineClass::Comment(_) | LineClass::Unassigned));
+    let rules = chrome::house_rules_blocks(lines);
+    for &(a, b) in &rules {
+        for c in &mut classes[a..=b] {
+            if *c == LineClass::Editorial {
+                *c = LineClass::Chrome;
+            }
+        }
+    }
+    let rules_start = rules.first().map(|&(a, _)| a);
+    let limit = match (area, rules_start) {
+        (Some(a), Some(r)) => a.min(r),
+        (Some(a), None) => a,
+        (None, Some(r)) => r,
+        (None, None) => lines.len(),
+    };
+    let bounded = limit < lines.len();
+    let keep = editorial::bounds(lines, feats, limit, bounded);
+    for (i, c) in classes.iter_mut().enumerate() {
+        if *c == LineClass::Editorial && keep.map_or(true, |(s, e)| i < s || i > e) {
+            *c = LineClass::Chrome;
+        }
+    }
 }
 
 /// No comment system recognised: house-rules blocks and section phrases are chrome, the

@@ -19,8 +19,9 @@ use std::sync::LazyLock;
 
 static HANDLE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?P<name>\S.*?)\s*\((?P<handle>@[^()\s]+)\)$").expect("valid"));
-static REPLY_TO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?i:reply to)\s+(?P<name>\S.*)$").expect("valid"));
+static REPLY_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:reply to|antwort auf|antwort an)\s+(?P<name>\S.*)$").expect("valid")
+});
 static READ_MORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*(?i:read more)\s*(»|&raquo;)?\s*$").expect("valid"));
 
@@ -65,6 +66,7 @@ pub(super) fn parse(lines: &[&str]) -> Option<Extraction> {
             reply_to: h.reply_to.clone(),
             body,
             truncated,
+            level: None,
         });
     }
     Some(Extraction { layout: "wpdiscuz", confidence: 0.95, classes, comments })

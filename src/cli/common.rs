@@ -136,3 +136,12 @@ pub fn progress_bar(name: &str) -> indicatif::ProgressBar {
     }
     bar
 }
+
+/// Worker threads: `--threads N`, else one per core.
+pub fn threads(requested: Option<usize>) -> usize {
+    requested
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+        .max(1)
+}

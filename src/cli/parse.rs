@@ -1,7 +1,7 @@
 //! `moderato parse`: page text → editorial + comments (table or JSON).
 
 use super::common;
-use super::{Format, GlobalOpts};
+use super::{output, Format, GlobalOpts};
 use crate::error::Outcome;
 use crate::parse::{parse_page, Page};
 use crate::report::{escape, table};
@@ -31,17 +31,17 @@ pub fn run(args: &ParseArgs, global: &GlobalOpts) -> Result<Outcome> {
         };
         pages.push(parse_page(&src.name, &src.text, &common::parse_options(now, tz, &src)));
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match format {
-        Format::Json => common::write_json(&mut out, &pages)?,
-        _ => {
-            for page in &pages {
-                write_table(&mut out, page, global.width)?;
+    output::write_to(global.output.as_deref(), |out| {
+        match format {
+            Format::Json => common::write_json(out, &pages)?,
+            _ => {
+                for page in &pages {
+                    write_table(out, page, global.width)?;
+                }
             }
         }
-    }
-    out.flush()?;
+        Ok(())
+    })?;
     Ok(outcome)
 }
 

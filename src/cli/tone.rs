@@ -1,15 +1,16 @@
 //! `moderato tone`: VADER scores for each TEXT argument, or each line of stdin.
 
 use super::common;
-use super::{Format, GlobalOpts};
+use super::{output, Format, GlobalOpts};
 use crate::audit::Tone;
 use crate::error::Outcome;
+use crate::pipeline;
 use crate::report::{escape, table};
 use crate::tone::Analyzer;
 use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 
 /// Arguments of `moderato tone`.
 #[derive(Debug, Args)]
@@ -18,6 +19,9 @@ pub struct ToneArgs {
     /// zeros, so `--format jsonl` prints exactly one line per input line).
     #[arg(value_name = "TEXT")]
     pub texts: Vec<String>,
+    /// Worker threads when streaming stdin as JSONL (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -31,27 +35,21 @@ struct Scored<'a> {
 pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
     let format = common::format(global, &[Format::Table, Format::Json, Format::Jsonl], "tone")?;
     let analyzer = Analyzer::new();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
     if format == Format::Jsonl && args.texts.is_empty() {
-        // Streaming: one line in, one line out, memory flat whatever the input size.
-        let stdin = std::io::stdin();
-        let mut input = stdin.lock();
-        let mut buf = Vec::new();
-        let mut line_no = 0usize;
-        loop {
-            buf.clear();
-            if input.read_until(b'\n', &mut buf).context("reading stdin")? == 0 {
-                break;
-            }
-            line_no += 1;
-            let text = decode_line(&mut buf, line_no);
-            let tone = Tone::from(analyzer.polarity_scores(&text));
-            serde_json::to_writer(&mut out, &Scored { text: &text, tone })
-                .map_err(std::io::Error::from)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()?;
+        // Streaming on every core: one line in, one line out, in order, memory flat.
+        let threads = common::threads(args.threads);
+        output::write_to(global.output.as_deref(), |out| {
+            let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+            let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
+                let text = decode_line(line, line_no);
+                let tone = Tone::from(analyzer.polarity_scores(&text));
+                serde_json::to_writer(&mut *buf, &Scored { text: &text, tone })
+                    .expect("serialising to memory cannot fail");
+                buf.push(b'\n');
+            };
+            pipeline::ordered_map(stdin, out, threads, process, |_| {}).context("reading stdin")?;
+            Ok(())
+        })?;
         return Ok(Outcome::Clean);
     }
     let texts: Vec<String> =
@@ -60,31 +58,35 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
         .iter()
         .map(|t| Scored { text: t, tone: Tone::from(analyzer.polarity_scores(t)) })
         .collect();
-    match format {
-        Format::Json => common::write_json(&mut out, &scored)?,
-        Format::Jsonl => {
-            for s in &scored {
-                serde_json::to_writer(&mut out, s).map_err(std::io::Error::from)?;
-                out.write_all(b"\n")?;
+    output::write_to(global.output.as_deref(), |out| {
+        match format {
+            Format::Json => common::write_json(out, &scored)?,
+            Format::Jsonl => {
+                for s in &scored {
+                    serde_json::to_writer(&mut *out, s).map_err(std::io::Error::from)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            _ => {
+                let mut t = table::new_table(
+                    &["text", "neg", "neu", "pos", "compound", "label"],
+                    global.width,
+                );
+                for s in &scored {
+                    t.add_row(vec![
+                        table::cell(&escape::preview(s.text, 60)),
+                        format!("{:.3}", s.tone.neg),
+                        format!("{:.3}", s.tone.neu),
+                        format!("{:.3}", s.tone.pos),
+                        format!("{:.4}", s.tone.compound),
+                        label_name(s.tone.label).to_string(),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
             }
         }
-        _ => {
-            let mut t =
-                table::new_table(&["text", "neg", "neu", "pos", "compound", "label"], global.width);
-            for s in &scored {
-                t.add_row(vec![
-                    table::cell(&escape::preview(s.text, 60)),
-                    format!("{:.3}", s.tone.neg),
-                    format!("{:.3}", s.tone.neu),
-                    format!("{:.3}", s.tone.pos),
-                    format!("{:.4}", s.tone.compound),
-                    label_name(s.tone.label).to_string(),
-                ]);
-            }
-            writeln!(out, "{t}")?;
-        }
-    }
-    out.flush()?;
+        Ok(())
+    })?;
     Ok(Outcome::Clean)
 }
 
@@ -98,13 +100,7 @@ pub fn label_name(label: crate::tone::Label) -> &'static str {
 }
 
 /// Strips the line ending and decodes; invalid UTF-8 is replaced with a warning naming the line.
-fn decode_line(buf: &mut Vec<u8>, line_no: usize) -> String {
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
-        }
-    }
+fn decode_line(buf: &[u8], line_no: u64) -> String {
     match std::str::from_utf8(buf) {
         Ok(s) => s.to_string(),
         Err(_) => {
@@ -124,6 +120,12 @@ fn read_stdin_lines() -> Result<Vec<String>> {
         if input.read_until(b'\n', &mut buf).context("reading stdin")? == 0 {
             return Ok(lines);
         }
-        lines.push(decode_line(&mut buf, lines.len() + 1));
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        }
+        lines.push(decode_line(&buf, lines.len() as u64 + 1));
     }
 }

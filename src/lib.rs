@@ -12,4 +12,6 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod lexicon;
+pub mod moderate;
 pub mod tone;
+pub mod tune;

@@ -406,7 +406,10 @@ fn join_spaced(raws: &mut [Raw]) {
         {
             m += 1;
         }
-        if m - k + 1 >= 3 {
+        // "i.d.i.o.t" needs three letters; "u r a loser" shows why letters spaced out with
+        // blanks need four before they read as one word.
+        let dotted = (k..m).any(|t| raws[toks[t].1..toks[t + 1].0].iter().any(|r| r.c != ' '));
+        if m - k + 1 >= if dotted { 3 } else { 4 } {
             for t in k..m {
                 for r in &mut raws[toks[t].1..toks[t + 1].0] {
                     r.keep = false;
@@ -563,6 +566,8 @@ mod tests {
     fn joins_spaced_letters() {
         assert_eq!(n("you i.d.i.o.t").folded, "you idiot");
         assert_eq!(n("i d i o t").folded, "idiot");
+        assert_eq!(n("u r a loser").folded, "u r a loser");
+        assert_eq!(n("a.s.s").folded, "ass");
         assert_eq!(n("a b").folded, "a b");
     }
 

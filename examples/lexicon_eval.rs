@@ -79,6 +79,37 @@ fn run() -> Result<(), String> {
         }
     }
     if rules {
+        // Comments only this rule flags: what removing the rule would change.
+        let mut only: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+        let mut words: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+        let min = threshold.action();
+        for (text, label) in &samples {
+            let flags = lexicon.check_with(text, || compound(text));
+            let mut ids: Vec<_> = flags.iter().filter(|f| f.action >= min).map(|f| f.rule.clone()).collect();
+            ids.dedup();
+            if ids.len() == 1 {
+                let e = only.entry(ids[0].clone()).or_default();
+                if *label { e.0 += 1 } else { e.1 += 1 }
+                let mut ws: Vec<_> = flags.iter().filter(|f| f.action >= min).map(|f| format!("{} {}", f.rule, f.matched.to_lowercase())).collect();
+                ws.sort();
+                ws.dedup();
+                for w in ws {
+                    let e = words.entry(w).or_default();
+                    if *label { e.0 += 1 } else { e.1 += 1 }
+                }
+            }
+        }
+        println!("only this rule flags (tp/fp):");
+        for (id, (tp, fp)) in &only {
+            println!("  {id:<28} tp {tp:>5}  fp {fp:>5}");
+        }
+        if std::env::var_os("EVAL_WORDS").is_some() {
+            let mut v: Vec<_> = words.into_iter().collect();
+            v.sort_by_key(|(_, (tp, fp))| std::cmp::Reverse(tp + fp));
+            for (w, (tp, fp)) in v.into_iter().take(80) {
+                println!("    {w:<40} tp {tp:>4} fp {fp:>4}");
+            }
+        }
         println!("per rule:");
         for (id, c) in &ev.per_rule {
             if c.tp + c.fp > 0 {

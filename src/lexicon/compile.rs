@@ -1,14 +1,16 @@
 //! Validation and compilation of a merged lexicon.
 //!
 //! Every problem is collected (not just the first), each located at the value concerned.
-//! Words and phrases become literals of one Aho-Corasick automaton (leftmost-longest, anchored
-//! searches allowed so a match failing its boundary check can fall back to a shorter one);
+//! Words and phrases become literals of Aho-Corasick automata (leftmost-longest, anchored
+//! searches allowed so a match failing its boundary check can fall back to a shorter one):
+//! terms that must start a word go into one searched only at word starts (most of them; this
+//! keeps "as" inside "class" from costing anything), `*suffix` terms into one that scans;
 //! patterns become one `RegexSet` plus one `Regex` each, run only when the set says so.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use toml::Spanned;
 
@@ -73,6 +75,40 @@ pub(crate) struct PatternRt {
     pub regex: Regex,
 }
 
+/// Literals of one automaton, with the entries of each pattern.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LiteralSet {
+    pub ac: Option<AhoCorasick>,
+    pub entries: Vec<Vec<LiteralEntry>>,
+    index: HashMap<String, usize>,
+    pats: Vec<String>,
+}
+
+impl LiteralSet {
+    fn add(&mut self, text: String, entry: LiteralEntry) {
+        let pid = *self.index.entry(text.clone()).or_insert_with(|| {
+            self.pats.push(text);
+            self.entries.push(Vec::new());
+            self.pats.len() - 1
+        });
+        self.entries[pid].push(entry);
+    }
+
+    fn build(&mut self) -> Result<(), aho_corasick::BuildError> {
+        if !self.pats.is_empty() {
+            self.ac = Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Both)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&self.pats)?,
+            );
+        }
+        self.index = HashMap::new();
+        Ok(())
+    }
+}
+
 /// The compiled lexicon shared by clones of a [`Lexicon`].
 #[derive(Debug)]
 pub(crate) struct Compiled {
@@ -84,8 +120,10 @@ pub(crate) struct Compiled {
     pub cat_allow: Vec<Vec<TokSeq>>,
     pub rules: Vec<Rule>,
     pub rt: Vec<RuleRt>,
-    pub ac: Option<AhoCorasick>,
-    pub literals: Vec<Vec<LiteralEntry>>,
+    /// Terms that start a word, searched anchored at word starts.
+    pub words: LiteralSet,
+    /// `*suffix` terms, searched everywhere.
+    pub infix: LiteralSet,
     pub set: Option<RegexSet>,
     pub patterns: Vec<PatternRt>,
     pub detectors: Vec<(usize, DetectorKind)>,
@@ -252,9 +290,8 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
 
     let mut rules = Vec::new();
     let mut rt = Vec::new();
-    let mut literal_index: HashMap<String, usize> = HashMap::new();
-    let mut literal_pats: Vec<String> = Vec::new();
-    let mut literals: Vec<Vec<LiteralEntry>> = Vec::new();
+    let mut words = LiteralSet::default();
+    let mut infix = LiteralSet::default();
     let mut patterns = Vec::new();
     let mut merged_rules = Vec::new();
 
@@ -276,18 +313,15 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         let rule_idx = rules.len();
         let mut any = false;
         let mut add_literal = |term: normalize::Term, written: &str, sb: bool, eb: bool| {
-            let pid = *literal_index.entry(term.text.clone()).or_insert_with(|| {
-                literal_pats.push(term.text.clone());
-                literals.push(Vec::new());
-                literal_pats.len() - 1
-            });
-            literals[pid].push(LiteralEntry {
+            let set = if sb { &mut words } else { &mut infix };
+            let entry = LiteralEntry {
                 rule: rule_idx,
                 term: written.to_owned(),
                 runs: term.runs,
                 start_bound: sb,
                 end_bound: eb,
-            });
+            };
+            set.add(term.text, entry);
         };
         for w in spec.all_words() {
             any = true;
@@ -445,22 +479,12 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         });
     }
 
-    let ac = if literal_pats.is_empty() {
-        None
-    } else {
-        match AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
-            .build(&literal_pats)
-        {
-            Ok(ac) => Some(ac),
-            Err(e) => {
-                let src = m.sources.last()?;
-                diags.push(src.diag(None, None, format!("cannot compile words: {e}"), None));
-                None
-            }
+    for set in [&mut words, &mut infix] {
+        if let Err(e) = set.build() {
+            let src = m.sources.last()?;
+            diags.push(src.diag(None, None, format!("cannot compile words: {e}"), None));
         }
-    };
+    }
     let set = if patterns.is_empty() {
         None
     } else {
@@ -494,8 +518,8 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         cat_allow,
         rules,
         rt,
-        ac,
-        literals,
+        words,
+        infix,
         set,
         patterns,
         detectors,

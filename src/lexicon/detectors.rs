@@ -27,7 +27,7 @@ fn link_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|co|ly|me|tk|us|uk|ca|de|online|site|club|shop)\b(?:/[^\s<>"'()\[\]]*)?"#,
+            r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>"'()\[\]]+|(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|co|ly|me|tk|us|uk|ca|de|online|site|club|shop)(?-u:\b)(?:/[^\s<>"'()\[\]]*)?"#,
         )
         .expect("link regex")
     })
@@ -36,7 +36,7 @@ fn link_re() -> &'static Regex {
 fn email_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+        Regex::new(r"(?i-u)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
             .expect("email regex")
     })
 }
@@ -45,7 +45,7 @@ fn phone_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\b\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}\b",
+            r"(?-u)(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\b\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}\b",
         )
         .expect("phone regex")
     })
@@ -136,7 +136,9 @@ impl DetectorKind {
                     Vec::new()
                 }
             }
+            DetectorKind::Email if !text.contains('@') => Vec::new(),
             DetectorKind::Email => email_re().find_iter(text).map(|m| (m.start(), m.end())).collect(),
+            DetectorKind::Phone if text.bytes().filter(u8::is_ascii_digit).count() < 9 => Vec::new(),
             DetectorKind::Phone => phone_re()
                 .find_iter(text)
                 .filter(|m| m.as_str().chars().filter(char::is_ascii_digit).count() >= 9)
@@ -145,14 +147,25 @@ impl DetectorKind {
             DetectorKind::Shouting { min_letters, ratio } => {
                 let (mut upper, mut cased) = (0usize, 0usize);
                 let (mut first, mut last) = (None, 0);
-                for (i, c) in text.char_indices() {
-                    if c.is_uppercase() {
-                        upper += 1;
-                        cased += 1;
-                        first.get_or_insert(i);
-                        last = i + c.len_utf8();
-                    } else if c.is_lowercase() {
-                        cased += 1;
+                if text.is_ascii() {
+                    for (i, &c) in text.as_bytes().iter().enumerate() {
+                        if c.is_ascii_uppercase() {
+                            upper += 1;
+                            first.get_or_insert(i);
+                            last = i + 1;
+                        }
+                        cased += usize::from(c.is_ascii_alphabetic());
+                    }
+                } else {
+                    for (i, c) in text.char_indices() {
+                        if c.is_uppercase() {
+                            upper += 1;
+                            cased += 1;
+                            first.get_or_insert(i);
+                            last = i + c.len_utf8();
+                        } else if c.is_lowercase() {
+                            cased += 1;
+                        }
                     }
                 }
                 match first {
@@ -164,6 +177,22 @@ impl DetectorKind {
             }
             DetectorKind::Flooding { min_run } => {
                 let mut out = Vec::new();
+                if text.is_ascii() {
+                    let b = text.as_bytes();
+                    let mut i = 0;
+                    while i < b.len() {
+                        let c = b[i];
+                        let mut j = i + 1;
+                        while j < b.len() && b[j] == c {
+                            j += 1;
+                        }
+                        if j - i >= min_run && (c.is_ascii_alphabetic() || matches!(c, b'!' | b'?')) {
+                            out.push((i, j));
+                        }
+                        i = j;
+                    }
+                    return out;
+                }
                 let mut run: Option<(char, usize, usize)> = None;
                 let mut close = |run: Option<(char, usize, usize)>, end: usize| {
                     if let Some((_, start, n)) = run {

@@ -12,7 +12,7 @@
 
 use aho_corasick::{Anchored, Input};
 
-use super::compile::{Compiled, CtxRt, TokSeq};
+use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
 use super::normalize::{self, FoldSet, Folding, Normalized};
 use super::{Flag, Match, Veto, Vetoed};
 
@@ -62,12 +62,13 @@ impl<'a> Scan<'a> {
             vetoed: Vec::new(),
         };
         let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
+        let mut norm = None;
         if lexical {
-            let norm = normalize::normalize(text, &lex.normalize);
-            scan.literals(&norm);
-            scan.patterns(&norm);
+            let n = norm.insert(normalize::normalize_lean(text, &lex.normalize));
+            scan.literals(n);
+            scan.patterns(n);
         }
-        scan.detectors();
+        scan.detectors(&mut norm);
         scan.flags.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
         scan.flags.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.rule == b.rule);
         scan
@@ -78,31 +79,64 @@ impl<'a> Scan<'a> {
     }
 
     fn literals(&mut self, norm: &Normalized) {
-        let Some(ac) = &self.lex.ac else { return };
+        let lex = self.lex;
         let hay = norm.collapsed.as_str();
-        let mut pos = 0;
-        while pos < hay.len() {
-            let Some(first) = ac.find(Input::new(hay).span(pos..hay.len())) else { break };
-            let mut cand = Some(first);
-            let mut accepted = None;
-            while let Some(c) = cand {
-                if self.try_literal(norm, c.pattern().as_usize(), c.start(), c.end()) {
-                    accepted = Some(c.end());
-                    break;
+        if let Some(ac) = &lex.words.ac {
+            // Word-start terms: one anchored search per word start.
+            let units = &norm.units;
+            let mut next = 0;
+            for i in 0..units.len() {
+                let u = &units[i];
+                if !u.word || (i > 0 && units[i - 1].word) || u.byte < next {
+                    continue;
                 }
-                if c.end() <= c.start() + 1 {
-                    break;
+                let input = Input::new(hay).span(u.byte..hay.len()).anchored(Anchored::Yes);
+                if let Some(end) = self.longest_accepted(norm, &lex.words, ac, ac.find(input)) {
+                    next = end;
                 }
-                let shorter = Input::new(hay).span(c.start()..c.end() - 1).anchored(Anchored::Yes);
-                cand = ac.find(shorter);
             }
-            pos = accepted.unwrap_or_else(|| {
-                first.start() + hay[first.start()..].chars().next().map_or(1, char::len_utf8)
-            });
+        }
+        if let Some(ac) = &lex.infix.ac {
+            let mut pos = 0;
+            while pos < hay.len() {
+                let Some(first) = ac.find(Input::new(hay).span(pos..hay.len())) else { break };
+                pos = self.longest_accepted(norm, &lex.infix, ac, Some(first)).unwrap_or_else(|| {
+                    first.start() + hay[first.start()..].chars().next().map_or(1, char::len_utf8)
+                });
+            }
         }
     }
 
-    fn try_literal(&mut self, norm: &Normalized, pid: usize, s: usize, e: usize) -> bool {
+    /// Try `first`, then shorter matches anchored at its start; the end of the accepted one.
+    fn longest_accepted(
+        &mut self,
+        norm: &Normalized,
+        set: &LiteralSet,
+        ac: &aho_corasick::AhoCorasick,
+        first: Option<aho_corasick::Match>,
+    ) -> Option<usize> {
+        let hay = norm.collapsed.as_str();
+        let mut cand = first;
+        while let Some(c) = cand {
+            if self.try_literal(norm, set, c.pattern().as_usize(), c.start(), c.end()) {
+                return Some(c.end());
+            }
+            if c.end() <= c.start() + 1 {
+                break;
+            }
+            cand = ac.find(Input::new(hay).span(c.start()..c.end() - 1).anchored(Anchored::Yes));
+        }
+        None
+    }
+
+    fn try_literal(
+        &mut self,
+        norm: &Normalized,
+        set: &LiteralSet,
+        pid: usize,
+        s: usize,
+        e: usize,
+    ) -> bool {
         let units = &norm.units;
         let i0 = units.partition_point(|u| u.byte < s);
         let Some(i1) = units.partition_point(|u| u.byte < e).checked_sub(1) else { return false };
@@ -111,7 +145,7 @@ impl<'a> Scan<'a> {
         }
         let lex = self.lex;
         let mut produced = false;
-        for entry in &lex.literals[pid] {
+        for entry in &set.entries[pid] {
             if !self.wanted(entry.rule) {
                 continue;
             }
@@ -147,7 +181,12 @@ impl<'a> Scan<'a> {
         let Some(set) = &self.lex.set else { return };
         let lex = self.lex;
         let folded = norm.folded.as_str();
-        for i in set.matches(folded).iter() {
+        let hits = set.matches(folded);
+        if !hits.matched_any() {
+            return;
+        }
+        let full = normalize::normalize(self.text, &lex.normalize);
+        for i in hits.iter() {
             let p = &lex.patterns[i];
             if !self.wanted(p.rule) {
                 continue;
@@ -156,19 +195,18 @@ impl<'a> Scan<'a> {
                 if m.is_empty() {
                     continue;
                 }
-                let Some((s, e)) = normalize::orig_span(&norm.folded_units, m.start(), m.end())
+                let Some((s, e)) = normalize::orig_span(&full.folded_units, m.start(), m.end())
                 else {
                     continue;
                 };
-                let folds = normalize::folds_in(&norm.folded_units, m.start(), m.end());
+                let folds = normalize::folds_in(&full.folded_units, m.start(), m.end());
                 self.consider(norm, p.rule, s, e, &p.source, folds);
             }
         }
     }
 
-    fn detectors(&mut self) {
+    fn detectors(&mut self, norm: &mut Option<Normalized>) {
         let lex = self.lex;
-        let mut norm = None;
         for &(rule, kind) in &lex.detectors {
             if !self.wanted(rule) {
                 continue;
@@ -177,7 +215,8 @@ impl<'a> Scan<'a> {
             if spans.is_empty() {
                 continue;
             }
-            let norm = norm.get_or_insert_with(|| normalize::normalize(self.text, &lex.normalize));
+            let norm =
+                norm.get_or_insert_with(|| normalize::normalize_lean(self.text, &lex.normalize));
             let name = lex.rules[rule].id.clone();
             for (s, e) in spans {
                 self.consider(norm, rule, s, e, &name, FoldSet::EMPTY);
@@ -290,6 +329,75 @@ impl<'a> Scan<'a> {
         self.flags.push(flag);
         true
     }
+}
+
+/// True when `text` certainly raises no flag: checked on the lean views (no offset maps),
+/// which is all most comments need. Conservative: any candidate that passes its boundary and
+/// letter-run checks, any pattern or detector hit sends the text to the full [`Scan`].
+pub(crate) fn certainly_clean(lex: &Compiled, text: &str) -> bool {
+    let sc = normalize::screen(text, &lex.normalize);
+    if lex.detectors.iter().any(|&(_, kind)| !kind.find(text).is_empty()) {
+        return false;
+    }
+    if lex.set.as_ref().is_some_and(|set| set.is_match(&sc.folded)) {
+        return false;
+    }
+    let hay = sc.collapsed.as_str();
+    let c = hay.as_bytes();
+    // `runs` has one entry per collapsed character; index it by byte.
+    let mut runs_at = Vec::new();
+    let runs: &[u32] = if hay.is_ascii() {
+        &sc.runs
+    } else {
+        runs_at.resize(c.len(), 0);
+        for ((i, _), &r) in hay.char_indices().zip(&sc.runs) {
+            runs_at[i] = r;
+        }
+        &runs_at
+    };
+    let repeated = lex.normalize.repeated;
+    let passes = |set: &LiteralSet, m: aho_corasick::Match| {
+        set.entries[m.pattern().as_usize()].iter().any(|e| {
+            (!e.start_bound || m.start() == 0 || c[m.start() - 1] == b' ')
+                && (!e.end_bound || m.end() == c.len() || c[m.end()] == b' ')
+                && hay[m.start()..m.end()].char_indices().count() == e.runs.len()
+                && hay[m.start()..m.end()].char_indices().zip(&e.runs).all(|((k, _), &t)| {
+                    let r = runs[m.start() + k];
+                    r >= t && (repeated || r == t)
+                })
+        })
+    };
+    let any_accepted = |set: &LiteralSet, ac: &aho_corasick::AhoCorasick, first: Option<aho_corasick::Match>| {
+        let mut cand = first;
+        while let Some(m) = cand {
+            if passes(set, m) {
+                return true;
+            }
+            if m.end() <= m.start() + 1 {
+                break;
+            }
+            cand = ac.find(Input::new(hay).span(m.start()..m.end() - 1).anchored(Anchored::Yes));
+        }
+        false
+    };
+    if let Some(ac) = &lex.words.ac {
+        for i in 0..c.len() {
+            if c[i] != b' ' && (i == 0 || c[i - 1] == b' ') {
+                let input = Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes);
+                if any_accepted(&lex.words, ac, ac.find(input)) {
+                    return false;
+                }
+            }
+        }
+    }
+    if let Some(ac) = &lex.infix.ac {
+        for (i, _) in hay.char_indices() {
+            if any_accepted(&lex.infix, ac, ac.find(Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes))) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 fn seq_at<'t>(seq: &TokSeq, p: usize, text: &dyn Fn(usize) -> &'t str) -> bool {

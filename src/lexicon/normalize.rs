@@ -130,6 +130,8 @@ pub(crate) struct Normalized {
     pub folded_units: Vec<Unit>,
     pub collapsed: String,
     pub units: Vec<Unit>,
+    /// `folded_units` is left empty (matching needs it only when a pattern matched).
+    lean: bool,
 }
 
 /// The original byte range covered by `start..end` of a view, if it covers any character.
@@ -372,59 +374,70 @@ fn fold_token(tok: &mut [Raw], opt: &NormalizeOptions) {
     }
 }
 
-/// Join runs of three or more single letters separated by one or two spacing characters.
+/// Join runs of single letters separated by one or two spacing characters: three or more
+/// when dotted ("i.d.i.o.t"), four or more when only blanks separate them, since "u r a loser"
+/// is chat-speak, not a spelled-out word.
 fn join_spaced(raws: &mut [Raw]) {
-    // Word runs as (start, end) indices into `raws`.
-    let mut toks: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < raws.len() {
-        if raws[i].word {
-            let a = i;
-            while i < raws.len() && raws[i].word {
-                i += 1;
-            }
-            toks.push((a, i));
-        } else {
-            i += 1;
-        }
-    }
-    let single = |t: (usize, usize), raws: &[Raw]| t.1 - t.0 == 1 && raws[t.0].c.is_alphabetic();
-    let gap_ok = |from: usize, to: usize, raws: &[Raw]| {
-        let gap = &raws[from..to];
-        (1..=2).contains(&gap.len()) && gap.iter().all(|r| is_spacing(r.c))
+    let n = raws.len();
+    let single = |raws: &[Raw], i: usize| {
+        raws[i].word
+            && raws[i].c.is_alphabetic()
+            && (i == 0 || !raws[i - 1].word)
+            && (i + 1 == n || !raws[i + 1].word)
     };
-    let mut k = 0;
-    while k < toks.len() {
-        if !single(toks[k], raws) {
-            k += 1;
+    // The next single letter after the one at `i`, if one or two spacing characters apart.
+    let next_single = |raws: &[Raw], i: usize| {
+        (i + 2..(i + 4).min(n)).find(|&k| {
+            raws[i + 1..k].iter().all(|r| is_spacing(r.c)) && single(raws, k)
+        })
+    };
+    let mut i = 0;
+    while i < n {
+        if !single(raws, i) {
+            i += 1;
             continue;
         }
-        let mut m = k;
-        while m + 1 < toks.len()
-            && single(toks[m + 1], raws)
-            && gap_ok(toks[m].1, toks[m + 1].0, raws)
-        {
-            m += 1;
+        let (mut count, mut last) = (1, i);
+        while let Some(k) = next_single(raws, last) {
+            count += 1;
+            last = k;
         }
-        // "i.d.i.o.t" needs three letters; "u r a loser" shows why letters spaced out with
-        // blanks need four before they read as one word.
-        let dotted = (k..m).any(|t| raws[toks[t].1..toks[t + 1].0].iter().any(|r| r.c != ' '));
-        if m - k + 1 >= if dotted { 3 } else { 4 } {
-            for t in k..m {
-                for r in &mut raws[toks[t].1..toks[t + 1].0] {
+        let dotted = raws[i..last].iter().any(|r| !r.word && r.c != ' ');
+        if count >= if dotted { 3 } else { 4 } {
+            for r in raws[i..=last].iter_mut() {
+                if r.word {
+                    r.folds.add(Folding::Spaced);
+                } else {
                     r.keep = false;
                 }
             }
-            for t in &toks[k..=m] {
-                raws[t.0].folds.add(Folding::Spaced);
-            }
         }
-        k = m + 1;
+        i = last + 1;
     }
 }
 
 /// Build both views of `text`.
 pub(crate) fn normalize(text: &str, opt: &NormalizeOptions) -> Normalized {
+    normalize_with(text, opt, false)
+}
+
+/// Like [`normalize`] but without `folded_units`, which matching builds only when a regex
+/// pattern matched.
+pub(crate) fn normalize_lean(text: &str, opt: &NormalizeOptions) -> Normalized {
+    normalize_with(text, opt, true)
+}
+
+fn normalize_with(text: &str, opt: &NormalizeOptions, lean: bool) -> Normalized {
+    if text.is_ascii() {
+        if let Some(n) = normalize_ascii(text, opt, lean) {
+            return n;
+        }
+    }
+    normalize_general(text, opt, lean)
+}
+
+/// Fold `text` character by character (any Unicode), letters spaced out joined.
+fn fold_general(text: &str, opt: &NormalizeOptions, out: &mut impl Sink) {
     let mut raws: Vec<Raw> = Vec::with_capacity(text.len());
     for (s, c) in text.char_indices() {
         let e = s + c.len_utf8();
@@ -474,40 +487,244 @@ pub(crate) fn normalize(text: &str, opt: &NormalizeOptions) -> Normalized {
         join_spaced(&mut raws);
     }
 
-    let mut out = Normalized {
-        folded: String::with_capacity(text.len()),
-        folded_units: Vec::with_capacity(raws.len()),
-        collapsed: String::with_capacity(text.len()),
-        units: Vec::with_capacity(raws.len()),
-    };
     for r in raws.iter().filter(|r| r.keep) {
-        out.folded_units.push(Unit {
-            byte: out.folded.len(),
-            orig_start: r.s,
-            orig_end: r.e,
-            run: 1,
-            word: r.word,
-            folds: r.folds,
-            ch: r.c,
-        });
-        out.folded.push(r.c);
+        out.put(r.c, r.s, r.e, r.word, r.folds, opt);
     }
-    for u in &out.folded_units {
-        if let Some(last) = out.units.last_mut() {
-            let same_run =
-                opt.repeated && u.word && last.word && last.ch == u.ch && u.ch.is_alphabetic();
-            if same_run || (!u.word && !last.word) {
-                last.run += u32::from(u.word);
-                last.orig_end = u.orig_end;
-                last.folds = last.folds.union(u.folds);
-                continue;
+}
+
+fn normalize_general(text: &str, opt: &NormalizeOptions, lean: bool) -> Normalized {
+    let mut out = Normalized::with_capacity(text.len(), lean);
+    fold_general(text, opt, &mut out);
+    out
+}
+
+impl Normalized {
+    fn with_capacity(n: usize, lean: bool) -> Normalized {
+        Normalized {
+            folded: String::with_capacity(n),
+            folded_units: Vec::with_capacity(if lean { 0 } else { n }),
+            collapsed: String::with_capacity(n),
+            units: Vec::with_capacity(n),
+            lean,
+        }
+    }
+
+    /// Append one folded character to both views.
+    #[inline(always)]
+    fn emit(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions) {
+        let u = Unit { byte: self.folded.len(), orig_start: s, orig_end: e, run: 1, word, folds, ch };
+        if !self.lean {
+            self.folded_units.push(u);
+        }
+        self.folded.push(ch);
+        if let Some(last) = self.units.last_mut() {
+            let same_run = opt.repeated && word && last.word && last.ch == ch && ch.is_alphabetic();
+            if same_run || (!word && !last.word) {
+                last.run += u32::from(word);
+                last.orig_end = e;
+                last.folds = last.folds.union(folds);
+                return;
             }
         }
-        let ch = if u.word { u.ch } else { ' ' };
-        out.units.push(Unit { byte: out.collapsed.len(), ch, ..*u });
-        out.collapsed.push(ch);
+        let ch = if word { ch } else { ' ' };
+        self.units.push(Unit { byte: self.collapsed.len(), ch, ..u });
+        self.collapsed.push(ch);
+    }
+}
+
+/// ASCII text without letters spelled out one by one: the same result as the general path in
+/// one pass, without per-character bookkeeping for plain words. `None` when the text needs the
+/// general path (a run of short tokens that might be spaced-out letters).
+fn normalize_ascii(text: &str, opt: &NormalizeOptions, lean: bool) -> Option<Normalized> {
+    let mut out = Normalized::with_capacity(text.len(), lean);
+    fold_ascii(text.as_bytes(), opt, &mut out);
+    if opt.spaced && has_spaced_letters(&out.units, text.as_bytes()) {
+        return None;
+    }
+    Some(out)
+}
+
+/// Where folded characters go: the full views, or the lean screen.
+trait Sink {
+    fn put(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions);
+}
+
+impl Sink for Normalized {
+    #[inline(always)]
+    fn put(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions) {
+        self.emit(ch, s, e, word, folds, opt);
+    }
+}
+
+/// Fold ASCII bytes into `out` (letters spaced out are not joined; callers check for them).
+fn fold_ascii(b: &[u8], opt: &NormalizeOptions, out: &mut impl Sink) {
+    let n = b.len();
+    let tokenish = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'!' | b'|' | b'*');
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        if !tokenish(c) {
+            while i < n && !tokenish(b[i]) {
+                out.put(char::from(b[i]), i, i + 1, false, FoldSet::EMPTY, opt);
+                i += 1;
+            }
+            continue;
+        }
+        let start = i;
+        let mut letters_only = true;
+        while i < n && tokenish(b[i]) {
+            letters_only &= b[i].is_ascii_alphabetic();
+            i += 1;
+        }
+        if letters_only {
+            for (k, &c) in b[start..i].iter().enumerate() {
+                let (ch, f) = if opt.case && c.is_ascii_uppercase() {
+                    (char::from(c.to_ascii_lowercase()), FoldSet::one(Folding::Case))
+                } else {
+                    (char::from(c), FoldSet::EMPTY)
+                };
+                out.put(ch, start + k, start + k + 1, true, f, opt);
+            }
+        } else {
+            raws.clear();
+            for (k, &c) in b[start..i].iter().enumerate() {
+                let upper = c.is_ascii_uppercase();
+                let (ch, f) = if opt.case && upper {
+                    (char::from(c.to_ascii_lowercase()), FoldSet::one(Folding::Case))
+                } else {
+                    (char::from(c), FoldSet::EMPTY)
+                };
+                raws.push(Raw::new(ch, None, upper, start + k, start + k + 1, f));
+            }
+            fold_token(&mut raws, opt);
+            for r in &raws {
+                out.put(r.c, r.s, r.e, r.word, r.folds, opt);
+            }
+        }
+    }
+}
+
+/// The views of an ASCII text without the offset maps: enough to tell that a text has no
+/// match at all, which is what most comments are. `collapsed` is as in [`Normalized`];
+/// `runs[i]` is the letter-run length of the collapsed character at byte `i`.
+#[derive(Debug, Default)]
+pub(crate) struct Screen {
+    pub folded: String,
+    pub collapsed: String,
+    pub runs: Vec<u32>,
+    last_word: bool,
+    last_ch: char,
+}
+
+impl Sink for Screen {
+    #[inline(always)]
+    fn put(&mut self, ch: char, _: usize, _: usize, word: bool, _: FoldSet, opt: &NormalizeOptions) {
+        self.folded.push(ch);
+        let started = !self.collapsed.is_empty();
+        if word {
+            if started && opt.repeated && self.last_word && self.last_ch == ch && ch.is_alphabetic()
+            {
+                if let Some(r) = self.runs.last_mut() {
+                    *r += 1;
+                }
+                return;
+            }
+            self.collapsed.push(ch);
+        } else {
+            if started && !self.last_word {
+                return;
+            }
+            self.collapsed.push(' ');
+        }
+        self.runs.push(1);
+        self.last_word = word;
+        self.last_ch = ch;
+    }
+}
+
+/// The lean views of a text.
+pub(crate) fn screen(text: &str, opt: &NormalizeOptions) -> Screen {
+    let n = text.len();
+    let new = || Screen {
+        folded: String::with_capacity(n),
+        collapsed: String::with_capacity(n),
+        runs: Vec::with_capacity(n),
+        ..Screen::default()
+    };
+    let mut out = new();
+    if !text.is_ascii() {
+        fold_general(text, opt, &mut out);
+        return out;
+    }
+    fold_ascii(text.as_bytes(), opt, &mut out);
+    if opt.spaced {
+        // Conservative: three single letters in a row, whatever separates them.
+        let c = out.collapsed.as_bytes();
+        let mut chain = 0;
+        for (i, &ch) in c.iter().enumerate() {
+            if ch == b' ' {
+                continue;
+            }
+            let single = ch.is_ascii_alphabetic()
+                && out.runs[i] == 1
+                && (i == 0 || c[i - 1] == b' ')
+                && (i + 1 == c.len() || c[i + 1] == b' ');
+            if single {
+                chain += 1;
+                if chain >= 3 {
+                    let mut out = new();
+                    fold_general(text, opt, &mut out);
+                    return out;
+                }
+            } else if i == 0 || c[i - 1] == b' ' {
+                chain = 0;
+            }
+        }
     }
     out
+}
+
+/// Would [`join_spaced`] join anything in this ASCII text? Same rules, read off the collapsed
+/// units (a single letter is a word unit of run 1 between non-word units, whose original bytes
+/// are the gap).
+fn has_spaced_letters(units: &[Unit], text: &[u8]) -> bool {
+    let n = units.len();
+    let single = |i: usize| {
+        let u = &units[i];
+        u.word
+            && u.run == 1
+            && u.ch.is_alphabetic()
+            && (i == 0 || !units[i - 1].word)
+            && (i + 1 == n || !units[i + 1].word)
+    };
+    let gap = |i: usize| &text[units[i].orig_start..units[i].orig_end];
+    let next_single = |i: usize| {
+        if i + 2 >= n {
+            return None;
+        }
+        let g = gap(i + 1);
+        let ok = (1..=2).contains(&g.len()) && g.iter().all(|&c| is_spacing(char::from(c)));
+        (ok && single(i + 2)).then_some(i + 2)
+    };
+    let mut i = 0;
+    while i < n {
+        if !single(i) {
+            i += 1;
+            continue;
+        }
+        let (mut count, mut last, mut dotted) = (1, i, false);
+        while let Some(k) = next_single(last) {
+            dotted |= gap(last + 1).iter().any(|&c| c != b' ');
+            count += 1;
+            last = k;
+        }
+        if count >= if dotted { 3 } else { 4 } {
+            return true;
+        }
+        i = last + 1;
+    }
+    false
 }
 
 /// A lexicon term in collapsed form with the letter-run lengths it requires.
@@ -538,6 +755,33 @@ pub(crate) fn term(s: &str, opt: &NormalizeOptions) -> Term {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn same(a: &Normalized, b: &Normalized) -> bool {
+        let key = |u: &Unit| (u.byte, u.orig_start, u.orig_end, u.run, u.word, u.folds, u.ch);
+        a.folded == b.folded
+            && a.collapsed == b.collapsed
+            && a.units.iter().map(key).eq(b.units.iter().map(key))
+            && a.folded_units.iter().map(key).eq(b.folded_units.iter().map(key))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn ascii_fast_path_matches_general_path(
+            text in "[a-dA-D01$@!|*. _-]{0,40}|[ -~]{0,60}",
+            case in any::<bool>(), leet in any::<bool>(), repeated in any::<bool>(),
+        ) {
+            let opt = NormalizeOptions { case, leet, repeated, ..NormalizeOptions::default() };
+            if let Some(fast) = normalize_ascii(&text, &opt, false) {
+                prop_assert!(same(&fast, &normalize_general(&text, &opt, false)), "{:?}", text);
+            } else {
+                // Only texts with letters spaced out take the general path.
+                let g = normalize_general(&text, &opt, false);
+                prop_assert!(g.folded_units.iter().any(|u| u.folds.to_vec().contains(&Folding::Spaced)), "{:?}", text);
+            }
+        }
+    }
 
     fn n(s: &str) -> Normalized {
         normalize(s, &NormalizeOptions::default())

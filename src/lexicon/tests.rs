@@ -311,3 +311,172 @@ fn lexicon_is_send_sync() {
     fn assert<T: Send + Sync + Clone>() {}
     assert::<Lexicon>();
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            Just("idiot".to_owned()),
+            Just("1d10t".to_owned()),
+            Just("ѕtuuupid".to_owned()),
+            Just("i.d.i.o.t".to_owned()),
+            Just("f**k".to_owned()),
+            Just("İ".to_owned()),
+            Just("ﬁ".to_owned()),
+            Just("e\u{301}".to_owned()),
+            Just("\u{200B}".to_owned()),
+            Just("you ".to_owned()),
+            Just("a$$".to_owned()),
+            Just("!!".to_owned()),
+            Just("http://x.example ".to_owned()),
+            "[a-zA-Z0-9 .!$@*|-]{0,12}",
+            "\\PC{0,8}",
+        ]
+    }
+
+    fn check_spans(text: &str, flags: &[Flag]) -> Result<(), TestCaseError> {
+        for f in flags {
+            prop_assert!(f.start < f.end && f.end <= text.len(), "{f:?}");
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            prop_assert_eq!(&text[f.start..f.end], f.matched.as_str());
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn check_never_panics_and_spans_are_valid(
+            parts in proptest::collection::vec(fragment(), 0..8),
+            compound in -1.0f64..1.0,
+        ) {
+            let text = parts.concat();
+            let lex = Lexicon::builtin();
+            check_spans(&text, &lex.check(&text, compound))?;
+            let ex = lex.explain(&text, compound);
+            for m in &ex.matches {
+                check_spans(&text, std::slice::from_ref(&m.flag))?;
+            }
+            for v in &ex.vetoed {
+                prop_assert_eq!(&text[v.start..v.end], v.matched.as_str());
+            }
+        }
+
+        #[test]
+        fn screen_never_hides_a_flag(
+            parts in proptest::collection::vec(fragment(), 0..8),
+            ascii in "[a-zA-Z0-9 .!$@*|_-]{0,40}",
+        ) {
+            let lex = Lexicon::builtin();
+            for text in [parts.concat(), ascii.clone(), format!("{ascii} {}", parts.concat())] {
+                if matcher::certainly_clean(&lex.inner, &text) {
+                    let mut tone = || -1.0;
+                    let full = matcher::Scan::run(&lex.inner, &text, &mut tone, None, false);
+                    prop_assert!(full.flags.is_empty(), "{:?}: {:?}", text, full.flags);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_lexicon_text_never_panics(s in "\\PC{0,200}") {
+            let _ = Lexicon::from_str("p.toml", &s);
+        }
+
+        #[test]
+        fn normaliser_offsets_are_monotonic(text in "\\PC{0,64}") {
+            let n = normalize::normalize(&text, &NormalizeOptions::default());
+            let mut last = 0;
+            for u in &n.units {
+                prop_assert!(u.orig_start >= last && u.orig_start < u.orig_end);
+                prop_assert!(text.is_char_boundary(u.orig_start) && text.is_char_boundary(u.orig_end));
+                last = u.orig_start;
+            }
+        }
+    }
+}
+
+/// Evasions of every plain word of the built-in lexicon are caught.
+#[test]
+fn builtin_catches_evasions_of_its_words() {
+    let lex = Lexicon::builtin();
+    let leet = |c: char| match c {
+        'a' => Some('4'),
+        'e' => Some('3'),
+        'i' => Some('1'),
+        'o' => Some('0'),
+        's' => Some('5'),
+        't' => Some('7'),
+        _ => None,
+    };
+    let cyr = |c: char| match c {
+        'a' => Some('а'),
+        'e' => Some('е'),
+        'o' => Some('о'),
+        'c' => Some('с'),
+        'p' => Some('р'),
+        'x' => Some('х'),
+        'y' => Some('у'),
+        _ => None,
+    };
+    let mut tried = 0;
+    for r in lex.rules() {
+        for w in &r.words {
+            let w = w.trim_matches('*');
+            if !w.chars().all(|c| c.is_ascii_lowercase()) || w.len() < 2 {
+                continue;
+            }
+            let prefix = if r.near.is_some() { "you " } else { "" };
+            let swap = |f: &dyn Fn(char) -> Option<char>| -> Option<String> {
+                let i = w.char_indices().skip(1).find(|&(_, c)| f(c).is_some())?.0;
+                let c = w[i..].chars().next()?;
+                Some(format!("{}{}{}", &w[..i], f(c)?, &w[i + c.len_utf8()..]))
+            };
+            let mut variants = vec![w.to_uppercase(), format!("{}\u{200B}{}", &w[..1], &w[1..])];
+            variants.extend(swap(&leet));
+            variants.extend(swap(&cyr));
+            if let Some((i, c)) = w.char_indices().find(|(_, c)| "aeiou".contains(*c)) {
+                variants.push(format!("{}{c}{c}{c}{}", &w[..i], &w[i..]));
+            }
+            if w.len() >= 3 {
+                variants.push(w.chars().map(String::from).collect::<Vec<_>>().join("."));
+            }
+            for v in variants {
+                let text = format!("well, {prefix}{v}!");
+                tried += 1;
+                assert!(
+                    !lex.check(&text, -1.0).is_empty(),
+                    "rule {}: evasion {text:?} of {w:?} not caught",
+                    r.id
+                );
+            }
+        }
+    }
+    assert!(tried > 1000, "{tried}");
+}
+
+/// Allowlisted and innocent look-alike words are not flagged, whatever the tone.
+#[test]
+fn builtin_spares_innocent_words() {
+    let lex = Lexicon::builtin();
+    for c in lex.categories() {
+        for a in &c.allow {
+            let text = a.trim_matches('*');
+            let bad: Vec<_> = lex.check(text, -1.0).into_iter().filter(|f| f.category == c.name).collect();
+            assert!(bad.is_empty(), "allowlisted {text:?} flagged: {bad:?}");
+        }
+    }
+    for text in [
+        "Scunthorpe", "assassin", "cockpit", "class", "Dickens", "therapist", "passage", "analysis",
+        "grape", "shiitake", "cocktail", "Middlesex", "hello", "shell", "assume", "bass", "button",
+        "peacock", "Hancock", "Sussex", "arsenal", "title", "documents", "Essex", "scrapbook",
+        "hoedown", "homogeneous", "niggardly", "Pakistan", "Japan", "spice", "shitake", "Matsushita",
+        "pussycat", "butterfly", "glass", "harass", "embarrass", "cucumber", "Sharpe", "buttress",
+    ] {
+        let flags = lex.check(text, -1.0);
+        assert!(flags.is_empty(), "{text:?} flagged: {flags:?}");
+    }
+}

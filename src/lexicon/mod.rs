@@ -1,1 +1,408 @@
-//! Moderation lexicons (work in progress).
+//! Moderation lexicons: rules moderators can read and change, checked when loaded, compiled
+//! once, and matched in a way that survives common evasions and explains itself.
+//!
+//! Input: lexicon TOML (the format is documented in `lexicons/README.md`) and a comment's text
+//! with its tone (VADER compound, supplied by the caller so this module does not depend on
+//! `crate::tone`). Output: [`Flag`]s whose byte offsets point into the original text, and a
+//! [`Verdict`].
+//!
+//! Pipeline: parse (serde, unknown fields rejected) → merge layers (`extends`, several files,
+//! later overrides by rule id) → validate (every problem with file:line:col and a hint) →
+//! compile (words and phrases into one leftmost-longest Aho-Corasick automaton over the
+//! normalised text, regex patterns into one `RegexSet`) → run every rule's examples.
+//!
+//! Invariants: a [`Lexicon`] is immutable, `Send + Sync` and cheap to clone; `check` never
+//! panics, and every flag satisfies `flag.matched == text[flag.start..flag.end]`.
+
+mod compile;
+mod detectors;
+mod error;
+mod load;
+mod matcher;
+pub mod normalize;
+mod schema;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::{Diagnostic, LexiconError};
+pub use normalize::{Folding, NormalizeOptions};
+
+/// The built-in lexicon's source, `lexicons/default.toml`.
+pub const DEFAULT_TOML: &str = include_str!("../../lexicons/default.toml");
+
+/// How serious a flag is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing.
+    Low,
+    /// Worth a look.
+    #[default]
+    Medium,
+    /// Clearly harmful.
+    High,
+}
+
+/// What a moderator should do about a flag. Ordered from weakest to strongest.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Record it; no moderator needed.
+    Note,
+    /// A moderator should look at it.
+    #[default]
+    Review,
+    /// Take the comment down.
+    Remove,
+}
+
+/// A comment's overall outcome: the strongest action among its flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No flag.
+    Ok,
+    /// Only `note` flags.
+    Note,
+    /// At least one `review` flag.
+    Review,
+    /// At least one `remove` flag.
+    Remove,
+}
+
+impl From<Action> for Verdict {
+    fn from(a: Action) -> Verdict {
+        match a {
+            Action::Note => Verdict::Note,
+            Action::Review => Verdict::Review,
+            Action::Remove => Verdict::Remove,
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Ok => "ok",
+            Verdict::Note => "note",
+            Verdict::Review => "review",
+            Verdict::Remove => "remove",
+        })
+    }
+}
+
+/// The strongest action among `flags` ([`Verdict::Ok`] when there are none).
+pub fn verdict(flags: &[Flag]) -> Verdict {
+    flags.iter().map(|f| Verdict::from(f.action)).max().unwrap_or(Verdict::Ok)
+}
+
+/// One rule matching one place of a comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    /// The rule's id (`detector/NAME` for built-in detectors).
+    pub rule: String,
+    /// The rule's category.
+    pub category: String,
+    /// The rule's severity (its own, or its category's).
+    pub severity: Severity,
+    /// The rule's action (its own, or its category's).
+    pub action: Action,
+    /// The original text matched: `text[start..end]`.
+    pub matched: String,
+    /// Byte offset of the match in the original text.
+    pub start: usize,
+    /// Byte offset just past the match in the original text.
+    pub end: usize,
+}
+
+/// A match, with what it matched and how.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    /// The flag it produced.
+    pub flag: Flag,
+    /// The lexicon term or pattern that matched, as written in the lexicon.
+    pub term: String,
+    /// The foldings that were needed for the text to match.
+    pub foldings: Vec<Folding>,
+}
+
+/// Why a rule that matched produced no flag.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Veto {
+    /// The matched word is on the category's allowlist.
+    Allowlist {
+        /// The allowlist entry.
+        entry: String,
+    },
+    /// The rule needs one of these words nearby and none was.
+    NotNear {
+        /// The rule's `near.words`.
+        words: Vec<String>,
+        /// The rule's `near.within`.
+        within: Option<usize>,
+    },
+    /// One of the rule's `unless` words was nearby.
+    Unless {
+        /// The word found.
+        word: String,
+    },
+    /// The comment's tone was not hostile enough for the rule.
+    Tone {
+        /// The comment's compound score.
+        compound: f64,
+        /// The rule's threshold.
+        below: f64,
+    },
+}
+
+/// A rule that matched text but was vetoed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Vetoed {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's category.
+    pub category: String,
+    /// The lexicon term or pattern that matched.
+    pub term: String,
+    /// The original text matched.
+    pub matched: String,
+    /// Byte offset of the match in the original text.
+    pub start: usize,
+    /// Byte offset just past the match.
+    pub end: usize,
+    /// Why no flag was raised.
+    pub reason: Veto,
+}
+
+/// Everything `moderato explain` shows about one text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The folded text regex patterns see.
+    pub normalized: String,
+    /// The collapsed text words and phrases are matched in.
+    pub collapsed: String,
+    /// The compound tone score, if a rule needed it.
+    pub compound: Option<f64>,
+    /// Matches that raised flags.
+    pub matches: Vec<Match>,
+    /// Matches vetoed by an allowlist or a condition.
+    pub vetoed: Vec<Vetoed>,
+    /// The verdict of the flags.
+    pub verdict: Verdict,
+}
+
+/// A category of rules (`[categories.NAME]`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Category {
+    /// Its name.
+    pub name: String,
+    /// Default severity of its rules.
+    pub severity: Severity,
+    /// Default action of its rules.
+    pub action: Action,
+    /// What it is for.
+    pub note: Option<String>,
+    /// Words and phrases never flagged in this category.
+    pub allow: Vec<String>,
+}
+
+/// What a rule matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// Words, phrases and patterns.
+    Lexical,
+    /// Built-in detector: links.
+    Links,
+    /// Built-in detector: e-mail addresses.
+    Email,
+    /// Built-in detector: phone numbers.
+    Phone,
+    /// Built-in detector: shouting (share of capitals).
+    Shouting,
+    /// Built-in detector: one character flooded.
+    Flooding,
+}
+
+/// A context condition: words or phrases within some words of the match.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Context {
+    /// The words or phrases, as written.
+    pub words: Vec<String>,
+    /// How many words away they may be; `None` means anywhere in the comment.
+    pub within: Option<usize>,
+}
+
+/// A rule's examples.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Examples {
+    /// Texts the rule must flag.
+    pub hit: Vec<String>,
+    /// Texts the rule must not flag.
+    pub miss: Vec<String>,
+}
+
+/// A compiled rule, as read (the merged lexicon's view).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rule {
+    /// Unique id.
+    pub id: String,
+    /// Its category.
+    pub category: String,
+    /// Effective severity.
+    pub severity: Severity,
+    /// Effective action.
+    pub action: Action,
+    /// What it is for.
+    pub note: Option<String>,
+    /// What it matches.
+    pub kind: RuleKind,
+    /// Whole words (`*` at an end for prefix/suffix forms).
+    pub words: Vec<String>,
+    /// Phrases.
+    pub phrases: Vec<String>,
+    /// Regex patterns over the folded text.
+    pub patterns: Vec<String>,
+    /// Words that must be near.
+    pub near: Option<Context>,
+    /// Words that veto when near.
+    pub unless: Option<Context>,
+    /// Flag only when the compound tone is below this.
+    pub tone_below: Option<f64>,
+    /// Its examples.
+    pub examples: Examples,
+}
+
+/// A rule example that does not behave as stated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExampleFailure {
+    /// The rule.
+    pub rule: String,
+    /// The example text.
+    pub example: String,
+    /// True for a `hit` example that was not flagged, false for a `miss` example that was.
+    pub expected_hit: bool,
+    /// Where the example is written, with the message.
+    pub diagnostic: Diagnostic,
+}
+
+impl fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostic.fmt(f)
+    }
+}
+
+/// A merged, validated and compiled lexicon. Immutable, `Send + Sync`, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Lexicon {
+    pub(crate) inner: std::sync::Arc<compile::Compiled>,
+}
+
+impl Lexicon {
+    /// The built-in lexicon (`lexicons/default.toml`), compiled once per process.
+    pub fn builtin() -> Lexicon {
+        static BUILTIN: OnceLock<Lexicon> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Lexicon::from_str(load::BUILTIN_PATH, DEFAULT_TOML)
+                    .unwrap_or_else(|e| panic!("the built-in lexicon is invalid:\n{e}"))
+            })
+            .clone()
+    }
+
+    /// Load and merge lexicon files in order (later files override rules by id); each file's
+    /// `extends` are resolved relative to it and merged before it.
+    pub fn load(paths: &[PathBuf]) -> Result<Lexicon, LexiconError> {
+        let mut loader = load::Loader::default();
+        for p in paths {
+            loader.add_file(p)?;
+        }
+        compile::build(loader)
+    }
+
+    /// Load a lexicon from text. `name` is used in diagnostics and as the base of relative
+    /// `extends` paths.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(name: &str, toml: &str) -> Result<Lexicon, LexiconError> {
+        let mut loader = load::Loader::default();
+        let path = PathBuf::from(name);
+        loader.add_source(path.clone(), toml.to_owned(), path);
+        compile::build(loader)
+    }
+
+    /// Flags raised on `text`, whose VADER compound score is `compound`.
+    pub fn check(&self, text: &str, compound: f64) -> Vec<Flag> {
+        self.check_with(text, || compound)
+    }
+
+    /// Like [`Lexicon::check`], but the compound score is computed only if a rule with a
+    /// tone condition matched (at most once).
+    pub fn check_with(&self, text: &str, compound: impl FnOnce() -> f64) -> Vec<Flag> {
+        if matcher::certainly_clean(&self.inner, text) {
+            return Vec::new();
+        }
+        let mut tone = Some(compound);
+        let mut f = move || tone.take().map_or(0.0, |f| f());
+        matcher::Scan::run(&self.inner, text, &mut f, None, false).flags
+    }
+
+    /// Explain what matching did on `text`: the normalised text, each match with the foldings
+    /// that made it match, and the matches vetoed by an allowlist or condition.
+    pub fn explain(&self, text: &str, compound: f64) -> Explanation {
+        let mut f = || compound;
+        let scan = matcher::Scan::run(&self.inner, text, &mut f, None, true);
+        let norm = normalize::normalize(text, &self.inner.normalize);
+        Explanation {
+            normalized: norm.folded,
+            collapsed: norm.collapsed,
+            compound: scan.compound,
+            verdict: verdict(&scan.flags),
+            matches: scan.matches,
+            vetoed: scan.vetoed,
+        }
+    }
+
+    /// The merged lexicon (after `extends` and overrides) as TOML.
+    pub fn to_toml(&self) -> String {
+        self.inner.to_toml()
+    }
+
+    /// The lexicon's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The rules, detectors included, in lexicon order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.rules
+    }
+
+    /// The categories, by name.
+    pub fn categories(&self) -> &[Category] {
+        &self.inner.categories
+    }
+
+    /// The normalisation settings in force.
+    pub fn normalize_options(&self) -> &NormalizeOptions {
+        &self.inner.normalize
+    }
+
+    /// Check every rule against its own examples: `hit` examples must be flagged by the rule,
+    /// `miss` examples must not. Tone conditions are treated as met (compound −1). A lexicon
+    /// that loaded has none; this is for tools that show them.
+    pub fn run_examples(&self) -> Vec<ExampleFailure> {
+        self.inner.run_examples()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,608 @@
+//! Validation and compilation of a merged lexicon.
+//!
+//! Every problem is collected (not just the first), each located at the value concerned.
+//! Words and phrases become literals of Aho-Corasick automata (leftmost-longest, anchored
+//! searches allowed so a match failing its boundary check can fall back to a shorter one):
+//! terms that must start a word go into one searched only at word starts (most of them; this
+//! keeps "as" inside "class" from costing anything), `*suffix` terms into one that scans;
+//! patterns become one `RegexSet` plus one `Regex` each, run only when the set says so.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use toml::Spanned;
+
+use super::detectors::DetectorKind;
+use super::error::{Diagnostic, LexiconError, Source};
+use super::load::{Loader, Merged};
+use super::normalize::{self, NormalizeOptions};
+use super::schema::{
+    CategorySpec, ContextSpec, DetectorSpec, DetectorsSpec, ExamplesSpec, FileSpec, NormalizeSpec,
+    RuleSpec, ToneSpec,
+};
+use super::{Category, Context, ExampleFailure, Examples, Lexicon, Rule, RuleKind};
+
+/// Largest compiled size of one pattern; past it the pattern is rejected with a clear error.
+pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+/// Largest compiled size of all patterns together.
+const SET_SIZE_LIMIT: usize = 64 << 20;
+
+/// A sequence of collapsed words, as used by allowlists and `near`/`unless`.
+#[derive(Clone, Debug)]
+pub(crate) struct TokSeq {
+    pub written: String,
+    pub toks: Vec<String>,
+    /// `*word`: the first word may have anything before it.
+    pub prefix: bool,
+    /// `word*`: the last word may have anything after it.
+    pub suffix: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CtxRt {
+    pub seqs: Vec<TokSeq>,
+    pub within: Option<usize>,
+}
+
+/// Matching-time data of one rule.
+#[derive(Clone, Debug)]
+pub(crate) struct RuleRt {
+    pub category: usize,
+    pub near: Option<CtxRt>,
+    pub unless: Option<CtxRt>,
+    pub tone_below: Option<f64>,
+    pub source: usize,
+    pub hits: Vec<Spanned<String>>,
+    pub misses: Vec<Spanned<String>>,
+}
+
+/// One word or phrase of one rule, under an Aho-Corasick pattern.
+#[derive(Clone, Debug)]
+pub(crate) struct LiteralEntry {
+    pub rule: usize,
+    pub term: String,
+    pub runs: Vec<u32>,
+    pub start_bound: bool,
+    pub end_bound: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PatternRt {
+    pub rule: usize,
+    pub source: String,
+    pub regex: Regex,
+}
+
+/// Literals of one automaton, with the entries of each pattern.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LiteralSet {
+    pub ac: Option<AhoCorasick>,
+    pub entries: Vec<Vec<LiteralEntry>>,
+    index: HashMap<String, usize>,
+    pats: Vec<String>,
+}
+
+impl LiteralSet {
+    fn add(&mut self, text: String, entry: LiteralEntry) {
+        let pid = *self.index.entry(text.clone()).or_insert_with(|| {
+            self.pats.push(text);
+            self.entries.push(Vec::new());
+            self.pats.len() - 1
+        });
+        self.entries[pid].push(entry);
+    }
+
+    fn build(&mut self) -> Result<(), aho_corasick::BuildError> {
+        if !self.pats.is_empty() {
+            self.ac = Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Both)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&self.pats)?,
+            );
+        }
+        self.index = HashMap::new();
+        Ok(())
+    }
+}
+
+/// The compiled lexicon shared by clones of a [`Lexicon`].
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub name: String,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub normalize: NormalizeOptions,
+    pub categories: Vec<Category>,
+    pub cat_allow: Vec<Vec<TokSeq>>,
+    pub rules: Vec<Rule>,
+    pub rt: Vec<RuleRt>,
+    /// Terms that start a word, searched anchored at word starts.
+    pub words: LiteralSet,
+    /// `*suffix` terms, searched everywhere.
+    pub infix: LiteralSet,
+    pub set: Option<RegexSet>,
+    pub patterns: Vec<PatternRt>,
+    pub detectors: Vec<(usize, DetectorKind)>,
+    pub sources: Vec<Source>,
+    /// The merged specs, for `to_toml`.
+    merged_rules: Vec<RuleSpec>,
+    merged_categories: Vec<(String, CategorySpec)>,
+    merged_detectors: Vec<(&'static str, DetectorSpec)>,
+}
+
+pub(crate) fn parse_seq(s: &str, opt: &NormalizeOptions) -> Result<TokSeq, (String, String)> {
+    let prefix = s.starts_with('*');
+    let suffix = s.ends_with('*');
+    let core = s.trim_matches('*');
+    if core.contains('*') {
+        return Err((
+            format!("\"{s}\" has '*' in the middle"),
+            "'*' is only allowed at the start or end".into(),
+        ));
+    }
+    let t = normalize::term(core, opt);
+    if t.text.is_empty() {
+        return Err((format!("\"{s}\" has no letters or digits"), "remove it".into()));
+    }
+    Ok(TokSeq {
+        written: s.to_owned(),
+        toks: t.text.split(' ').map(str::to_owned).collect(),
+        prefix,
+        suffix,
+    })
+}
+
+struct Ctx<'a> {
+    diags: &'a mut Vec<Diagnostic>,
+    source: &'a Source,
+    rule: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, span: Range<usize>, msg: impl Into<String>, hint: impl Into<String>) {
+        let d = self.source.diag(Some(span), self.rule, msg, Some(hint.into()));
+        self.diags.push(d);
+    }
+}
+
+fn compile_ctx(
+    c: &ContextSpec,
+    what: &str,
+    opt: &NormalizeOptions,
+    cx: &mut Ctx<'_>,
+    at: Range<usize>,
+) -> Option<CtxRt> {
+    if c.words.is_empty() {
+        cx.err(at, format!("`{what}` has no words"), format!("add `{what} = {{ words = [...] }}`"));
+        return None;
+    }
+    let mut seqs = Vec::new();
+    for w in &c.words {
+        match parse_seq(w.get_ref(), opt) {
+            Ok(s) => seqs.push(s),
+            Err((m, h)) => cx.err(w.span(), format!("`{what}` word {m}"), h),
+        }
+    }
+    Some(CtxRt { seqs, within: c.within })
+}
+
+fn build_regex(p: &Spanned<String>, cx: &mut Ctx<'_>) -> Option<Regex> {
+    let src = p.get_ref();
+    match RegexBuilder::new(src).size_limit(PATTERN_SIZE_LIMIT).build() {
+        Ok(re) => {
+            let empty = ["", "a", "a b", "hello world", "!"]
+                .iter()
+                .any(|probe| re.find_iter(probe).any(|m| m.is_empty()));
+            if empty {
+                cx.err(
+                    p.span(),
+                    format!("pattern \"{src}\" matches empty text"),
+                    "make at least one character required (e.g. `+` instead of `*`)",
+                );
+                return None;
+            }
+            Some(re)
+        }
+        Err(regex::Error::CompiledTooBig(limit)) => {
+            cx.err(
+                p.span(),
+                format!("pattern \"{src}\" is too big: it compiles to more than {limit} bytes"),
+                "simplify it or split it into several patterns; counted repetitions such as \
+                 {1000} and Unicode classes such as \\w multiply its size",
+            );
+            None
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let why = text
+                .lines()
+                .rev()
+                .find_map(|l| l.trim().strip_prefix("error: "))
+                .unwrap_or(text.trim())
+                .to_owned();
+            cx.err(
+                p.span(),
+                format!("pattern \"{src}\" is not a valid regex: {why}"),
+                "patterns use the Rust regex syntax (https://docs.rs/regex/#syntax)",
+            );
+            None
+        }
+    }
+}
+
+fn examples_of(e: &Option<ExamplesSpec>) -> (Vec<Spanned<String>>, Vec<Spanned<String>>) {
+    e.as_ref().map_or((Vec::new(), Vec::new()), |e| (e.hit.clone(), e.miss.clone()))
+}
+
+fn plain(v: &[Spanned<String>]) -> Vec<String> {
+    v.iter().map(|s| s.get_ref().clone()).collect()
+}
+
+/// Validate and compile the loader's layers.
+pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
+    let (m, mut diags) = loader.merge();
+    let compiled = compile(m, &mut diags);
+    if !diags.is_empty() {
+        return Err(LexiconError::Invalid(diags));
+    }
+    let Some(compiled) = compiled else {
+        return Err(LexiconError::Invalid(diags));
+    };
+    let lex = Lexicon { inner: std::sync::Arc::new(compiled) };
+    let failures = lex.run_examples();
+    if !failures.is_empty() {
+        return Err(LexiconError::Invalid(failures.into_iter().map(|f| f.diagnostic).collect()));
+    }
+    Ok(lex)
+}
+
+fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
+    let opt = m.normalize.clone();
+    let mut categories = Vec::new();
+    let mut cat_allow = Vec::new();
+    let mut cat_index: HashMap<String, usize> = HashMap::new();
+    for (name, (spec, src)) in &m.categories {
+        let mut cx = Ctx { diags, source: &m.sources[*src], rule: None };
+        let mut allow = Vec::new();
+        for a in &spec.allow {
+            match parse_seq(a.get_ref(), &opt) {
+                Ok(s) => allow.push(s),
+                Err((msg, hint)) => {
+                    cx.err(a.span(), format!("category \"{name}\": allowlist entry {msg}"), hint)
+                }
+            }
+        }
+        cat_index.insert(name.clone(), categories.len());
+        categories.push(Category {
+            name: name.clone(),
+            severity: spec.severity.unwrap_or_default(),
+            action: spec.action.unwrap_or_default(),
+            note: spec.note.clone(),
+            allow: plain(&spec.allow),
+        });
+        cat_allow.push(allow);
+    }
+    let known = || m.categories.keys().cloned().collect::<Vec<_>>().join(", ");
+
+    let mut rules = Vec::new();
+    let mut rt = Vec::new();
+    let mut words = LiteralSet::default();
+    let mut infix = LiteralSet::default();
+    let mut patterns = Vec::new();
+    let mut merged_rules = Vec::new();
+
+    for (spec, src) in &m.rules {
+        if spec.enabled == Some(false) {
+            merged_rules.push(spec.clone());
+            continue;
+        }
+        let id = spec.id.get_ref();
+        let mut cx = Ctx { diags, source: &m.sources[*src], rule: Some(id) };
+        let cat = cat_index.get(spec.category.get_ref()).copied();
+        if cat.is_none() {
+            cx.err(
+                spec.category.span(),
+                format!("unknown category \"{}\"", spec.category.get_ref()),
+                format!("define [categories.{}] or use one of: {}", spec.category.get_ref(), known()),
+            );
+        }
+        let rule_idx = rules.len();
+        let mut any = false;
+        let mut add_literal = |term: normalize::Term, written: &str, sb: bool, eb: bool| {
+            let set = if sb { &mut words } else { &mut infix };
+            let entry = LiteralEntry {
+                rule: rule_idx,
+                term: written.to_owned(),
+                runs: term.runs,
+                start_bound: sb,
+                end_bound: eb,
+            };
+            set.add(term.text, entry);
+        };
+        for w in spec.all_words() {
+            any = true;
+            let s = w.get_ref();
+            let core = s.trim_matches('*');
+            if core.contains('*') {
+                cx.err(
+                    w.span(),
+                    format!("word \"{s}\" has '*' in the middle"),
+                    "'*' is only allowed at the start or end",
+                );
+                continue;
+            }
+            if core.chars().any(char::is_whitespace) {
+                cx.err(
+                    w.span(),
+                    format!("word \"{s}\" contains a space"),
+                    "use `phrases` for several words in order",
+                );
+                continue;
+            }
+            let t = normalize::term(core, &opt);
+            if t.text.is_empty() {
+                cx.err(w.span(), format!("word \"{s}\" has no letters or digits"), "remove it");
+                continue;
+            }
+            add_literal(t, s, !s.starts_with('*'), !s.ends_with('*'));
+        }
+        for p in spec.all_phrases() {
+            any = true;
+            let s = p.get_ref();
+            if s.contains('*') {
+                cx.err(
+                    p.span(),
+                    format!("phrase \"{s}\" contains '*'"),
+                    "phrases match whole words; use a `pattern` for wildcards",
+                );
+                continue;
+            }
+            let t = normalize::term(s, &opt);
+            if t.text.is_empty() {
+                cx.err(p.span(), format!("phrase \"{s}\" has no letters or digits"), "remove it");
+                continue;
+            }
+            add_literal(t, s, true, true);
+        }
+        for p in spec.all_patterns() {
+            any = true;
+            if let Some(regex) = build_regex(p, &mut cx) {
+                patterns.push(PatternRt { rule: rule_idx, source: p.get_ref().clone(), regex });
+            }
+        }
+        if !any {
+            cx.err(
+                spec.id.span(),
+                "rule has no word, phrase or pattern",
+                "add `words = [...]`, `phrases = [...]` or `patterns = [...]`",
+            );
+        }
+        let near = spec.near.as_ref().and_then(|c| compile_ctx(c, "near", &opt, &mut cx, spec.id.span()));
+        let unless =
+            spec.unless.as_ref().and_then(|c| compile_ctx(c, "unless", &opt, &mut cx, spec.id.span()));
+        let tone_below = spec.tone.as_ref().and_then(|ToneSpec { below }| {
+            let v = *below.get_ref();
+            if !(-1.0..=1.0).contains(&v) {
+                cx.err(
+                    below.span(),
+                    format!("tone.below = {v} is outside -1..1"),
+                    "VADER compound scores lie between -1 (hostile) and 1 (friendly)",
+                );
+                return None;
+            }
+            Some(v)
+        });
+        let (hits, misses) = examples_of(&spec.examples);
+        let catv = cat.map(|c| &categories[c]);
+        rules.push(Rule {
+            id: id.clone(),
+            category: spec.category.get_ref().clone(),
+            severity: spec.severity.or(catv.map(|c| c.severity)).unwrap_or_default(),
+            action: spec.action.or(catv.map(|c| c.action)).unwrap_or_default(),
+            note: spec.note.clone(),
+            kind: RuleKind::Lexical,
+            words: plain(&spec.all_words().cloned().collect::<Vec<_>>()),
+            phrases: plain(&spec.all_phrases().cloned().collect::<Vec<_>>()),
+            patterns: plain(&spec.all_patterns().cloned().collect::<Vec<_>>()),
+            near: spec.near.as_ref().map(|c| Context { words: plain(&c.words), within: c.within }),
+            unless: spec
+                .unless
+                .as_ref()
+                .map(|c| Context { words: plain(&c.words), within: c.within }),
+            tone_below,
+            examples: Examples { hit: plain(&hits), miss: plain(&misses) },
+        });
+        rt.push(RuleRt {
+            category: cat.unwrap_or(0),
+            near,
+            unless,
+            tone_below,
+            source: *src,
+            hits,
+            misses,
+        });
+        merged_rules.push(spec.clone());
+    }
+
+    let mut detectors = Vec::new();
+    let mut merged_detectors = Vec::new();
+    for (name, spec, src) in &m.detectors {
+        merged_detectors.push((*name, spec.clone()));
+        if spec.enabled == Some(false) {
+            continue;
+        }
+        let id = format!("detector/{name}");
+        let mut cx = Ctx { diags, source: &m.sources[*src], rule: Some(&id) };
+        let Some(kind) = DetectorKind::from_spec(name, spec, &mut |span, msg, hint| {
+            cx.err(span, msg, hint)
+        }) else {
+            continue;
+        };
+        let cat = cat_index.get(spec.category.get_ref()).copied();
+        if cat.is_none() {
+            cx.err(
+                spec.category.span(),
+                format!("unknown category \"{}\"", spec.category.get_ref()),
+                format!("define [categories.{}] or use one of: {}", spec.category.get_ref(), known()),
+            );
+        }
+        let catv = cat.map(|c| &categories[c]);
+        let (hits, misses) = examples_of(&spec.examples);
+        detectors.push((rules.len(), kind));
+        rules.push(Rule {
+            id,
+            category: spec.category.get_ref().clone(),
+            severity: spec.severity.or(catv.map(|c| c.severity)).unwrap_or_default(),
+            action: spec.action.or(catv.map(|c| c.action)).unwrap_or_default(),
+            note: spec.note.clone(),
+            kind: kind.kind(),
+            words: Vec::new(),
+            phrases: Vec::new(),
+            patterns: Vec::new(),
+            near: None,
+            unless: None,
+            tone_below: None,
+            examples: Examples { hit: plain(&hits), miss: plain(&misses) },
+        });
+        rt.push(RuleRt {
+            category: cat.unwrap_or(0),
+            near: None,
+            unless: None,
+            tone_below: None,
+            source: *src,
+            hits,
+            misses,
+        });
+    }
+
+    for set in [&mut words, &mut infix] {
+        if let Err(e) = set.build() {
+            let src = m.sources.last()?;
+            diags.push(src.diag(None, None, format!("cannot compile words: {e}"), None));
+        }
+    }
+    let set = if patterns.is_empty() {
+        None
+    } else {
+        match RegexSetBuilder::new(patterns.iter().map(|p| &p.source))
+            .size_limit(SET_SIZE_LIMIT)
+            .build()
+        {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let src = m.sources.last()?;
+                diags.push(src.diag(
+                    None,
+                    None,
+                    format!("all patterns together are too big: {e}"),
+                    Some("use fewer or simpler patterns".into()),
+                ));
+                None
+            }
+        }
+    };
+    if !diags.is_empty() {
+        return None;
+    }
+    Some(Compiled {
+        name: m.name.unwrap_or_else(|| "lexicon".into()),
+        version: m.version,
+        description: m.description,
+        normalize: opt,
+        merged_categories: m.categories.iter().map(|(k, (c, _))| (k.clone(), c.clone())).collect(),
+        categories,
+        cat_allow,
+        rules,
+        rt,
+        words,
+        infix,
+        set,
+        patterns,
+        detectors,
+        sources: m.sources,
+        merged_rules,
+        merged_detectors,
+    })
+}
+
+impl Compiled {
+    pub(crate) fn to_toml(&self) -> String {
+        let n = &self.normalize;
+        let mut spec = FileSpec {
+            name: Some(self.name.clone()),
+            version: self.version.clone(),
+            description: self.description.clone(),
+            normalize: Some(NormalizeSpec {
+                case: Some(n.case),
+                unicode: Some(n.unicode),
+                confusables: Some(n.confusables),
+                leet: Some(n.leet),
+                repeated: Some(n.repeated),
+                spaced: Some(n.spaced),
+            }),
+            categories: self.merged_categories.iter().cloned().collect(),
+            detectors: DetectorsSpec::default(),
+            rules: self.merged_rules.clone(),
+            ..FileSpec::default()
+        };
+        for (name, d) in &self.merged_detectors {
+            let slot = match *name {
+                "links" => &mut spec.detectors.links,
+                "email" => &mut spec.detectors.email,
+                "phone" => &mut spec.detectors.phone,
+                "shouting" => &mut spec.detectors.shouting,
+                _ => &mut spec.detectors.flooding,
+            };
+            *slot = Some(d.clone());
+        }
+        toml::to_string(&spec).unwrap_or_else(|e| format!("# cannot render lexicon: {e}\n"))
+    }
+
+    pub(crate) fn run_examples(&self) -> Vec<ExampleFailure> {
+        let mut out = Vec::new();
+        for (i, (rule, rt)) in self.rules.iter().zip(&self.rt).enumerate() {
+            let source = &self.sources[rt.source];
+            for (list, expected_hit) in [(&rt.hits, true), (&rt.misses, false)] {
+                for ex in list {
+                    let mut tone = || -1.0;
+                    let scan = super::matcher::Scan::run(self, ex.get_ref(), &mut tone, Some(i), false);
+                    if scan.flags.is_empty() == expected_hit {
+                        let (message, hint) = if expected_hit {
+                            (
+                                format!("hit example \"{}\" is not flagged", ex.get_ref()),
+                                "fix the rule or the example; `moderato explain` shows how the \
+                                 text is normalised",
+                            )
+                        } else {
+                            let m = &scan.flags[0].matched;
+                            (
+                                format!(
+                                    "miss example \"{}\" is flagged (matched \"{m}\")",
+                                    ex.get_ref()
+                                ),
+                                "narrow the rule (whole words, `unless`, the category's \
+                                 `allow`) or fix the example",
+                            )
+                        };
+                        out.push(ExampleFailure {
+                            rule: rule.id.clone(),
+                            example: ex.get_ref().clone(),
+                            expected_hit,
+                            diagnostic: source.diag(
+                                Some(ex.span()),
+                                Some(&rule.id),
+                                message,
+                                Some(hint.into()),
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,251 @@
+//! Built-in detectors: things a word list cannot express well.
+//!
+//! Links (spam when there are at least `min`), e-mail addresses and phone numbers (personal
+//! data), shouting (share of capitals among cased letters once a comment has `min_letters`),
+//! and flooding (one character repeated `min_run` times). They run on the original text, so
+//! their spans need no mapping.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::schema::DetectorSpec;
+use super::RuleKind;
+
+/// A configured detector.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum DetectorKind {
+    Links { min: usize },
+    Email,
+    Phone,
+    Shouting { min_letters: usize, ratio: f64 },
+    Flooding { min_run: usize },
+}
+
+fn link_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>"'()\[\]]+|(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|co|ly|me|tk|us|uk|ca|de|online|site|club|shop)(?-u:\b)(?:/[^\s<>"'()\[\]]*)?"#,
+        )
+        .expect("link regex")
+    })
+}
+
+fn email_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i-u)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+            .expect("email regex")
+    })
+}
+
+fn phone_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?-u)(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\b\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}\b",
+        )
+        .expect("phone regex")
+    })
+}
+
+impl DetectorKind {
+    /// Read a detector's settings; `err(span, message, hint)` reports a bad value.
+    pub(crate) fn from_spec(
+        name: &str,
+        spec: &DetectorSpec,
+        err: &mut dyn FnMut(Range<usize>, String, String),
+    ) -> Option<DetectorKind> {
+        let mut stray = |field: &str, span: Range<usize>| {
+            err(
+                span,
+                format!("detector \"{name}\" has no setting `{field}`"),
+                "links takes `min`; shouting takes `min_letters` and `ratio`; flooding takes \
+                 `min_run`"
+                    .into(),
+            );
+        };
+        let mut ok = true;
+        let allow_min = name == "links";
+        let allow_shout = name == "shouting";
+        let allow_flood = name == "flooding";
+        if let (Some(v), false) = (&spec.min, allow_min) {
+            stray("min", v.span());
+            ok = false;
+        }
+        if let (Some(v), false) = (&spec.min_letters, allow_shout) {
+            stray("min_letters", v.span());
+            ok = false;
+        }
+        if let (Some(v), false) = (&spec.ratio, allow_shout) {
+            stray("ratio", v.span());
+            ok = false;
+        }
+        if let (Some(v), false) = (&spec.min_run, allow_flood) {
+            stray("min_run", v.span());
+            ok = false;
+        }
+        if let Some(r) = &spec.ratio {
+            if !(0.0..=1.0).contains(r.get_ref()) {
+                err(r.span(), "ratio must be between 0 and 1".into(), "e.g. ratio = 0.7".into());
+                ok = false;
+            }
+        }
+        if let Some(r) = &spec.min_run {
+            if *r.get_ref() < 2 {
+                err(r.span(), "min_run must be at least 2".into(), "e.g. min_run = 6".into());
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(match name {
+            "links" => DetectorKind::Links { min: spec.min.as_ref().map_or(1, |v| *v.get_ref()) },
+            "email" => DetectorKind::Email,
+            "phone" => DetectorKind::Phone,
+            "shouting" => DetectorKind::Shouting {
+                min_letters: spec.min_letters.as_ref().map_or(20, |v| *v.get_ref()),
+                ratio: spec.ratio.as_ref().map_or(0.7, |v| *v.get_ref()),
+            },
+            _ => DetectorKind::Flooding { min_run: spec.min_run.as_ref().map_or(6, |v| *v.get_ref()) },
+        })
+    }
+
+    pub(crate) fn kind(self) -> RuleKind {
+        match self {
+            DetectorKind::Links { .. } => RuleKind::Links,
+            DetectorKind::Email => RuleKind::Email,
+            DetectorKind::Phone => RuleKind::Phone,
+            DetectorKind::Shouting { .. } => RuleKind::Shouting,
+            DetectorKind::Flooding { .. } => RuleKind::Flooding,
+        }
+    }
+
+    /// Byte ranges in `text` this detector flags.
+    pub(crate) fn find(self, text: &str) -> Vec<(usize, usize)> {
+        match self {
+            DetectorKind::Links { min } => {
+                let links: Vec<_> =
+                    link_re().find_iter(text).map(|m| (m.start(), m.end())).collect();
+                if links.len() >= min.max(1) {
+                    links
+                } else {
+                    Vec::new()
+                }
+            }
+            DetectorKind::Email if !text.contains('@') => Vec::new(),
+            DetectorKind::Email => email_re().find_iter(text).map(|m| (m.start(), m.end())).collect(),
+            DetectorKind::Phone if text.bytes().filter(u8::is_ascii_digit).count() < 9 => Vec::new(),
+            DetectorKind::Phone => phone_re()
+                .find_iter(text)
+                .filter(|m| m.as_str().chars().filter(char::is_ascii_digit).count() >= 9)
+                .map(|m| (m.start(), m.end()))
+                .collect(),
+            DetectorKind::Shouting { min_letters, ratio } => {
+                let (mut upper, mut cased) = (0usize, 0usize);
+                let (mut first, mut last) = (None, 0);
+                if text.is_ascii() {
+                    for (i, &c) in text.as_bytes().iter().enumerate() {
+                        if c.is_ascii_uppercase() {
+                            upper += 1;
+                            first.get_or_insert(i);
+                            last = i + 1;
+                        }
+                        cased += usize::from(c.is_ascii_alphabetic());
+                    }
+                } else {
+                    for (i, c) in text.char_indices() {
+                        if c.is_uppercase() {
+                            upper += 1;
+                            cased += 1;
+                            first.get_or_insert(i);
+                            last = i + c.len_utf8();
+                        } else if c.is_lowercase() {
+                            cased += 1;
+                        }
+                    }
+                }
+                match first {
+                    Some(f) if cased >= min_letters && upper as f64 >= ratio * cased as f64 => {
+                        vec![(f, last)]
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            DetectorKind::Flooding { min_run } => {
+                let mut out = Vec::new();
+                if text.is_ascii() {
+                    let b = text.as_bytes();
+                    let mut i = 0;
+                    while i < b.len() {
+                        let c = b[i];
+                        let mut j = i + 1;
+                        while j < b.len() && b[j] == c {
+                            j += 1;
+                        }
+                        if j - i >= min_run && (c.is_ascii_alphabetic() || matches!(c, b'!' | b'?')) {
+                            out.push((i, j));
+                        }
+                        i = j;
+                    }
+                    return out;
+                }
+                let mut run: Option<(char, usize, usize)> = None;
+                let mut close = |run: Option<(char, usize, usize)>, end: usize| {
+                    if let Some((_, start, n)) = run {
+                        if n >= min_run {
+                            out.push((start, end));
+                        }
+                    }
+                };
+                let mut prev_end = 0;
+                for (i, c) in text.char_indices() {
+                    let floodable = c.is_alphabetic() || matches!(c, '!' | '?');
+                    match run {
+                        Some((rc, s, n)) if rc == c && floodable => run = Some((rc, s, n + 1)),
+                        _ => {
+                            close(run, prev_end);
+                            run = floodable.then_some((c, i, 1));
+                        }
+                    }
+                    prev_end = i + c.len_utf8();
+                }
+                close(run, prev_end);
+                out
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_need_min() {
+        let t = "see http://a.example/x and www.b.com now";
+        assert_eq!(DetectorKind::Links { min: 2 }.find(t).len(), 2);
+        assert!(DetectorKind::Links { min: 3 }.find(t).is_empty());
+    }
+
+    #[test]
+    fn personal_data() {
+        assert_eq!(DetectorKind::Email.find("mail jo.doe@example.org today").len(), 1);
+        assert_eq!(DetectorKind::Phone.find("call (416) 555-0199 now").len(), 1);
+        assert!(DetectorKind::Phone.find("in 2012-10-15 we paid 1,000,000").is_empty());
+    }
+
+    #[test]
+    fn shouting_and_flooding() {
+        let s = DetectorKind::Shouting { min_letters: 10, ratio: 0.7 };
+        assert_eq!(s.find("THIS IS OUTRAGEOUS, people").len(), 1);
+        assert!(s.find("This is fine, NASA").is_empty());
+        let f = DetectorKind::Flooding { min_run: 5 };
+        let t = "nooooooo!!!!!!";
+        let spans = f.find(t);
+        assert_eq!(spans.iter().map(|&(s, e)| &t[s..e]).collect::<Vec<_>>(), ["ooooooo", "!!!!!!"]);
+    }
+}

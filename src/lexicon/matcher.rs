@@ -1,0 +1,456 @@
+//! Matching one text against a compiled lexicon.
+//!
+//! Words and phrases: one leftmost-longest Aho-Corasick scan over the collapsed view. Each
+//! candidate is checked in code: word boundaries (unless the term has a `*` at that end),
+//! letter-run lengths (text runs at least as long as the term's), then the rule's allowlist
+//! and conditions. When the longest candidate at a position fails, shorter candidates
+//! anchored at the same position are tried before moving on one character, so "you idiotic"
+//! still finds "idiotic" after the phrase "you idiot" failed its end boundary.
+//!
+//! Patterns: the `RegexSet` says which patterns occur in the folded view; only those run their
+//! own `Regex` to find spans. Detectors run on the original text.
+
+use aho_corasick::{Anchored, Input};
+
+use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
+use super::normalize::{self, FoldSet, Folding, Normalized};
+use super::{Flag, Match, Veto, Vetoed};
+
+/// A word of the collapsed view.
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    orig_start: usize,
+    orig_end: usize,
+    cs: usize,
+    ce: usize,
+}
+
+/// The state and results of matching one text.
+pub(crate) struct Scan<'a> {
+    lex: &'a Compiled,
+    text: &'a str,
+    tone: &'a mut dyn FnMut() -> f64,
+    pub compound: Option<f64>,
+    only: Option<usize>,
+    explain: bool,
+    toks: Option<Vec<Tok>>,
+    pub flags: Vec<Flag>,
+    pub matches: Vec<Match>,
+    pub vetoed: Vec<Vetoed>,
+}
+
+impl<'a> Scan<'a> {
+    /// Match `text`; `only` restricts matching to one rule (for its examples); `explain` keeps
+    /// matches and vetoes.
+    pub(crate) fn run(
+        lex: &'a Compiled,
+        text: &'a str,
+        tone: &'a mut dyn FnMut() -> f64,
+        only: Option<usize>,
+        explain: bool,
+    ) -> Scan<'a> {
+        let mut scan = Scan {
+            lex,
+            text,
+            tone,
+            compound: None,
+            only,
+            explain,
+            toks: None,
+            flags: Vec::new(),
+            matches: Vec::new(),
+            vetoed: Vec::new(),
+        };
+        let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
+        let mut norm = None;
+        if lexical {
+            let n = norm.insert(normalize::normalize_lean(text, &lex.normalize));
+            scan.literals(n);
+            scan.patterns(n);
+        }
+        scan.detectors(&mut norm);
+        scan.flags.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+        scan.flags.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.rule == b.rule);
+        scan
+    }
+
+    fn wanted(&self, rule: usize) -> bool {
+        self.only.map_or(true, |r| r == rule)
+    }
+
+    fn literals(&mut self, norm: &Normalized) {
+        let lex = self.lex;
+        let hay = norm.collapsed.as_str();
+        if let Some(ac) = &lex.words.ac {
+            // Word-start terms: one anchored search per word start.
+            let units = &norm.units;
+            let mut next = 0;
+            for i in 0..units.len() {
+                let u = &units[i];
+                if !u.word || (i > 0 && units[i - 1].word) || u.byte < next {
+                    continue;
+                }
+                let input = Input::new(hay).span(u.byte..hay.len()).anchored(Anchored::Yes);
+                if let Some(end) = self.longest_accepted(norm, &lex.words, ac, ac.find(input)) {
+                    next = end;
+                }
+            }
+        }
+        if let Some(ac) = &lex.infix.ac {
+            let mut pos = 0;
+            while pos < hay.len() {
+                let Some(first) = ac.find(Input::new(hay).span(pos..hay.len())) else { break };
+                pos = self.longest_accepted(norm, &lex.infix, ac, Some(first)).unwrap_or_else(|| {
+                    first.start() + hay[first.start()..].chars().next().map_or(1, char::len_utf8)
+                });
+            }
+        }
+    }
+
+    /// Try `first`, then shorter matches anchored at its start; the end of the accepted one.
+    fn longest_accepted(
+        &mut self,
+        norm: &Normalized,
+        set: &LiteralSet,
+        ac: &aho_corasick::AhoCorasick,
+        first: Option<aho_corasick::Match>,
+    ) -> Option<usize> {
+        let hay = norm.collapsed.as_str();
+        let mut cand = first;
+        while let Some(c) = cand {
+            if self.try_literal(norm, set, c.pattern().as_usize(), c.start(), c.end()) {
+                return Some(c.end());
+            }
+            if c.end() <= c.start() + 1 {
+                break;
+            }
+            cand = ac.find(Input::new(hay).span(c.start()..c.end() - 1).anchored(Anchored::Yes));
+        }
+        None
+    }
+
+    fn try_literal(
+        &mut self,
+        norm: &Normalized,
+        set: &LiteralSet,
+        pid: usize,
+        s: usize,
+        e: usize,
+    ) -> bool {
+        let units = &norm.units;
+        let i0 = units.partition_point(|u| u.byte < s);
+        let Some(i1) = units.partition_point(|u| u.byte < e).checked_sub(1) else { return false };
+        if i0 > i1 || i1 >= units.len() {
+            return false;
+        }
+        let lex = self.lex;
+        let mut produced = false;
+        for entry in &set.entries[pid] {
+            if !self.wanted(entry.rule) {
+                continue;
+            }
+            if entry.start_bound && i0 > 0 && units[i0 - 1].word {
+                continue;
+            }
+            if entry.end_bound && i1 + 1 < units.len() && units[i1 + 1].word {
+                continue;
+            }
+            if entry.runs.len() != i1 - i0 + 1 {
+                continue;
+            }
+            let span = &units[i0..=i1];
+            let runs_ok = span.iter().zip(&entry.runs).all(|(u, &t)| {
+                u.run >= t && (lex.normalize.repeated || u.run == t)
+            });
+            if !runs_ok {
+                continue;
+            }
+            let mut folds = span.iter().fold(FoldSet::EMPTY, |a, u| a.union(u.folds));
+            if span.iter().zip(&entry.runs).any(|(u, &t)| u.run > t) {
+                folds.add(Folding::Repeated);
+            }
+            let (os, oe) = (units[i0].orig_start, units[i1].orig_end);
+            if self.consider(norm, entry.rule, os, oe, &entry.term, folds) {
+                produced = true;
+            }
+        }
+        produced
+    }
+
+    fn patterns(&mut self, norm: &Normalized) {
+        let Some(set) = &self.lex.set else { return };
+        let lex = self.lex;
+        let folded = norm.folded.as_str();
+        let hits = set.matches(folded);
+        if !hits.matched_any() {
+            return;
+        }
+        let full = normalize::normalize(self.text, &lex.normalize);
+        for i in hits.iter() {
+            let p = &lex.patterns[i];
+            if !self.wanted(p.rule) {
+                continue;
+            }
+            for m in p.regex.find_iter(folded) {
+                if m.is_empty() {
+                    continue;
+                }
+                let Some((s, e)) = normalize::orig_span(&full.folded_units, m.start(), m.end())
+                else {
+                    continue;
+                };
+                let folds = normalize::folds_in(&full.folded_units, m.start(), m.end());
+                self.consider(norm, p.rule, s, e, &p.source, folds);
+            }
+        }
+    }
+
+    fn detectors(&mut self, norm: &mut Option<Normalized>) {
+        let lex = self.lex;
+        for &(rule, kind) in &lex.detectors {
+            if !self.wanted(rule) {
+                continue;
+            }
+            let spans = kind.find(self.text);
+            if spans.is_empty() {
+                continue;
+            }
+            let norm =
+                norm.get_or_insert_with(|| normalize::normalize_lean(self.text, &lex.normalize));
+            let name = lex.rules[rule].id.clone();
+            for (s, e) in spans {
+                self.consider(norm, rule, s, e, &name, FoldSet::EMPTY);
+            }
+        }
+    }
+
+    fn tokens(&mut self, norm: &Normalized) -> &[Tok] {
+        self.toks.get_or_insert_with(|| {
+            let mut out = Vec::new();
+            let units = &norm.units;
+            let mut i = 0;
+            while i < units.len() {
+                if !units[i].word {
+                    i += 1;
+                    continue;
+                }
+                let a = i;
+                while i < units.len() && units[i].word {
+                    i += 1;
+                }
+                let last = &units[i - 1];
+                out.push(Tok {
+                    orig_start: units[a].orig_start,
+                    orig_end: last.orig_end,
+                    cs: units[a].byte,
+                    ce: last.byte + last.ch.len_utf8(),
+                });
+            }
+            out
+        })
+    }
+
+    /// Apply allowlist and conditions to a candidate; raise a flag if it passes.
+    fn consider(
+        &mut self,
+        norm: &Normalized,
+        rule: usize,
+        s: usize,
+        e: usize,
+        term: &str,
+        folds: FoldSet,
+    ) -> bool {
+        let lex = self.lex;
+        let r = &lex.rt[rule];
+        let allow = &lex.cat_allow[r.category];
+        let needs_toks = !allow.is_empty() || r.near.is_some() || r.unless.is_some();
+        let mut veto = None;
+        if needs_toks {
+            let toks = self.tokens(norm);
+            let lo = toks.partition_point(|t| t.orig_end <= s);
+            let hi = toks.partition_point(|t| t.orig_start < e).max(lo);
+            let text = |k: usize| &norm.collapsed[toks[k].cs..toks[k].ce];
+            if let Some(a) = allow.iter().find(|a| covers(a, toks.len(), lo, hi, &text)) {
+                veto = Some(Veto::Allowlist { entry: a.written.clone() });
+            } else if let Some(w) = r.unless.as_ref().and_then(|u| near(u, toks.len(), lo, hi, &text))
+            {
+                veto = Some(Veto::Unless { word: w });
+            } else if let Some(n) = &r.near {
+                if near(n, toks.len(), lo, hi, &text).is_none() {
+                    veto = Some(Veto::NotNear {
+                        words: n.seqs.iter().map(|s| s.written.clone()).collect(),
+                        within: n.within,
+                    });
+                }
+            }
+        }
+        if veto.is_none() {
+            if let Some(below) = r.tone_below {
+                let c = match self.compound {
+                    Some(c) => c,
+                    None => {
+                        let c = (self.tone)();
+                        self.compound = Some(c);
+                        c
+                    }
+                };
+                if c.is_nan() || c >= below {
+                    veto = Some(Veto::Tone { compound: c, below });
+                }
+            }
+        }
+        let info = &lex.rules[rule];
+        if let Some(reason) = veto {
+            if self.explain {
+                self.vetoed.push(Vetoed {
+                    rule: info.id.clone(),
+                    category: info.category.clone(),
+                    term: term.to_owned(),
+                    matched: self.text[s..e].to_owned(),
+                    start: s,
+                    end: e,
+                    reason,
+                });
+            }
+            return false;
+        }
+        let flag = Flag {
+            rule: info.id.clone(),
+            category: info.category.clone(),
+            severity: info.severity,
+            action: info.action,
+            matched: self.text[s..e].to_owned(),
+            start: s,
+            end: e,
+        };
+        if self.explain {
+            self.matches.push(Match { flag: flag.clone(), term: term.to_owned(), foldings: folds.to_vec() });
+        }
+        self.flags.push(flag);
+        true
+    }
+}
+
+/// True when `text` certainly raises no flag: checked on the lean views (no offset maps),
+/// which is all most comments need. Conservative: any candidate that passes its boundary and
+/// letter-run checks, any pattern or detector hit sends the text to the full [`Scan`].
+pub(crate) fn certainly_clean(lex: &Compiled, text: &str) -> bool {
+    let sc = normalize::screen(text, &lex.normalize);
+    if lex.detectors.iter().any(|&(_, kind)| !kind.find(text).is_empty()) {
+        return false;
+    }
+    if lex.set.as_ref().is_some_and(|set| set.is_match(&sc.folded)) {
+        return false;
+    }
+    let hay = sc.collapsed.as_str();
+    let c = hay.as_bytes();
+    // `runs` has one entry per collapsed character; index it by byte.
+    let mut runs_at = Vec::new();
+    let runs: &[u32] = if hay.is_ascii() {
+        &sc.runs
+    } else {
+        runs_at.resize(c.len(), 0);
+        for ((i, _), &r) in hay.char_indices().zip(&sc.runs) {
+            runs_at[i] = r;
+        }
+        &runs_at
+    };
+    let repeated = lex.normalize.repeated;
+    let passes = |set: &LiteralSet, m: aho_corasick::Match| {
+        set.entries[m.pattern().as_usize()].iter().any(|e| {
+            (!e.start_bound || m.start() == 0 || c[m.start() - 1] == b' ')
+                && (!e.end_bound || m.end() == c.len() || c[m.end()] == b' ')
+                && hay[m.start()..m.end()].char_indices().count() == e.runs.len()
+                && hay[m.start()..m.end()].char_indices().zip(&e.runs).all(|((k, _), &t)| {
+                    let r = runs[m.start() + k];
+                    r >= t && (repeated || r == t)
+                })
+        })
+    };
+    let any_accepted = |set: &LiteralSet, ac: &aho_corasick::AhoCorasick, first: Option<aho_corasick::Match>| {
+        let mut cand = first;
+        while let Some(m) = cand {
+            if passes(set, m) {
+                return true;
+            }
+            if m.end() <= m.start() + 1 {
+                break;
+            }
+            cand = ac.find(Input::new(hay).span(m.start()..m.end() - 1).anchored(Anchored::Yes));
+        }
+        false
+    };
+    if let Some(ac) = &lex.words.ac {
+        for i in 0..c.len() {
+            if c[i] != b' ' && (i == 0 || c[i - 1] == b' ') {
+                let input = Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes);
+                if any_accepted(&lex.words, ac, ac.find(input)) {
+                    return false;
+                }
+            }
+        }
+    }
+    if let Some(ac) = &lex.infix.ac {
+        for (i, _) in hay.char_indices() {
+            if any_accepted(&lex.infix, ac, ac.find(Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes))) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn seq_at<'t>(seq: &TokSeq, p: usize, text: &dyn Fn(usize) -> &'t str) -> bool {
+    let n = seq.toks.len();
+    seq.toks.iter().enumerate().all(|(k, want)| {
+        let t = text(p + k);
+        let (pre, suf) = (k == 0 && seq.prefix, k + 1 == n && seq.suffix);
+        match (pre, suf) {
+            (true, true) => t.contains(want.as_str()),
+            (true, false) => t.ends_with(want.as_str()),
+            (false, true) => t.starts_with(want.as_str()),
+            (false, false) => t == want,
+        }
+    })
+}
+
+/// Does an occurrence of `seq` cover tokens `lo..hi`?
+fn covers<'t>(seq: &TokSeq, ntok: usize, lo: usize, hi: usize, text: &dyn Fn(usize) -> &'t str) -> bool {
+    let n = seq.toks.len();
+    if hi <= lo || n < hi - lo {
+        return false;
+    }
+    (hi.saturating_sub(n)..=lo).any(|p| p + n <= ntok && p + n >= hi && seq_at(seq, p, text))
+}
+
+/// The first word of `ctx` occurring within its distance of tokens `lo..hi`.
+fn near<'t>(ctx: &CtxRt, ntok: usize, lo: usize, hi: usize, text: &dyn Fn(usize) -> &'t str) -> Option<String> {
+    let hi = hi.max(lo + 1);
+    for seq in &ctx.seqs {
+        let n = seq.toks.len();
+        if n > ntok {
+            continue;
+        }
+        let (from, to) = match ctx.within {
+            Some(w) => (lo.saturating_sub(w + n), (hi + w).min(ntok - n)),
+            None => (0, ntok - n),
+        };
+        for p in from..=to {
+            let end = p + n; // exclusive
+            let dist = if end <= lo {
+                lo - end + 1
+            } else if p >= hi {
+                p - hi + 1
+            } else {
+                0
+            };
+            if ctx.within.is_some_and(|w| dist > w) {
+                continue;
+            }
+            if seq_at(seq, p, text) {
+                return Some(seq.written.clone());
+            }
+        }
+    }
+    None
+}

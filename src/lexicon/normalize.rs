@@ -1,0 +1,834 @@
+//! Folding text for matching, with an offset map back to the original.
+//!
+//! Commenters dodge word filters with "1d10t", "ѕtupid" (Cyrillic ѕ), "stuuupid", "i.d.i.o.t"
+//! and zero-width spaces. Matching therefore runs on a folded copy of the text, and every
+//! folded character remembers the byte range of the original character it came from, so a
+//! flag always points at original bytes (`&text[start..end]` is what the reader wrote).
+//!
+//! Two views are built from one pass:
+//! - `folded`: lower case, Unicode compatibility forms and accents removed (NFKD minus marks),
+//!   look-alike letters mapped to Latin, leetspeak mapped to letters *inside words only*
+//!   (so the "!" of "idiot!" stays punctuation), letters spaced or dotted out ("i d i o t")
+//!   joined, invisible characters dropped. Regex patterns run on this view.
+//! - `collapsed`: the folded view with every run of one letter stored once together with its
+//!   length, and every run of non-word characters stored as one space. Words and phrases are
+//!   matched here, against lexicon terms collapsed the same way; a match is kept only when each
+//!   letter run in the text is at least as long as in the term, so "stuuupid" matches
+//!   "stupid" while "god" does not match "good" and "as" does not match "ass".
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// One kind of folding that matching applies; `explain` reports which ones made a match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Folding {
+    /// Upper case folded to lower case.
+    Case,
+    /// Unicode compatibility form or accent removed ("ｉｄｉｏｔ", "stüpid").
+    Unicode,
+    /// A look-alike letter from another script ("ѕtupid" with Cyrillic ѕ).
+    Confusable,
+    /// Leetspeak digit or symbol read as a letter ("1d10t", "a$$").
+    Leet,
+    /// A letter repeated more often than in the term ("stuuupid").
+    Repeated,
+    /// Letters spaced or dotted out ("i.d.i.o.t").
+    Spaced,
+    /// An invisible character (zero-width space, soft hyphen) dropped.
+    Invisible,
+}
+
+impl Folding {
+    const ALL: [Folding; 7] = [
+        Folding::Case,
+        Folding::Unicode,
+        Folding::Confusable,
+        Folding::Leet,
+        Folding::Repeated,
+        Folding::Spaced,
+        Folding::Invisible,
+    ];
+}
+
+/// A small set of [`Folding`]s.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FoldSet(u8);
+
+impl FoldSet {
+    pub(crate) const EMPTY: FoldSet = FoldSet(0);
+
+    pub(crate) fn one(f: Folding) -> FoldSet {
+        FoldSet(1 << f as u8)
+    }
+
+    pub(crate) fn add(&mut self, f: Folding) {
+        self.0 |= 1 << f as u8;
+    }
+
+    pub(crate) fn union(self, other: FoldSet) -> FoldSet {
+        FoldSet(self.0 | other.0)
+    }
+
+    pub(crate) fn to_vec(self) -> Vec<Folding> {
+        Folding::ALL.iter().copied().filter(|f| self.0 & (1 << *f as u8) != 0).collect()
+    }
+}
+
+/// What matching folds (the `[normalize]` table). Everything is on by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NormalizeOptions {
+    /// Fold upper case to lower case.
+    pub case: bool,
+    /// Unicode compatibility forms (NFKD), accents removed, invisible characters dropped.
+    pub unicode: bool,
+    /// Map look-alike letters of other scripts (Cyrillic, Greek) to Latin.
+    pub confusables: bool,
+    /// Read leetspeak digits and symbols inside words as letters.
+    pub leet: bool,
+    /// Let a repeated letter in the text match a single one in a term.
+    pub repeated: bool,
+    /// Join letters spaced or dotted out ("i d i o t", "i.d.i.o.t").
+    pub spaced: bool,
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        NormalizeOptions {
+            case: true,
+            unicode: true,
+            confusables: true,
+            leet: true,
+            repeated: true,
+            spaced: true,
+        }
+    }
+}
+
+/// One character of a normalised view and where it came from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Unit {
+    /// Byte offset of this character in its view.
+    pub byte: usize,
+    /// Byte range in the original text.
+    pub orig_start: usize,
+    pub orig_end: usize,
+    /// How many folded characters this one stands for (letter runs in `collapsed`).
+    pub run: u32,
+    /// Part of a word (letters, digits, leet read as letters, masks inside words).
+    pub word: bool,
+    pub folds: FoldSet,
+    pub ch: char,
+}
+
+/// Both normalised views of a text, with their offset maps.
+#[derive(Debug, Default)]
+pub(crate) struct Normalized {
+    pub folded: String,
+    pub folded_units: Vec<Unit>,
+    pub collapsed: String,
+    pub units: Vec<Unit>,
+    /// `folded_units` is left empty (matching needs it only when a pattern matched).
+    lean: bool,
+}
+
+/// The original byte range covered by `start..end` of a view, if it covers any character.
+pub(crate) fn orig_span(units: &[Unit], start: usize, end: usize) -> Option<(usize, usize)> {
+    if start >= end {
+        return None;
+    }
+    let i0 = units.partition_point(|u| u.byte < start);
+    let i1 = units.partition_point(|u| u.byte < end).checked_sub(1)?;
+    if i0 > i1 || i1 >= units.len() {
+        return None;
+    }
+    Some((units[i0].orig_start, units[i1].orig_end))
+}
+
+/// The folds applied to the characters of `start..end` of a view.
+pub(crate) fn folds_in(units: &[Unit], start: usize, end: usize) -> FoldSet {
+    let i0 = units.partition_point(|u| u.byte < start);
+    let i1 = units.partition_point(|u| u.byte < end);
+    units[i0..i1].iter().fold(FoldSet::EMPTY, |acc, u| acc.union(u.folds))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    Letter,
+    Digit,
+    /// A symbol leetspeak uses for a letter: only read as one inside a word.
+    Leet,
+    /// `*` as in "f*ck": part of the word when between letters.
+    Mask,
+    Other,
+}
+
+impl Class {
+    fn of(c: char) -> Class {
+        if c.is_alphabetic() {
+            Class::Letter
+        } else if c.is_ascii_digit() {
+            Class::Digit
+        } else if c.is_numeric() {
+            Class::Other
+        } else if leet(c).is_some() {
+            Class::Leet
+        } else if c == '*' {
+            Class::Mask
+        } else {
+            Class::Other
+        }
+    }
+
+    fn tokenish(self) -> bool {
+        self != Class::Other
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Raw {
+    c: char,
+    conf: Option<char>,
+    upper: bool,
+    class: Class,
+    s: usize,
+    e: usize,
+    folds: FoldSet,
+    word: bool,
+    keep: bool,
+}
+
+/// Leetspeak reading of a digit or symbol.
+fn leet(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' | '!' | '|' => 'i',
+        '3' | '€' => 'e',
+        '4' | '@' => 'a',
+        '5' | '$' => 's',
+        '7' => 't',
+        '9' => 'g',
+        _ => return None,
+    })
+}
+
+/// Look-alike letters of other scripts that readers take for Latin ones. A hand-written table
+/// (not the full Unicode confusables list): it covers what evasion uses in English text and
+/// keeps the map one character to one character, which the offset map relies on.
+fn confusable(c: char) -> Option<char> {
+    Some(match c {
+        // Cyrillic
+        'а' | 'А' => 'a',
+        'В' | 'в' | 'Ь' | 'ь' => 'b',
+        'с' | 'С' | 'ϲ' | 'Ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'Е' | 'є' | 'Є' => 'e',
+        'ɡ' | 'ԍ' => 'g',
+        'һ' | 'Һ' | 'Н' => 'h',
+        'і' | 'І' | 'ӏ' | 'Ӏ' | 'ı' => 'i',
+        'ј' | 'Ј' => 'j',
+        'к' | 'К' => 'k',
+        'М' | 'м' => 'm',
+        'п' | 'П' => 'n',
+        'о' | 'О' => 'o',
+        'р' | 'Р' => 'p',
+        'ԛ' | 'Ԛ' => 'q',
+        'г' | 'Г' => 'r',
+        'ѕ' | 'Ѕ' => 's',
+        'т' | 'Т' => 't',
+        'ц' => 'u',
+        'ѵ' | 'Ѵ' => 'v',
+        'ԝ' | 'Ԝ' | 'ш' | 'Ш' => 'w',
+        'х' | 'Х' => 'x',
+        'у' | 'У' | 'ү' | 'Ү' => 'y',
+        // Greek
+        'α' | 'Α' => 'a',
+        'β' | 'Β' => 'b',
+        'ε' | 'Ε' => 'e',
+        'η' | 'Η' => 'h',
+        'ι' | 'Ι' => 'i',
+        'κ' | 'Κ' => 'k',
+        'Μ' => 'm',
+        'ν' | 'Ν' => 'v',
+        'ο' | 'Ο' | 'σ' => 'o',
+        'ρ' | 'Ρ' => 'p',
+        'τ' | 'Τ' => 't',
+        'υ' | 'μ' => 'u',
+        'χ' | 'Χ' => 'x',
+        'γ' | 'Υ' => 'y',
+        'Ζ' => 'z',
+        'ω' => 'w',
+        // Latin look-alikes outside ASCII
+        'ɑ' => 'a',
+        'ʏ' => 'y',
+        'ǀ' => 'l',
+        _ => return None,
+    })
+}
+
+/// Characters that render as nothing and are used to split words invisibly.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+        | '\u{17B5}' | '\u{180B}'..='\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
+}
+
+/// Separators between letters spelled out one by one.
+fn is_spacing(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '_' | '*' | '\u{A0}' | '·' | '•')
+}
+
+fn push_folded(
+    raws: &mut Vec<Raw>,
+    d: char,
+    upper: bool,
+    s: usize,
+    e: usize,
+    folds: FoldSet,
+    opt: &NormalizeOptions,
+) {
+    let conf = if opt.confusables { confusable(d) } else { None };
+    if opt.case && d.is_uppercase() {
+        for l in d.to_lowercase() {
+            let mut f = folds;
+            if l != d {
+                f.add(Folding::Case);
+            }
+            raws.push(Raw::new(l, conf, upper, s, e, f));
+        }
+    } else {
+        raws.push(Raw::new(d, conf, upper, s, e, folds));
+    }
+}
+
+impl Raw {
+    fn new(c: char, conf: Option<char>, upper: bool, s: usize, e: usize, folds: FoldSet) -> Raw {
+        Raw { c, conf, upper, class: Class::of(c), s, e, folds, word: false, keep: true }
+    }
+}
+
+/// Fold one run of letters, digits, leet symbols and masks.
+fn fold_token(tok: &mut [Raw], opt: &NormalizeOptions) {
+    let has_letter = tok.iter().any(|r| r.class == Class::Letter);
+    let apply_conf = opt.confusables
+        && has_letter
+        && (tok.iter().any(|r| r.c.is_ascii_alphabetic())
+            || tok.iter().filter(|r| r.class == Class::Letter).all(|r| r.conf.is_some()));
+    let is_alnum = |r: &Raw| matches!(r.class, Class::Letter | Class::Digit);
+    let first_alnum = tok.iter().position(is_alnum);
+    let last_alnum = tok.iter().rposition(is_alnum);
+    let n = tok.len();
+    for j in 0..n {
+        match tok[j].class {
+            Class::Letter => {
+                tok[j].word = true;
+                if apply_conf {
+                    if let Some(x) = tok[j].conf {
+                        if x != tok[j].c {
+                            tok[j].c = x;
+                            tok[j].folds.add(Folding::Confusable);
+                        }
+                    }
+                }
+            }
+            Class::Digit => {
+                tok[j].word = true;
+                if opt.leet && has_letter {
+                    if let Some(x) = leet(tok[j].c) {
+                        tok[j].c = x;
+                        tok[j].folds.add(Folding::Leet);
+                    }
+                }
+            }
+            Class::Leet => {
+                let c = tok[j].c;
+                let later = last_alnum.is_some_and(|l| l > j);
+                let earlier = first_alnum.is_some_and(|f| f < j);
+                // "Shut up!You" is a sentence break, "SH!T" and "sh!t" are words.
+                let sentence_break = matches!(c, '!' | '|')
+                    && j > 0
+                    && j + 1 < n
+                    && tok[j - 1].class == Class::Letter
+                    && !tok[j - 1].upper
+                    && tok[j + 1].upper;
+                let read = opt.leet
+                    && has_letter
+                    && !sentence_break
+                    && (later || (c == '$' && earlier));
+                if read {
+                    if let Some(x) = leet(c) {
+                        tok[j].c = x;
+                        tok[j].folds.add(Folding::Leet);
+                        tok[j].word = true;
+                    }
+                }
+            }
+            Class::Mask => {
+                tok[j].word =
+                    first_alnum.is_some_and(|f| f < j) && last_alnum.is_some_and(|l| l > j);
+            }
+            Class::Other => {}
+        }
+    }
+}
+
+/// Join runs of single letters separated by one or two spacing characters: three or more
+/// when dotted ("i.d.i.o.t"), four or more when only blanks separate them, since "u r a loser"
+/// is chat-speak, not a spelled-out word.
+fn join_spaced(raws: &mut [Raw]) {
+    let n = raws.len();
+    let single = |raws: &[Raw], i: usize| {
+        raws[i].word
+            && raws[i].c.is_alphabetic()
+            && (i == 0 || !raws[i - 1].word)
+            && (i + 1 == n || !raws[i + 1].word)
+    };
+    // The next single letter after the one at `i`, if one or two spacing characters apart.
+    let next_single = |raws: &[Raw], i: usize| {
+        (i + 2..(i + 4).min(n)).find(|&k| {
+            raws[i + 1..k].iter().all(|r| is_spacing(r.c)) && single(raws, k)
+        })
+    };
+    let mut i = 0;
+    while i < n {
+        if !single(raws, i) {
+            i += 1;
+            continue;
+        }
+        let (mut count, mut last) = (1, i);
+        while let Some(k) = next_single(raws, last) {
+            count += 1;
+            last = k;
+        }
+        let dotted = raws[i..last].iter().any(|r| !r.word && r.c != ' ');
+        if count >= if dotted { 3 } else { 4 } {
+            for r in raws[i..=last].iter_mut() {
+                if r.word {
+                    r.folds.add(Folding::Spaced);
+                } else {
+                    r.keep = false;
+                }
+            }
+        }
+        i = last + 1;
+    }
+}
+
+/// Build both views of `text`.
+pub(crate) fn normalize(text: &str, opt: &NormalizeOptions) -> Normalized {
+    normalize_with(text, opt, false)
+}
+
+/// Like [`normalize`] but without `folded_units`, which matching builds only when a regex
+/// pattern matched.
+pub(crate) fn normalize_lean(text: &str, opt: &NormalizeOptions) -> Normalized {
+    normalize_with(text, opt, true)
+}
+
+fn normalize_with(text: &str, opt: &NormalizeOptions, lean: bool) -> Normalized {
+    if text.is_ascii() {
+        if let Some(n) = normalize_ascii(text, opt, lean) {
+            return n;
+        }
+    }
+    normalize_general(text, opt, lean)
+}
+
+/// Fold `text` character by character (any Unicode), letters spaced out joined.
+fn fold_general(text: &str, opt: &NormalizeOptions, out: &mut impl Sink) {
+    let mut raws: Vec<Raw> = Vec::with_capacity(text.len());
+    for (s, c) in text.char_indices() {
+        let e = s + c.len_utf8();
+        if c.is_ascii() {
+            let upper = c.is_ascii_uppercase();
+            let (lc, f) = if opt.case && upper {
+                (c.to_ascii_lowercase(), FoldSet::one(Folding::Case))
+            } else {
+                (c, FoldSet::EMPTY)
+            };
+            raws.push(Raw::new(lc, None, upper, s, e, f));
+            continue;
+        }
+        if opt.unicode && is_invisible(c) {
+            if let Some(last) = raws.last_mut() {
+                last.folds.add(Folding::Invisible);
+            }
+            continue;
+        }
+        let upper = c.is_uppercase();
+        if opt.unicode {
+            for d in std::iter::once(c).nfkd() {
+                if is_combining_mark(d) {
+                    continue;
+                }
+                let f = if d != c { FoldSet::one(Folding::Unicode) } else { FoldSet::EMPTY };
+                push_folded(&mut raws, d, upper, s, e, f, opt);
+            }
+        } else {
+            push_folded(&mut raws, c, upper, s, e, FoldSet::EMPTY, opt);
+        }
+    }
+
+    let mut i = 0;
+    while i < raws.len() {
+        if !raws[i].class.tokenish() {
+            i += 1;
+            continue;
+        }
+        let a = i;
+        while i < raws.len() && raws[i].class.tokenish() {
+            i += 1;
+        }
+        fold_token(&mut raws[a..i], opt);
+    }
+    if opt.spaced {
+        join_spaced(&mut raws);
+    }
+
+    for r in raws.iter().filter(|r| r.keep) {
+        out.put(r.c, r.s, r.e, r.word, r.folds, opt);
+    }
+}
+
+fn normalize_general(text: &str, opt: &NormalizeOptions, lean: bool) -> Normalized {
+    let mut out = Normalized::with_capacity(text.len(), lean);
+    fold_general(text, opt, &mut out);
+    out
+}
+
+impl Normalized {
+    fn with_capacity(n: usize, lean: bool) -> Normalized {
+        Normalized {
+            folded: String::with_capacity(n),
+            folded_units: Vec::with_capacity(if lean { 0 } else { n }),
+            collapsed: String::with_capacity(n),
+            units: Vec::with_capacity(n),
+            lean,
+        }
+    }
+
+    /// Append one folded character to both views.
+    #[inline(always)]
+    fn emit(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions) {
+        let u = Unit { byte: self.folded.len(), orig_start: s, orig_end: e, run: 1, word, folds, ch };
+        if !self.lean {
+            self.folded_units.push(u);
+        }
+        self.folded.push(ch);
+        if let Some(last) = self.units.last_mut() {
+            let same_run = opt.repeated && word && last.word && last.ch == ch && ch.is_alphabetic();
+            if same_run || (!word && !last.word) {
+                last.run += u32::from(word);
+                last.orig_end = e;
+                last.folds = last.folds.union(folds);
+                return;
+            }
+        }
+        let ch = if word { ch } else { ' ' };
+        self.units.push(Unit { byte: self.collapsed.len(), ch, ..u });
+        self.collapsed.push(ch);
+    }
+}
+
+/// ASCII text without letters spelled out one by one: the same result as the general path in
+/// one pass, without per-character bookkeeping for plain words. `None` when the text needs the
+/// general path (a run of short tokens that might be spaced-out letters).
+fn normalize_ascii(text: &str, opt: &NormalizeOptions, lean: bool) -> Option<Normalized> {
+    let mut out = Normalized::with_capacity(text.len(), lean);
+    fold_ascii(text.as_bytes(), opt, &mut out);
+    if opt.spaced && has_spaced_letters(&out.units, text.as_bytes()) {
+        return None;
+    }
+    Some(out)
+}
+
+/// Where folded characters go: the full views, or the lean screen.
+trait Sink {
+    fn put(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions);
+}
+
+impl Sink for Normalized {
+    #[inline(always)]
+    fn put(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions) {
+        self.emit(ch, s, e, word, folds, opt);
+    }
+}
+
+/// Fold ASCII bytes into `out` (letters spaced out are not joined; callers check for them).
+fn fold_ascii(b: &[u8], opt: &NormalizeOptions, out: &mut impl Sink) {
+    let n = b.len();
+    let tokenish = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'!' | b'|' | b'*');
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        if !tokenish(c) {
+            while i < n && !tokenish(b[i]) {
+                out.put(char::from(b[i]), i, i + 1, false, FoldSet::EMPTY, opt);
+                i += 1;
+            }
+            continue;
+        }
+        let start = i;
+        let mut letters_only = true;
+        while i < n && tokenish(b[i]) {
+            letters_only &= b[i].is_ascii_alphabetic();
+            i += 1;
+        }
+        if letters_only {
+            for (k, &c) in b[start..i].iter().enumerate() {
+                let (ch, f) = if opt.case && c.is_ascii_uppercase() {
+                    (char::from(c.to_ascii_lowercase()), FoldSet::one(Folding::Case))
+                } else {
+                    (char::from(c), FoldSet::EMPTY)
+                };
+                out.put(ch, start + k, start + k + 1, true, f, opt);
+            }
+        } else {
+            raws.clear();
+            for (k, &c) in b[start..i].iter().enumerate() {
+                let upper = c.is_ascii_uppercase();
+                let (ch, f) = if opt.case && upper {
+                    (char::from(c.to_ascii_lowercase()), FoldSet::one(Folding::Case))
+                } else {
+                    (char::from(c), FoldSet::EMPTY)
+                };
+                raws.push(Raw::new(ch, None, upper, start + k, start + k + 1, f));
+            }
+            fold_token(&mut raws, opt);
+            for r in &raws {
+                out.put(r.c, r.s, r.e, r.word, r.folds, opt);
+            }
+        }
+    }
+}
+
+/// The views of an ASCII text without the offset maps: enough to tell that a text has no
+/// match at all, which is what most comments are. `collapsed` is as in [`Normalized`];
+/// `runs[i]` is the letter-run length of the collapsed character at byte `i`.
+#[derive(Debug, Default)]
+pub(crate) struct Screen {
+    pub folded: String,
+    pub collapsed: String,
+    pub runs: Vec<u32>,
+    last_word: bool,
+    last_ch: char,
+}
+
+impl Sink for Screen {
+    #[inline(always)]
+    fn put(&mut self, ch: char, _: usize, _: usize, word: bool, _: FoldSet, opt: &NormalizeOptions) {
+        self.folded.push(ch);
+        let started = !self.collapsed.is_empty();
+        if word {
+            if started && opt.repeated && self.last_word && self.last_ch == ch && ch.is_alphabetic()
+            {
+                if let Some(r) = self.runs.last_mut() {
+                    *r += 1;
+                }
+                return;
+            }
+            self.collapsed.push(ch);
+        } else {
+            if started && !self.last_word {
+                return;
+            }
+            self.collapsed.push(' ');
+        }
+        self.runs.push(1);
+        self.last_word = word;
+        self.last_ch = ch;
+    }
+}
+
+/// The lean views of a text.
+pub(crate) fn screen(text: &str, opt: &NormalizeOptions) -> Screen {
+    let n = text.len();
+    let new = || Screen {
+        folded: String::with_capacity(n),
+        collapsed: String::with_capacity(n),
+        runs: Vec::with_capacity(n),
+        ..Screen::default()
+    };
+    let mut out = new();
+    if !text.is_ascii() {
+        fold_general(text, opt, &mut out);
+        return out;
+    }
+    fold_ascii(text.as_bytes(), opt, &mut out);
+    if opt.spaced {
+        // Conservative: three single letters in a row, whatever separates them.
+        let c = out.collapsed.as_bytes();
+        let mut chain = 0;
+        for (i, &ch) in c.iter().enumerate() {
+            if ch == b' ' {
+                continue;
+            }
+            let single = ch.is_ascii_alphabetic()
+                && out.runs[i] == 1
+                && (i == 0 || c[i - 1] == b' ')
+                && (i + 1 == c.len() || c[i + 1] == b' ');
+            if single {
+                chain += 1;
+                if chain >= 3 {
+                    let mut out = new();
+                    fold_general(text, opt, &mut out);
+                    return out;
+                }
+            } else if i == 0 || c[i - 1] == b' ' {
+                chain = 0;
+            }
+        }
+    }
+    out
+}
+
+/// Would [`join_spaced`] join anything in this ASCII text? Same rules, read off the collapsed
+/// units (a single letter is a word unit of run 1 between non-word units, whose original bytes
+/// are the gap).
+fn has_spaced_letters(units: &[Unit], text: &[u8]) -> bool {
+    let n = units.len();
+    let single = |i: usize| {
+        let u = &units[i];
+        u.word
+            && u.run == 1
+            && u.ch.is_alphabetic()
+            && (i == 0 || !units[i - 1].word)
+            && (i + 1 == n || !units[i + 1].word)
+    };
+    let gap = |i: usize| &text[units[i].orig_start..units[i].orig_end];
+    let next_single = |i: usize| {
+        if i + 2 >= n {
+            return None;
+        }
+        let g = gap(i + 1);
+        let ok = (1..=2).contains(&g.len()) && g.iter().all(|&c| is_spacing(char::from(c)));
+        (ok && single(i + 2)).then_some(i + 2)
+    };
+    let mut i = 0;
+    while i < n {
+        if !single(i) {
+            i += 1;
+            continue;
+        }
+        let (mut count, mut last, mut dotted) = (1, i, false);
+        while let Some(k) = next_single(last) {
+            dotted |= gap(last + 1).iter().any(|&c| c != b' ');
+            count += 1;
+            last = k;
+        }
+        if count >= if dotted { 3 } else { 4 } {
+            return true;
+        }
+        i = last + 1;
+    }
+    false
+}
+
+/// A lexicon term in collapsed form with the letter-run lengths it requires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Term {
+    pub text: String,
+    pub runs: Vec<u32>,
+}
+
+/// Normalise a lexicon term the way text is normalised; leading and trailing non-word
+/// characters are dropped. Empty when the term has no letters or digits.
+pub(crate) fn term(s: &str, opt: &NormalizeOptions) -> Term {
+    let n = normalize(s, opt);
+    let first = n.units.iter().position(|u| u.word);
+    let last = n.units.iter().rposition(|u| u.word);
+    match (first, last) {
+        (Some(a), Some(b)) => {
+            let units = &n.units[a..=b];
+            Term {
+                text: units.iter().map(|u| u.ch).collect(),
+                runs: units.iter().map(|u| u.run).collect(),
+            }
+        }
+        _ => Term { text: String::new(), runs: Vec::new() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn same(a: &Normalized, b: &Normalized) -> bool {
+        let key = |u: &Unit| (u.byte, u.orig_start, u.orig_end, u.run, u.word, u.folds, u.ch);
+        a.folded == b.folded
+            && a.collapsed == b.collapsed
+            && a.units.iter().map(key).eq(b.units.iter().map(key))
+            && a.folded_units.iter().map(key).eq(b.folded_units.iter().map(key))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn ascii_fast_path_matches_general_path(
+            text in "[a-dA-D01$@!|*. _-]{0,40}|[ -~]{0,60}",
+            case in any::<bool>(), leet in any::<bool>(), repeated in any::<bool>(),
+        ) {
+            let opt = NormalizeOptions { case, leet, repeated, ..NormalizeOptions::default() };
+            if let Some(fast) = normalize_ascii(&text, &opt, false) {
+                prop_assert!(same(&fast, &normalize_general(&text, &opt, false)), "{:?}", text);
+            } else {
+                // Only texts with letters spaced out take the general path.
+                let g = normalize_general(&text, &opt, false);
+                prop_assert!(g.folded_units.iter().any(|u| u.folds.to_vec().contains(&Folding::Spaced)), "{:?}", text);
+            }
+        }
+    }
+
+    fn n(s: &str) -> Normalized {
+        normalize(s, &NormalizeOptions::default())
+    }
+
+    #[test]
+    fn folds_leet_inside_words_only() {
+        assert_eq!(n("You 1d10t!").folded, "you idiot!");
+        assert_eq!(n("sh!t happens").folded, "shit happens");
+        assert_eq!(n("a$$ and @ss").folded, "ass and ass");
+        assert_eq!(n("paid $100 in 2013").folded, "paid $100 in 2013");
+        assert_eq!(n("Shut up!You idiot").folded, "shut up!you idiot");
+    }
+
+    #[test]
+    fn folds_confusables_case_and_accents() {
+        assert_eq!(n("ѕtupid").folded, "stupid");
+        assert_eq!(n("ЅТUPID").folded, "stupid");
+        assert_eq!(n("ｉｄｉｏｔ stüpid").folded, "idiot stupid");
+        assert_eq!(n("stu\u{200B}pid").folded, "stupid");
+        // A whole Russian word is not rewritten unless every letter is a look-alike.
+        assert_eq!(n("привет").folded, "привет");
+    }
+
+    #[test]
+    fn joins_spaced_letters() {
+        assert_eq!(n("you i.d.i.o.t").folded, "you idiot");
+        assert_eq!(n("i d i o t").folded, "idiot");
+        assert_eq!(n("u r a loser").folded, "u r a loser");
+        assert_eq!(n("a.s.s").folded, "ass");
+        assert_eq!(n("a b").folded, "a b");
+    }
+
+    #[test]
+    fn collapses_runs_and_separators() {
+        let v = n("Stuuupid!!  you");
+        assert_eq!(v.collapsed, "stupid you");
+        assert_eq!(v.units[2].run, 3);
+        assert_eq!(term("good", &NormalizeOptions::default()).runs, vec![1, 2, 1]);
+    }
+
+    #[test]
+    fn maps_back_to_original_bytes() {
+        let text = "Yоu ａｒｅ i d i o t";
+        let v = n(text);
+        let at = v.collapsed.find("idiot").unwrap();
+        let (s, e) = orig_span(&v.units, at, at + 5).unwrap();
+        assert_eq!(&text[s..e], "i d i o t");
+    }
+}

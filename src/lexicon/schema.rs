@@ -1,0 +1,199 @@
+//! The lexicon file format as serde reads it (documented in `lexicons/README.md`).
+//!
+//! Unknown fields are rejected everywhere so a typo ("catgeory") is an error, not a silently
+//! ignored setting. Values a diagnostic may point at are `Spanned`, so semantic errors found
+//! after parsing still carry a file position.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::{Action, Severity};
+
+/// A whole lexicon file.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disable: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalize: Option<NormalizeSpec>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub categories: BTreeMap<String, CategorySpec>,
+    #[serde(default, skip_serializing_if = "DetectorsSpec::is_empty")]
+    pub detectors: DetectorsSpec,
+    #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleSpec>,
+}
+
+/// `[normalize]`: every field optional so a file extending another changes only what it names.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NormalizeSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unicode: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confusables: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leet: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spaced: Option<bool>,
+}
+
+/// `[categories.NAME]`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CategorySpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<Spanned<String>>,
+}
+
+/// `examples = { hit = [...], miss = [...] }`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExamplesSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hit: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub miss: Vec<Spanned<String>>,
+}
+
+/// `near = { words = [...], within = N }` and `unless = { ... }`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContextSpec {
+    pub words: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<usize>,
+}
+
+/// `tone = { below = -0.3 }`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ToneSpec {
+    pub below: Spanned<f64>,
+}
+
+/// One `[[rule]]`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleSpec {
+    pub id: Spanned<String>,
+    pub category: Spanned<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near: Option<ContextSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<ContextSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone: Option<ToneSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examples: Option<ExamplesSpec>,
+}
+
+impl RuleSpec {
+    pub(crate) fn all_words(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.word.iter().chain(&self.words)
+    }
+
+    pub(crate) fn all_phrases(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.phrase.iter().chain(&self.phrases)
+    }
+
+    pub(crate) fn all_patterns(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.pattern.iter().chain(&self.patterns)
+    }
+}
+
+/// `[detectors]`: built-in detectors, each optional.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetectorsSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<DetectorSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<DetectorSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<DetectorSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shouting: Option<DetectorSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flooding: Option<DetectorSpec>,
+}
+
+impl DetectorsSpec {
+    fn is_empty(&self) -> bool {
+        self.links.is_none()
+            && self.email.is_none()
+            && self.phone.is_none()
+            && self.shouting.is_none()
+            && self.flooding.is_none()
+    }
+}
+
+/// One detector's settings; which numeric settings apply depends on the detector.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetectorSpec {
+    pub category: Spanned<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// links: how many links make a comment spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Spanned<usize>>,
+    /// shouting: letters a comment needs before shouting counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_letters: Option<Spanned<usize>>,
+    /// shouting: share of capitals among cased letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<Spanned<f64>>,
+    /// flooding: how many times one character repeated counts as flooding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_run: Option<Spanned<usize>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examples: Option<ExamplesSpec>,
+}

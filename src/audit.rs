@@ -1,13 +1,16 @@
-//! Audit: a parsed [`Page`] → the tone of its editorial and of every comment, with a
-//! per-page summary.
+//! Audit: a parsed [`Page`] → the tone of its editorial and of every comment, the
+//! moderation flags and verdict of every comment, and a per-page summary.
 //!
 //! This is the composition stage the `audit` command shows: it adds, never removes, so the
 //! JSON of an audited page is the parse JSON plus `tone` on the editorial and each comment
 //! and a `summary`.
 
+use crate::lexicon::{Flag, Lexicon, Verdict};
+use crate::moderate::{category_counts, moderate, Moderation};
 use crate::parse::{Comment, Editorial, LineRange, Page};
 use crate::tone::{Analyzer, Label, Scores};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// VADER scores with their three-way label, as every output shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -30,7 +33,7 @@ impl From<Scores> for Tone {
     }
 }
 
-/// A comment with its tone.
+/// A comment with its tone, flags and verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditedComment {
     /// The parsed comment.
@@ -38,6 +41,9 @@ pub struct AuditedComment {
     pub comment: Comment,
     /// Its tone.
     pub tone: Tone,
+    /// Its flags and verdict.
+    #[serde(flatten)]
+    pub moderation: Moderation,
 }
 
 /// The editorial with its tone.
@@ -63,6 +69,10 @@ pub struct Summary {
     pub neutral_share: f64,
     /// Share of comments labeled positive.
     pub positive_share: f64,
+    /// Comments per verdict (`ok`, `note`, `review`, `remove`).
+    pub by_verdict: BTreeMap<Verdict, usize>,
+    /// Flags per category.
+    pub by_category: BTreeMap<String, usize>,
 }
 
 /// A page with tone on the editorial and every comment.
@@ -88,18 +98,23 @@ pub struct AuditedPage {
     pub summary: Summary,
 }
 
-/// Scores a page.
-pub fn audit_page(page: Page, analyzer: &Analyzer) -> AuditedPage {
+/// Scores and moderates a page.
+pub fn audit_page(page: Page, analyzer: &Analyzer, lexicon: &Lexicon) -> AuditedPage {
     let editorial_tone = Tone::from(analyzer.polarity_scores(&page.editorial.text));
     let comments: Vec<AuditedComment> = page
         .comments
         .into_iter()
         .map(|comment| {
             let tone = Tone::from(analyzer.polarity_scores(&comment.body));
-            AuditedComment { comment, tone }
+            let moderation = moderate(lexicon, &comment.body, || tone.compound);
+            AuditedComment { comment, tone, moderation }
         })
         .collect();
-    let summary = summarise(comments.iter().map(|c| c.tone));
+    let mut summary = summarise(comments.iter().map(|c| c.tone));
+    for c in &comments {
+        *summary.by_verdict.entry(c.moderation.verdict).or_insert(0) += 1;
+    }
+    summary.by_category = category_counts(comments.iter().flat_map(|c| &c.moderation.flags));
     AuditedPage {
         source: page.source,
         layout: page.layout,
@@ -132,6 +147,8 @@ pub fn summarise(tones: impl Iterator<Item = Tone>) -> Summary {
         negative_share: share(neg),
         neutral_share: share(neu),
         positive_share: share(pos),
+        by_verdict: BTreeMap::new(),
+        by_category: BTreeMap::new(),
     }
 }
 
@@ -149,23 +166,34 @@ pub struct InputRecord<'a> {
     pub text: Option<std::borrow::Cow<'a, str>>,
 }
 
-/// The audit of one record, as one output line.
+/// The audit of one record, as one output line: `id`, `tone`, `flags`, `verdict`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordAudit {
     /// The record's id, or its line number.
     pub id: serde_json::Value,
     /// Its tone.
     pub tone: Tone,
+    /// Its flags.
+    pub flags: Vec<Flag>,
+    /// The strongest action among its flags.
+    pub verdict: Verdict,
 }
 
 /// Audits one JSONL record. Errors say what is wrong with the line (not where: the caller
 /// knows the line number).
-pub fn audit_record(line: &[u8], line_no: u64, analyzer: &Analyzer) -> Result<RecordAudit, String> {
+pub fn audit_record(
+    line: &[u8],
+    line_no: u64,
+    analyzer: &Analyzer,
+    lexicon: &Lexicon,
+) -> Result<RecordAudit, String> {
     let rec: InputRecord =
         serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
     let body = rec.body.or(rec.text).ok_or_else(|| "no \"body\" or \"text\" field".to_string())?;
     let id = rec.id.unwrap_or_else(|| serde_json::Value::from(line_no));
-    Ok(RecordAudit { id, tone: Tone::from(analyzer.polarity_scores(&body)) })
+    let tone = Tone::from(analyzer.polarity_scores(&body));
+    let Moderation { verdict, flags } = moderate(lexicon, &body, || tone.compound);
+    Ok(RecordAudit { id, tone, flags, verdict })
 }
 
 #[cfg(test)]
@@ -195,13 +223,19 @@ mod tests {
     #[test]
     fn records_take_body_or_text_and_default_the_id() {
         let a = Analyzer::new();
-        let r = audit_record(br#"{"id": "x1", "body": "I love this!"}"#, 7, &a).unwrap();
-        assert_eq!((r.id, r.tone.compound), (serde_json::json!("x1"), 0.6696));
-        let r = audit_record(br#"{"text": "The guy is nuts."}"#, 7, &a).unwrap();
+        let lex = Lexicon::builtin();
+        let r = audit_record(br#"{"id": "x1", "body": "I love this!"}"#, 7, &a, &lex).unwrap();
+        assert_eq!(
+            (r.id, r.tone.compound, r.verdict),
+            (serde_json::json!("x1"), 0.6696, Verdict::Ok)
+        );
+        let r = audit_record(br#"{"text": "The guy is nuts."}"#, 7, &a, &lex).unwrap();
         assert_eq!((r.id, r.tone.compound), (serde_json::json!(7), -0.3182));
-        assert!(audit_record(b"{}", 1, &a).unwrap_err().contains("body"));
-        assert!(audit_record(b"nope", 1, &a).unwrap_err().contains("JSON"));
-        assert!(audit_record(br#"{"body": 5}"#, 1, &a).is_err());
+        let r = audit_record(br#"{"text": "You are a complete idiot."}"#, 8, &a, &lex).unwrap();
+        assert!(r.verdict >= Verdict::Review && !r.flags.is_empty(), "{r:?}");
+        assert!(audit_record(b"{}", 1, &a, &lex).unwrap_err().contains("body"));
+        assert!(audit_record(b"nope", 1, &a, &lex).unwrap_err().contains("JSON"));
+        assert!(audit_record(br#"{"body": 5}"#, 1, &a, &lex).is_err());
     }
 
     #[test]

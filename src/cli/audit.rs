@@ -1,29 +1,37 @@
-//! `moderato audit`: parse each page, then score the editorial and every comment.
+//! `moderato audit`: parse each page, score the editorial and every comment, and check every
+//! comment against the moderation lexicon. `--input jsonl` audits comment records as a
+//! stream instead.
 
 use super::common;
 use super::tone::label_name;
-use super::{Format, GlobalOpts};
+use super::{output, Format, GlobalOpts};
 use crate::audit::{audit_page, audit_record, AuditedPage};
 use crate::error::Outcome;
+use crate::lexicon::{Lexicon, Verdict};
 use crate::parse::parse_page;
 use crate::pipeline;
-use crate::report::{escape, table};
+use crate::report::audit::flag_list;
+use crate::report::{audit as render, escape, table};
 use crate::tone::Analyzer;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Arguments of `moderato audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Page text files; `-` or nothing reads stdin.
+    /// Page text files (or JSONL record files with `--input jsonl`; `.zst`/`.gz` are read
+    /// directly); `-` or nothing reads stdin.
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
     /// What the inputs hold: page text, or comment records (one JSON object per line with
     /// `body` or `text`, optional `id`) audited as a stream.
     #[arg(long, value_enum, default_value_t = InputKind::Page)]
     pub input: InputKind,
+    /// Exit with code 1 when any comment's verdict reaches this level.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
     /// Worker threads for record input (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -38,37 +46,76 @@ pub enum InputKind {
     Jsonl,
 }
 
+/// The verdict level that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A `review` or `remove` verdict.
+    Review,
+    /// A `remove` verdict.
+    Remove,
+}
+
+impl FailOn {
+    fn reached_by(self, v: Verdict) -> bool {
+        match self {
+            FailOn::Review => v >= Verdict::Review,
+            FailOn::Remove => v >= Verdict::Remove,
+        }
+    }
+}
+
 /// Runs `audit`.
 pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
+    let lexicon = common::lexicon(global)?;
     if args.input == InputKind::Jsonl {
-        return run_records(args, global);
+        return run_records(args, global, &lexicon);
     }
-    let format = common::format(global, &[Format::Table, Format::Json], "audit")?;
+    let format = common::format(
+        global,
+        &[Format::Table, Format::Json, Format::Csv, Format::Markdown, Format::Html],
+        "audit",
+    )?;
     let now = global.now.as_deref().map(common::parse_now).transpose()?;
     let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let analyzer = Analyzer::new();
-    let mut outcome = Outcome::Clean;
+    let mut errored = false;
     let mut pages = Vec::new();
     for name in common::inputs(&args.files) {
         let Some(src) = common::read_or_report(&name) else {
-            outcome = Outcome::Errored;
+            errored = true;
             continue;
         };
         let page = parse_page(&src.name, &src.text, &common::parse_options(now, tz, &src));
-        pages.push(audit_page(page, &analyzer));
+        pages.push(audit_page(page, &analyzer, &lexicon));
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match format {
-        Format::Json => common::write_json(&mut out, &pages)?,
-        _ => {
-            for page in &pages {
-                write_table(&mut out, page, global.width)?;
+    output::write_to(global.output.as_deref(), |out| {
+        match format {
+            Format::Json => common::write_json(out, &pages)?,
+            Format::Csv => render::write_csv(out, &pages)?,
+            Format::Markdown => render::write_markdown(out, &pages)?,
+            Format::Html => render::write_html(out, &pages)?,
+            _ => {
+                for page in &pages {
+                    write_table(out, page, global.width)?;
+                }
             }
         }
+        Ok(())
+    })?;
+    let flagged = args.fail_on.is_some_and(|level| {
+        pages.iter().flat_map(|p| &p.comments).any(|c| level.reached_by(c.moderation.verdict))
+    });
+    Ok(outcome(errored, flagged))
+}
+
+fn outcome(errored: bool, flagged: bool) -> Outcome {
+    if errored {
+        Outcome::Errored
+    } else if flagged {
+        Outcome::Flagged
+    } else {
+        Outcome::Clean
     }
-    out.flush()?;
-    Ok(outcome)
 }
 
 fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> Result<()> {
@@ -85,11 +132,17 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
         ed.compound,
         label_name(ed.label),
     )?;
+    if !s.by_category.is_empty() {
+        let cats: Vec<String> = s.by_category.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        writeln!(out, "flags by category: {}", escape::terminal(&cats.join(", ")))?;
+    }
     if page.comments.is_empty() {
         return Ok(());
     }
-    let mut t =
-        table::new_table(&["#", "author", "posted", "reply to", "compound", "tone", "body"], width);
+    let mut t = table::new_table(
+        &["#", "author", "posted", "reply to", "compound", "tone", "verdict", "flags", "body"],
+        width,
+    );
     for c in &page.comments {
         let cm = &c.comment;
         t.add_row(vec![
@@ -99,6 +152,8 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
             table::cell(cm.reply_to.as_deref().unwrap_or("")),
             format!("{:+.4}", c.tone.compound),
             label_name(c.tone.label).to_string(),
+            c.moderation.verdict.to_string(),
+            table::cell(&flag_list(&c.moderation.flags)),
             table::cell(&escape::preview(&cm.body, 50)),
         ]);
     }
@@ -108,50 +163,53 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
 
 /// `--input jsonl`: a pure stdin/file → stdout filter, one output line per input line, in
 /// order; a malformed line yields `{"line": N, "error": …}` and a message on stderr.
-fn run_records(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
+fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Result<Outcome> {
     common::format(global, &[Format::Jsonl], "audit --input jsonl")?;
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let threads = common::threads(args.threads);
     let analyzer = Analyzer::new();
     let errors = AtomicU64::new(0);
-    let mut outcome = Outcome::Clean;
-    let stdout = std::io::stdout();
-    for name in common::inputs(&args.files) {
-        let reader = match common::open_stream(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("moderato: {e:#}");
-                outcome = Outcome::Errored;
-                continue;
-            }
-        };
-        let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-        let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
-            let value = match audit_record(line, line_no, &analyzer) {
-                Ok(rec) => serde_json::to_writer(&mut *buf, &rec),
-                Err(why) => {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                    eprintln!("moderato: {}: line {line_no}: {why}", escape::terminal(&name));
-                    serde_json::to_writer(
-                        &mut *buf,
-                        &serde_json::json!({"line": line_no, "error": why}),
-                    )
+    let flagged = AtomicBool::new(false);
+    let mut errored = false;
+    output::write_to(global.output.as_deref(), |out| {
+        for name in common::inputs(&args.files) {
+            let reader = match common::open_stream(&name) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("moderato: {e:#}");
+                    errored = true;
+                    continue;
                 }
             };
-            value.expect("serialising to memory cannot fail");
-            buf.push(b'\n');
-        };
-        let bar = common::progress_bar(&name);
-        pipeline::ordered_map(reader, out, threads, process, |st| {
-            bar.set_position(st.bytes);
-            bar.set_message(format!("{} records", st.lines));
-        })
-        .with_context(|| format!("auditing {name}"))?;
-        bar.finish_and_clear();
-    }
-    if errors.load(Ordering::Relaxed) > 0 {
-        outcome = Outcome::Errored;
-    }
-    Ok(outcome)
+            let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
+                let value = match audit_record(line, line_no, &analyzer, lexicon) {
+                    Ok(rec) => {
+                        if args.fail_on.is_some_and(|level| level.reached_by(rec.verdict)) {
+                            flagged.store(true, Ordering::Relaxed);
+                        }
+                        serde_json::to_writer(&mut *buf, &rec)
+                    }
+                    Err(why) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        eprintln!("moderato: {}: line {line_no}: {why}", escape::terminal(&name));
+                        serde_json::to_writer(
+                            &mut *buf,
+                            &serde_json::json!({"line": line_no, "error": why}),
+                        )
+                    }
+                };
+                value.expect("serialising to memory cannot fail");
+                buf.push(b'\n');
+            };
+            let bar = common::progress_bar(&name);
+            pipeline::ordered_map(reader, &mut *out, threads, process, |st| {
+                bar.set_position(st.bytes);
+                bar.set_message(format!("{} records", st.lines));
+            })
+            .with_context(|| format!("auditing {name}"))?;
+            bar.finish_and_clear();
+        }
+        Ok(())
+    })?;
+    let errored = errored || errors.load(Ordering::Relaxed) > 0;
+    Ok(outcome(errored, flagged.load(Ordering::Relaxed)))
 }

@@ -145,3 +145,12 @@ pub fn threads(requested: Option<usize>) -> usize {
         })
         .max(1)
 }
+
+/// The lexicon of `--lexicon PATH...`, or the built-in one. Errors carry every diagnostic
+/// (file:line:col, rule id, what is wrong, how to fix it).
+pub fn lexicon(global: &GlobalOpts) -> Result<crate::lexicon::Lexicon> {
+    if global.lexicon.is_empty() {
+        return Ok(crate::lexicon::Lexicon::builtin());
+    }
+    crate::lexicon::Lexicon::load(&global.lexicon).map_err(|e| anyhow::anyhow!("{e}"))
+}

@@ -8,6 +8,7 @@
 mod audit;
 mod common;
 mod completions;
+mod explain;
 mod output;
 mod parse;
 mod report;
@@ -42,6 +43,10 @@ pub struct GlobalOpts {
     /// Default: read them as UTC (reported as `absolute_assumed_utc`).
     #[arg(long, global = true, value_name = "ZONE")]
     pub tz: Option<String>,
+    /// Moderation lexicon (TOML); repeat to merge several, later files overriding earlier
+    /// ones by rule id. Default: the built-in `lexicons/default.toml`.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub lexicon: Vec<std::path::PathBuf>,
     /// Table width in columns (default: the terminal's, or unlimited when piped).
     #[arg(long, global = true, value_name = "N")]
     pub width: Option<u16>,
@@ -76,6 +81,9 @@ pub enum Command {
     Parse(parse::ParseArgs),
     /// Parse each page and score the tone of its editorial and every comment.
     Audit(audit::AuditArgs),
+    /// Show why a text gets its verdict and tone: normalised text, matches with their
+    /// foldings, vetoed rules, token valences.
+    Explain(explain::ExplainArgs),
     /// Score texts (arguments, or each line of stdin) with VADER.
     Tone(tone::ToneArgs),
     /// Reports over pages and exports: `report weekly INPUT...`.
@@ -92,6 +100,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Parse(args) => parse::run(args, &cli.global),
         Command::Audit(args) => audit::run(args, &cli.global),
         Command::Tone(args) => tone::run(args, &cli.global),
+        Command::Explain(args) => explain::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
         Command::Completions(args) => completions::run_completions(args, &cli.global),
         Command::Man => completions::run_man(&cli.global),

@@ -7,6 +7,8 @@ use super::{Format, GlobalOpts};
 use crate::aggregate::{Aggregate, InputSummary, Scored};
 use crate::error::Outcome;
 use crate::input::{decode, Source};
+use crate::lexicon::Lexicon;
+use crate::moderate::moderate;
 use crate::parse::{Reference, TimeBasis as ParseBasis};
 use crate::records::{self, CommentRecord, InputKind, Mapping, ReadOptions, Status};
 use crate::report::{escape, weekly};
@@ -86,6 +88,7 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let mapping = Mapping::parse_all(&args.map).map_err(|e| anyhow!(e))?;
     let analyzer = Analyzer::new();
+    let lexicon = common::lexicon(global)?;
     let mut outcome = Outcome::Clean;
     let mut agg = Aggregate::new(tz.unwrap_or(chrono_tz::Tz::UTC));
     let mut inputs = Vec::new();
@@ -108,8 +111,11 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
         if batch.skipped() > 0 {
             outcome = Outcome::Errored;
         }
-        let scored: Vec<Option<Scored>> =
-            batch.records.par_iter().map(|r| score(r, &analyzer, args.all_statuses)).collect();
+        let scored: Vec<Option<Scored>> = batch
+            .records
+            .par_iter()
+            .map(|r| score(r, &analyzer, &lexicon, args.all_statuses))
+            .collect();
         for (r, s) in batch.records.iter().zip(&scored) {
             agg.add(r, s.as_ref());
         }
@@ -190,11 +196,20 @@ fn report_problems(batch: &records::Batch) {
 
 /// Tone (and, once lexicons land, flags) for one record; `None` when it is not scored:
 /// its text is gone, it is empty, or it is not published (unless `all_statuses`).
-pub fn score(r: &CommentRecord, analyzer: &Analyzer, all_statuses: bool) -> Option<Scored> {
+pub fn score(
+    r: &CommentRecord,
+    analyzer: &Analyzer,
+    lexicon: &Lexicon,
+    all_statuses: bool,
+) -> Option<Scored> {
     let visible = r.status == Status::Approved || (all_statuses && !r.status.body_gone());
     if !visible || r.body.trim().is_empty() {
         return None;
     }
     let compound = analyzer.polarity_scores(&r.body).compound;
-    Some(Scored { compound, verdict: "ok".to_string(), categories: Vec::new() })
+    let m = moderate(lexicon, &r.body, || compound);
+    let mut categories: Vec<String> = m.flags.iter().map(|f| f.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    Some(Scored { compound, verdict: m.verdict.to_string(), categories })
 }

@@ -20,6 +20,8 @@ pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
             ("reply_to", false),
             ("compound", true),
             ("tone", false),
+            ("verdict", false),
+            ("flags", false),
             ("body", false),
         ],
     );
@@ -35,11 +37,24 @@ pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
                 cm.reply_to.clone().unwrap_or_default(),
                 format!("{:.4}", c.tone.compound),
                 format!("{:?}", c.tone.label).to_lowercase(),
+                c.moderation.verdict.to_string(),
+                flag_list(&c.moderation.flags),
                 cm.body.clone(),
             ]);
         }
     }
     g
+}
+
+/// The rule ids of some flags, each once, in order of first appearance.
+pub fn flag_list(flags: &[crate::lexicon::Flag]) -> String {
+    let mut ids: Vec<&str> = Vec::new();
+    for f in flags {
+        if !ids.contains(&f.rule.as_str()) {
+            ids.push(&f.rule);
+        }
+    }
+    ids.join(" ")
 }
 
 /// One row per page: source, layout, comments, mean compound, shares.
@@ -55,6 +70,7 @@ pub fn pages_grid(pages: &[AuditedPage]) -> Grid {
             ("neutral_share", true),
             ("negative_share", true),
             ("editorial_compound", true),
+            ("review_or_remove", true),
         ],
     );
     for p in pages {
@@ -68,6 +84,13 @@ pub fn pages_grid(pages: &[AuditedPage]) -> Grid {
             format!("{:.4}", s.neutral_share),
             format!("{:.4}", s.negative_share),
             format!("{:.4}", p.editorial.tone.compound),
+            p.summary
+                .by_verdict
+                .iter()
+                .filter(|(v, _)| **v >= crate::lexicon::Verdict::Review)
+                .map(|(_, n)| n)
+                .sum::<usize>()
+                .to_string(),
         ]);
     }
     g
@@ -110,7 +133,7 @@ mod tests {
         let mut page = parse_page("p", &text, &ParseOptions::default());
         page.comments[0].body = "<script>alert(1)</script> | =1+1".into();
         page.comments[0].author = Some("=cmd".into());
-        let pages = [audit_page(page, &Analyzer::new())];
+        let pages = [audit_page(page, &Analyzer::new(), &crate::lexicon::Lexicon::builtin())];
         let mut html = Vec::new();
         write_html(&mut html, &pages).unwrap();
         let html = String::from_utf8(html).unwrap();

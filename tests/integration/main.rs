@@ -2,6 +2,7 @@
 
 mod audit;
 mod layouts;
+mod moderation;
 mod parse;
 mod report;
 mod tone;

@@ -535,7 +535,7 @@ fn csv_neutralises_formulas_and_markdown_escapes_pipes() {
         Some("thread,comments,heated,heated_share,negative,flagged,mean_compound,most_negative")
     );
     let row = rows.next().unwrap();
-    assert!(row.starts_with("'=cmd|' /C calc'!A0,2,2,1.0000,2,0,-0."), "{row}");
+    assert!(row.starts_with("'=cmd|' /C calc'!A0,2,2,1.0000,2,1,-0."), "{row}");
     let weeks = moderato(&["report", "weekly", "-f", "csv", p.to_str().unwrap()]).output().unwrap();
     let weeks = String::from_utf8(weeks.stdout).unwrap();
     assert!(

@@ -1,0 +1,124 @@
+//! `moderato explain`: why a text gets its verdict and its tone — the normalised text, each
+//! rule that matched (span, term, the foldings that made it match), the rules vetoed by an
+//! allowlist or condition, and each token's VADER valence.
+
+use super::common;
+use super::{output, Format, GlobalOpts};
+use crate::audit::Tone;
+use crate::error::Outcome;
+use crate::report::{escape, table};
+use crate::tone::{Analyzer, TokenValence};
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+use std::io::{Read, Write};
+
+/// Arguments of `moderato explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The text to explain (default: all of stdin, as one text).
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Explained<'a> {
+    text: &'a str,
+    tone: Tone,
+    tokens: Vec<TokenValence>,
+    #[serde(flatten)]
+    moderation: crate::lexicon::Explanation,
+}
+
+/// Runs `explain`.
+pub fn run(args: &ExplainArgs, global: &GlobalOpts) -> Result<Outcome> {
+    let format = common::format(global, &[Format::Table, Format::Json], "explain")?;
+    let lexicon = common::lexicon(global)?;
+    let text = match &args.text {
+        Some(t) => t.clone(),
+        None => {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).context("reading stdin")?;
+            String::from_utf8_lossy(&buf).into_owned()
+        }
+    };
+    let tone_explained = Analyzer::new().explain(&text);
+    let tone = Tone::from(tone_explained.scores);
+    let e = Explained {
+        text: &text,
+        tone,
+        tokens: tone_explained.tokens,
+        moderation: lexicon.explain(&text, tone.compound),
+    };
+    output::write_to(global.output.as_deref(), |out| {
+        match format {
+            Format::Json => common::write_json(out, &e)?,
+            _ => write_text(out, &e, global.width)?,
+        }
+        Ok(())
+    })?;
+    Ok(Outcome::Clean)
+}
+
+fn write_text(out: &mut dyn Write, e: &Explained, width: Option<u16>) -> Result<()> {
+    let m = &e.moderation;
+    writeln!(out, "verdict: {}", m.verdict)?;
+    writeln!(
+        out,
+        "tone: compound {:+.4} ({}), neg {:.3} neu {:.3} pos {:.3}",
+        e.tone.compound,
+        super::tone::label_name(e.tone.label),
+        e.tone.neg,
+        e.tone.neu,
+        e.tone.pos
+    )?;
+    writeln!(out, "normalised: {}", escape::terminal(&m.normalized))?;
+    if m.matches.is_empty() {
+        writeln!(out, "no rule matched")?;
+    } else {
+        let mut t = table::new_table(
+            &["rule", "category", "severity", "action", "matched", "span", "term", "foldings"],
+            width,
+        );
+        for mt in &m.matches {
+            let f = &mt.flag;
+            t.add_row(vec![
+                table::cell(&f.rule),
+                table::cell(&f.category),
+                format!("{:?}", f.severity).to_lowercase(),
+                format!("{:?}", f.action).to_lowercase(),
+                table::cell(&f.matched),
+                format!("{}..{}", f.start, f.end),
+                table::cell(&escape::preview(&mt.term, 40)),
+                mt.foldings
+                    .iter()
+                    .map(|x| format!("{x:?}").to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ]);
+        }
+        writeln!(out, "matched:\n{t}")?;
+    }
+    if !m.vetoed.is_empty() {
+        let mut t = table::new_table(&["rule", "matched", "span", "why not"], width);
+        for v in &m.vetoed {
+            t.add_row(vec![
+                table::cell(&v.rule),
+                table::cell(&v.matched),
+                format!("{}..{}", v.start, v.end),
+                table::cell(&serde_json::to_string(&v.reason).unwrap_or_default()),
+            ]);
+        }
+        writeln!(out, "vetoed:\n{t}")?;
+    }
+    let scored: Vec<String> = e
+        .tokens
+        .iter()
+        .filter(|t| t.valence != 0.0)
+        .map(|t| format!("{} {:+.3}", escape::terminal(&t.token), t.valence))
+        .collect();
+    if !scored.is_empty() {
+        writeln!(out, "token valences: {}", scored.join(", "))?;
+    }
+    Ok(())
+}

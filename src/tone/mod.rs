@@ -130,10 +130,7 @@ impl Analyzer {
             .toks
             .iter()
             .zip(&scratch.sentiments)
-            .map(|(t, &v)| TokenValence {
-                token: buf[t.start..t.end].to_string(),
-                valence: v,
-            })
+            .map(|(t, &v)| TokenValence { token: buf[t.start..t.end].to_string(), valence: v })
             .collect();
         Explanation { scores, tokens }
     }
@@ -213,20 +210,20 @@ const MIN_EMOJI: char = '\u{a9}';
 fn booster(w: &[u8]) -> Option<f64> {
     Some(match w {
         b"absolutely" | b"amazingly" | b"awfully" | b"completely" | b"considerable"
-        | b"considerably" | b"decidedly" | b"deeply" | b"effing" | b"enormous"
-        | b"enormously" | b"entirely" | b"especially" | b"exceptional" | b"exceptionally"
-        | b"extreme" | b"extremely" | b"fabulously" | b"flipping" | b"flippin" | b"frackin"
-        | b"fracking" | b"fricking" | b"frickin" | b"frigging" | b"friggin" | b"fully"
-        | b"fuckin" | b"fucking" | b"fuggin" | b"fugging" | b"greatly" | b"hella" | b"highly"
-        | b"hugely" | b"incredible" | b"incredibly" | b"intensely" | b"major" | b"majorly"
-        | b"more" | b"most" | b"particularly" | b"purely" | b"quite" | b"really"
-        | b"remarkably" | b"so" | b"substantially" | b"thoroughly" | b"total" | b"totally"
-        | b"tremendous" | b"tremendously" | b"uber" | b"unbelievably" | b"unusually"
-        | b"utter" | b"utterly" | b"very" => B_INCR,
+        | b"considerably" | b"decidedly" | b"deeply" | b"effing" | b"enormous" | b"enormously"
+        | b"entirely" | b"especially" | b"exceptional" | b"exceptionally" | b"extreme"
+        | b"extremely" | b"fabulously" | b"flipping" | b"flippin" | b"frackin" | b"fracking"
+        | b"fricking" | b"frickin" | b"frigging" | b"friggin" | b"fully" | b"fuckin"
+        | b"fucking" | b"fuggin" | b"fugging" | b"greatly" | b"hella" | b"highly" | b"hugely"
+        | b"incredible" | b"incredibly" | b"intensely" | b"major" | b"majorly" | b"more"
+        | b"most" | b"particularly" | b"purely" | b"quite" | b"really" | b"remarkably" | b"so"
+        | b"substantially" | b"thoroughly" | b"total" | b"totally" | b"tremendous"
+        | b"tremendously" | b"uber" | b"unbelievably" | b"unusually" | b"utter" | b"utterly"
+        | b"very" => B_INCR,
         b"almost" | b"barely" | b"hardly" | b"kinda" | b"kindof" | b"kind-of" | b"less"
-        | b"little" | b"marginal" | b"marginally" | b"occasional" | b"occasionally"
-        | b"partly" | b"scarce" | b"scarcely" | b"slight" | b"slightly" | b"somewhat"
-        | b"sorta" | b"sortof" | b"sort-of" => B_DECR,
+        | b"little" | b"marginal" | b"marginally" | b"occasional" | b"occasionally" | b"partly"
+        | b"scarce" | b"scarcely" | b"slight" | b"slightly" | b"somewhat" | b"sorta"
+        | b"sortof" | b"sort-of" => B_DECR,
         _ => return None,
     })
 }
@@ -887,11 +884,8 @@ fn but_check(sentiments: &mut [f64], bi: usize, nonzero: &mut Vec<usize>) {
     if nonzero.len() <= 48 {
         for a in 0..nonzero.len() {
             let v = sentiments[nonzero[a]];
-            let si = nonzero[..=a]
-                .iter()
-                .copied()
-                .find(|&k| sentiments[k] == v)
-                .unwrap_or(nonzero[a]);
+            let si =
+                nonzero[..=a].iter().copied().find(|&k| sentiments[k] == v).unwrap_or(nonzero[a]);
             if si != bi {
                 sentiments[si] = v * factor(si);
             }
@@ -907,10 +901,7 @@ fn but_check_heap(sentiments: &mut [f64], bi: usize, nonzero: &[usize]) {
     // nonzero, non-NaN floats are equal iff their bits are equal
     let mut by_value: HashMap<u64, BinaryHeap<Reverse<usize>>, FxBuild> = HashMap::default();
     for &k in nonzero {
-        by_value
-            .entry(sentiments[k].to_bits())
-            .or_default()
-            .push(Reverse(k));
+        by_value.entry(sentiments[k].to_bits()).or_default().push(Reverse(k));
     }
     for &k in nonzero {
         let v = sentiments[k];
@@ -933,12 +924,7 @@ fn normalize(score: f64) -> f64 {
 
 fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores {
     if sentiments.is_empty() {
-        return Scores {
-            neg: 0.0,
-            neu: 0.0,
-            pos: 0.0,
-            compound: 0.0,
-        };
+        return Scores { neg: 0.0, neu: 0.0, pos: 0.0, compound: 0.0 };
     }
     // CPython 3.11 sum(): left to right
     let mut sum_s = 0.0;

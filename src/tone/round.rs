@@ -23,11 +23,7 @@ pub(crate) fn py_round(x: f64, ndigits: u32) -> f64 {
     let bits = a.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
     let frac = bits & ((1u64 << 52) - 1);
-    let (m, e) = if biased == 0 {
-        (frac, -1074)
-    } else {
-        (frac | (1u64 << 52), biased - 1075)
-    };
+    let (m, e) = if biased == 0 { (frac, -1074) } else { (frac | (1u64 << 52), biased - 1075) };
     if e >= 0 {
         // an integer: already exact at any number of decimals
         return x;
@@ -52,9 +48,7 @@ pub(crate) fn py_round(x: f64, ndigits: u32) -> f64 {
 }
 
 fn fmt_round(x: f64, ndigits: u32) -> f64 {
-    format!("{:.*}", ndigits as usize, x)
-        .parse::<f64>()
-        .unwrap_or(x)
+    format!("{:.*}", ndigits as usize, x).parse::<f64>().unwrap_or(x)
 }
 
 #[cfg(test)]

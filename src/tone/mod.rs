@@ -140,28 +140,37 @@ impl Analyzer {
         s.sentiments.clear();
         s.replaced = false;
         // 1. emoji -> description (only single code points can match, as in the reference)
-        if let Some(first) = text
-            .char_indices()
-            .find(|&(_, c)| c >= MIN_EMOJI && self.tables.emojis.contains_key(&c))
-            .map(|(i, _)| i)
-        {
-            replace_emojis(&text[first..], &text[..first], &self.tables.emojis, &mut s.text);
-            s.replaced = true;
+        let text_ascii = text.is_ascii();
+        if !text_ascii {
+            if let Some(first) = text
+                .char_indices()
+                .find(|&(_, c)| c >= MIN_EMOJI && self.tables.emojis.contains_key(&c))
+                .map(|(i, _)| i)
+            {
+                replace_emojis(&text[first..], &text[..first], &self.tables.emojis, &mut s.text);
+                s.replaced = true;
+            }
         }
         let buf: &str = if s.replaced { &s.text } else { text };
+        let ascii = if s.replaced { buf.is_ascii() } else { text_ascii };
 
         // 2. SentiText: split on whitespace, strip punctuation, classify tokens
+        let bytes = buf.as_bytes();
         let mut upper_count = 0usize;
         for (start, end) in PySplit::new(buf) {
-            let raw = &buf[start..end];
-            let stripped = raw.trim_matches(|c: char| c.is_ascii_punctuation());
-            let (start, end) = if stripped.chars().nth(2).is_none() {
-                (start, end)
-            } else {
-                let off = stripped.as_ptr() as usize - buf.as_ptr() as usize;
-                (off, off + stripped.len())
-            };
-            let tok = self.tables.classify(&buf[start..end], start, end, &mut s.lower);
+            // `token.strip(string.punctuation)`: ASCII bytes, never inside a UTF-8 sequence
+            let (mut a, mut b) = (start, end);
+            while a < b && bytes[a].is_ascii_punctuation() {
+                a += 1;
+            }
+            while b > a && bytes[b - 1].is_ascii_punctuation() {
+                b -= 1;
+            }
+            // `len(stripped) <= 2` (code points): keep the original token
+            let short = b - a <= 2
+                || (!ascii && bytes[a..b].iter().filter(|&&x| (x as i8) >= -0x40).nth(2).is_none());
+            let (start, end) = if short { (start, end) } else { (a, b) };
+            let tok = self.tables.classify(&buf[start..end], start, end, ascii);
             upper_count += tok.upper as usize;
             s.toks.push(tok);
         }
@@ -187,9 +196,11 @@ impl Analyzer {
         }
 
         // 5. score
-        let bytes = buf.as_bytes();
-        let ep = bytes.iter().filter(|&&b| b == b'!').count();
-        let qm = bytes.iter().filter(|&&b| b == b'?').count();
+        let (mut ep, mut qm) = (0usize, 0usize);
+        for &b in bytes {
+            ep += (b == b'!') as usize;
+            qm += (b == b'?') as usize;
+        }
         score_valence(&s.sentiments, ep, qm)
     }
 }
@@ -454,12 +465,28 @@ const VADER_LEXICON: &str = include_str!("vader_lexicon.txt");
 const EMOJI_LEXICON: &str = include_str!("emoji_utf8_lexicon.txt");
 
 /// Longest lexicon key that a lowercased token can equal.
-const MAX_KEY_LEN: usize = 32;
+const MAX_KEY_LEN: usize = 24;
+
+/// Everything the rules need to know about one lowercased word.
+#[derive(Debug, Clone, Copy)]
+struct Info {
+    /// `lexicon[word]`
+    lex: Option<f64>,
+    /// `BOOSTER_DICT[word]`
+    booster: Option<f64>,
+    word: W,
+    /// `word in NEGATE`
+    negate: bool,
+}
+
+const NO_INFO: Info = Info { lex: None, booster: None, word: W::Other, negate: false };
 
 struct Tables {
-    /// `make_lex_dict()`, restricted to the keys a lowercased token can equal (ASCII,
-    /// no uppercase: `:D`, `:-Þ`, ... are unreachable in the reference too).
-    lexicon: HashMap<&'static str, f64, FxBuild>,
+    /// One lookup per token: `make_lex_dict()` restricted to the keys a lowercased token
+    /// can equal (ASCII without uppercase: `:D`, `:-Þ`, ... are unreachable in the
+    /// reference too), merged with the single-word `BOOSTER_DICT` keys, `NEGATE` and the
+    /// words the rules compare with.
+    words: WordTable,
     /// `make_emoji_dict()`, restricted to single code point keys (the reference looks
     /// up one code point at a time).
     emojis: HashMap<char, &'static str, FxBuild>,
@@ -468,7 +495,7 @@ struct Tables {
 impl std::fmt::Debug for Tables {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tables")
-            .field("lexicon", &self.lexicon.len())
+            .field("words", &self.words.infos.len())
             .field("emojis", &self.emojis.len())
             .finish()
     }
@@ -480,9 +507,185 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// Every word `word_of`, `booster` or `is_negate_word` knows (besides the lexicon).
+const RULE_WORDS: &[&str] = &[
+    "but",
+    "kind",
+    "of",
+    "no",
+    "or",
+    "nor",
+    "never",
+    "so",
+    "this",
+    "without",
+    "doubt",
+    "least",
+    "at",
+    "very",
+    "the",
+    "shit",
+    "bomb",
+    "bad",
+    "ass",
+    "bus",
+    "stop",
+    "yeah",
+    "right",
+    "kiss",
+    "death",
+    "to",
+    "die",
+    "for",
+    "beating",
+    "heart",
+    "just",
+    "enough",
+    "sort",
+    // BOOSTER_DICT
+    "absolutely",
+    "amazingly",
+    "awfully",
+    "completely",
+    "considerable",
+    "considerably",
+    "decidedly",
+    "deeply",
+    "effing",
+    "enormous",
+    "enormously",
+    "entirely",
+    "especially",
+    "exceptional",
+    "exceptionally",
+    "extreme",
+    "extremely",
+    "fabulously",
+    "flipping",
+    "flippin",
+    "frackin",
+    "fracking",
+    "fricking",
+    "frickin",
+    "frigging",
+    "friggin",
+    "fully",
+    "fuckin",
+    "fucking",
+    "fuggin",
+    "fugging",
+    "greatly",
+    "hella",
+    "highly",
+    "hugely",
+    "incredible",
+    "incredibly",
+    "intensely",
+    "major",
+    "majorly",
+    "more",
+    "most",
+    "particularly",
+    "purely",
+    "quite",
+    "really",
+    "remarkably",
+    "substantially",
+    "thoroughly",
+    "total",
+    "totally",
+    "tremendous",
+    "tremendously",
+    "uber",
+    "unbelievably",
+    "unusually",
+    "utter",
+    "utterly",
+    "almost",
+    "barely",
+    "hardly",
+    "kinda",
+    "kindof",
+    "kind-of",
+    "less",
+    "little",
+    "marginal",
+    "marginally",
+    "occasional",
+    "occasionally",
+    "partly",
+    "scarce",
+    "scarcely",
+    "slight",
+    "slightly",
+    "somewhat",
+    "sorta",
+    "sortof",
+    "sort-of",
+    // NEGATE
+    "aint",
+    "arent",
+    "cannot",
+    "cant",
+    "couldnt",
+    "darent",
+    "didnt",
+    "doesnt",
+    "ain't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "isnt",
+    "mightnt",
+    "mustnt",
+    "neither",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neednt",
+    "needn't",
+    "none",
+    "nope",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtnt",
+    "shant",
+    "shouldnt",
+    "uhuh",
+    "wasnt",
+    "werent",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "uh-uh",
+    "wasn't",
+    "weren't",
+    "wont",
+    "wouldnt",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
+];
+
 impl Tables {
     fn load() -> Tables {
-        let mut lexicon = HashMap::with_capacity_and_hasher(8192, FxBuild::default());
+        let mut words: HashMap<&'static [u8], Info, FxBuild> =
+            HashMap::with_capacity_and_hasher(8192, FxBuild::default());
+        // (merged below into a `WordTable`)
         for line in VADER_LEXICON.trim_end_matches('\n').split('\n') {
             if line.is_empty() {
                 continue;
@@ -495,8 +698,17 @@ impl Tables {
                 .expect("vader_lexicon.txt: bad measure");
             assert!(word.len() <= MAX_KEY_LEN, "vader_lexicon.txt: key too long");
             if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                lexicon.insert(word, measure); // later lines win, as in a dict
+                // later lines win, as in a dict
+                words.entry(word.as_bytes()).or_insert(NO_INFO).lex = Some(measure);
             }
+        }
+        for &w in RULE_WORDS {
+            let w = w.as_bytes();
+            assert!(w.len() <= MAX_KEY_LEN);
+            let info = words.entry(w).or_insert(NO_INFO);
+            info.booster = booster(w);
+            info.word = word_of(w);
+            info.negate = is_negate_word(w);
         }
         let mut emojis = HashMap::with_capacity_and_hasher(2048, FxBuild::default());
         for line in EMOJI_LEXICON.trim_end_matches('\n').split('\n') {
@@ -509,55 +721,135 @@ impl Tables {
                 emojis.insert(c, description);
             }
         }
-        Tables { lexicon, emojis }
+        Tables { words: WordTable::new(&words), emojis }
     }
 
-    /// Lowercases (as far as the rules can tell) and classifies one token.
-    fn classify(&self, tok: &str, start: usize, end: usize, lower: &mut Vec<u8>) -> Tok {
-        let upper = py_isupper(tok);
-        // ASCII projection of Python's str.lower(): every lexicon key and rule word is
-        // ASCII, and the only non-ASCII code points whose lowercase contains ASCII are
-        // U+212A KELVIN SIGN -> "k" and U+0130 -> "i\u{307}". Other non-ASCII code points
-        // become 0x80 (they can neither equal a key nor be part of "n't").
-        lower.clear();
-        let mut ascii = true;
-        if tok.is_ascii() {
-            lower.extend(tok.bytes().map(|b| b.to_ascii_lowercase()));
-        } else {
-            for c in tok.chars() {
-                match c {
-                    '\0'..='\x7f' => lower.push((c as u8).to_ascii_lowercase()),
-                    '\u{212a}' => lower.push(b'k'),
-                    '\u{130}' => {
-                        lower.extend_from_slice(&[b'i', 0x80]);
-                        ascii = false;
-                    }
-                    _ => {
-                        lower.push(0x80);
-                        ascii = false;
-                    }
+    /// Classifies one token: Python's `token.isupper()` and the lookups of
+    /// `token.lower()`.
+    fn classify(&self, tok: &str, start: usize, end: usize, ascii_text: bool) -> Tok {
+        let bytes = tok.as_bytes();
+        let mut t =
+            Tok { start, end, lex: None, booster: None, word: W::Other, neg: false, upper: false };
+        // ASCII projection of Python's str.lower(): every reachable key is ASCII, and the
+        // only non-ASCII code points whose lowercase contains ASCII are U+212A KELVIN SIGN
+        // -> "k" and U+0130 -> "i\u{307}" (which is not ASCII as a whole).
+        let mut key = [0u8; MAX_KEY_LEN];
+        let mut len = 0usize;
+        let mut keyable = bytes.len() <= MAX_KEY_LEN;
+        let mut apostrophe = false;
+        if ascii_text || tok.is_ascii() {
+            let (mut has_upper, mut has_lower) = (false, false);
+            for &b in bytes {
+                has_upper |= b.is_ascii_uppercase();
+                has_lower |= b.is_ascii_lowercase();
+                apostrophe |= b == b'\'';
+            }
+            t.upper = has_upper && !has_lower;
+            if keyable {
+                len = bytes.len();
+                for (k, &b) in key.iter_mut().zip(bytes) {
+                    *k = b | ((b.is_ascii_uppercase() as u8) << 5);
                 }
             }
+        } else {
+            apostrophe = bytes.contains(&b'\'');
+            t.upper = py_isupper(tok);
+            keyable = true;
+            for c in tok.chars() {
+                let b = match c {
+                    '\0'..='\x7f' => (c as u8).to_ascii_lowercase(),
+                    '\u{212a}' => b'k',
+                    _ => {
+                        keyable = false;
+                        break;
+                    }
+                };
+                if len == MAX_KEY_LEN {
+                    keyable = false;
+                    break;
+                }
+                key[len] = b;
+                len += 1;
+            }
         }
-        let lw: &[u8] = lower;
-        let mut t = Tok {
-            start,
-            end,
-            lex: None,
-            booster: None,
-            word: W::Other,
-            neg: lw.windows(3).any(|w| w == b"n't"),
-            upper,
-        };
-        if ascii && lw.len() <= MAX_KEY_LEN {
-            // ASCII bytes are valid UTF-8
-            let key = std::str::from_utf8(lw).unwrap_or("");
-            t.lex = self.lexicon.get(key).copied();
-            t.booster = booster(lw);
-            t.word = word_of(lw);
-            t.neg |= is_negate_word(lw);
+        // `"n't" in token.lower()`: only ASCII code points lowercase to n, ' or t
+        t.neg = apostrophe
+            && bytes
+                .windows(3)
+                .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't');
+        if keyable {
+            if let Some(info) = self.words.get(&key, len) {
+                t.lex = info.lex;
+                t.booster = info.booster;
+                t.word = info.word;
+                t.neg |= info.negate;
+            }
         }
         t
+    }
+}
+
+/// Open addressing over fixed-size, zero-padded keys compared as three words: no
+/// `memcmp`, no SIMD group probing; about 512 KiB.
+struct WordTable {
+    /// `(key words, len << 32 | index into infos)`; len 0 = empty slot
+    slots: Vec<([u64; 3], u64)>,
+    mask: usize,
+    infos: Vec<Info>,
+}
+
+impl WordTable {
+    fn new(words: &HashMap<&'static [u8], Info, FxBuild>) -> WordTable {
+        let cap = (words.len() * 2).next_power_of_two();
+        let mut table = WordTable {
+            slots: vec![([0; 3], 0); cap],
+            mask: cap - 1,
+            infos: Vec::with_capacity(words.len()),
+        };
+        for (&w, &info) in words {
+            assert!(!w.is_empty() && w.len() <= MAX_KEY_LEN);
+            let mut key = [0u8; MAX_KEY_LEN];
+            key[..w.len()].copy_from_slice(w);
+            let k = Self::words(&key);
+            let mut i = Self::hash(&k) & table.mask;
+            while table.slots[i].1 != 0 {
+                i = (i + 1) & table.mask;
+            }
+            table.slots[i] = (k, (w.len() as u64) << 32 | table.infos.len() as u64);
+            table.infos.push(info);
+        }
+        table
+    }
+
+    #[inline]
+    fn words(key: &[u8; MAX_KEY_LEN]) -> [u64; 3] {
+        let w = |i: usize| u64::from_le_bytes(key[i * 8..i * 8 + 8].try_into().unwrap());
+        [w(0), w(1), w(2)]
+    }
+
+    #[inline]
+    fn hash(k: &[u64; 3]) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let h = (k[0].wrapping_mul(K).rotate_left(26) ^ k[1]).wrapping_mul(K);
+        let h = (h.rotate_left(26) ^ k[2]).wrapping_mul(K);
+        (h >> 32) as usize
+    }
+
+    /// `key` is zero-padded after `len` bytes; `1 <= len <= MAX_KEY_LEN`.
+    #[inline]
+    fn get(&self, key: &[u8; MAX_KEY_LEN], len: usize) -> Option<&Info> {
+        let k = Self::words(key);
+        let mut i = Self::hash(&k) & self.mask;
+        loop {
+            let (sk, meta) = &self.slots[i];
+            if *meta == 0 {
+                return None;
+            }
+            if *sk == k && (meta >> 32) as usize == len {
+                return Some(&self.infos[(*meta & 0xffff_ffff) as usize]);
+            }
+            i = (i + 1) & self.mask;
+        }
     }
 }
 
@@ -727,7 +1019,6 @@ struct Tok {
 struct Scratch {
     text: String,
     replaced: bool,
-    lower: Vec<u8>,
     toks: Vec<Tok>,
     sentiments: Vec<f64>,
     nonzero: Vec<usize>,

@@ -405,3 +405,182 @@ mod props {
         }
     }
 }
+
+// BOOSTER_DICT and NEGATE as printed by Python vaderSentiment 3.3.2
+const PY_BOOSTER: &[(&str, f64)] = &[
+    ("absolutely", 0.293),
+    ("amazingly", 0.293),
+    ("awfully", 0.293),
+    ("completely", 0.293),
+    ("considerable", 0.293),
+    ("considerably", 0.293),
+    ("decidedly", 0.293),
+    ("deeply", 0.293),
+    ("effing", 0.293),
+    ("enormous", 0.293),
+    ("enormously", 0.293),
+    ("entirely", 0.293),
+    ("especially", 0.293),
+    ("exceptional", 0.293),
+    ("exceptionally", 0.293),
+    ("extreme", 0.293),
+    ("extremely", 0.293),
+    ("fabulously", 0.293),
+    ("flipping", 0.293),
+    ("flippin", 0.293),
+    ("frackin", 0.293),
+    ("fracking", 0.293),
+    ("fricking", 0.293),
+    ("frickin", 0.293),
+    ("frigging", 0.293),
+    ("friggin", 0.293),
+    ("fully", 0.293),
+    ("fuckin", 0.293),
+    ("fucking", 0.293),
+    ("fuggin", 0.293),
+    ("fugging", 0.293),
+    ("greatly", 0.293),
+    ("hella", 0.293),
+    ("highly", 0.293),
+    ("hugely", 0.293),
+    ("incredible", 0.293),
+    ("incredibly", 0.293),
+    ("intensely", 0.293),
+    ("major", 0.293),
+    ("majorly", 0.293),
+    ("more", 0.293),
+    ("most", 0.293),
+    ("particularly", 0.293),
+    ("purely", 0.293),
+    ("quite", 0.293),
+    ("really", 0.293),
+    ("remarkably", 0.293),
+    ("so", 0.293),
+    ("substantially", 0.293),
+    ("thoroughly", 0.293),
+    ("total", 0.293),
+    ("totally", 0.293),
+    ("tremendous", 0.293),
+    ("tremendously", 0.293),
+    ("uber", 0.293),
+    ("unbelievably", 0.293),
+    ("unusually", 0.293),
+    ("utter", 0.293),
+    ("utterly", 0.293),
+    ("very", 0.293),
+    ("almost", -0.293),
+    ("barely", -0.293),
+    ("hardly", -0.293),
+    ("just enough", -0.293),
+    ("kind of", -0.293),
+    ("kinda", -0.293),
+    ("kindof", -0.293),
+    ("kind-of", -0.293),
+    ("less", -0.293),
+    ("little", -0.293),
+    ("marginal", -0.293),
+    ("marginally", -0.293),
+    ("occasional", -0.293),
+    ("occasionally", -0.293),
+    ("partly", -0.293),
+    ("scarce", -0.293),
+    ("scarcely", -0.293),
+    ("slight", -0.293),
+    ("slightly", -0.293),
+    ("somewhat", -0.293),
+    ("sort of", -0.293),
+    ("sorta", -0.293),
+    ("sortof", -0.293),
+    ("sort-of", -0.293),
+];
+const PY_NEGATE: &[&str] = &[
+    "aint",
+    "arent",
+    "cannot",
+    "cant",
+    "couldnt",
+    "darent",
+    "didnt",
+    "doesnt",
+    "ain't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "isnt",
+    "mightnt",
+    "mustnt",
+    "neither",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neednt",
+    "needn't",
+    "never",
+    "none",
+    "nope",
+    "nor",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtnt",
+    "shant",
+    "shouldnt",
+    "uhuh",
+    "wasnt",
+    "werent",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "uh-uh",
+    "wasn't",
+    "weren't",
+    "without",
+    "wont",
+    "wouldnt",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
+];
+
+#[test]
+fn word_tables_match_the_reference_constants() {
+    let t = &*TABLES;
+    for &(w, v) in PY_BOOSTER {
+        let tok = t.classify(w, 0, w.len(), false);
+        if w.contains(' ') {
+            // multi-word keys never match a token; handled as n-grams
+            assert_eq!(tok.booster, None, "{w}");
+            let ws: Vec<W> = w.split(' ').map(|x| word_of(x.as_bytes())).collect();
+            assert_eq!(booster2(ws[0], ws[1]), Some(v), "{w}");
+        } else {
+            assert_eq!(tok.booster, Some(v), "{w}");
+            let up = w.to_uppercase();
+            assert_eq!(t.classify(&up, 0, up.len(), false).booster, Some(v), "{up}");
+        }
+    }
+    for &w in PY_NEGATE {
+        assert!(t.classify(w, 0, w.len(), false).neg, "{w}");
+    }
+    assert!(t.classify("Mayn'T", 0, 7, false).neg && !t.classify("n`t", 0, 3, false).neg);
+    assert_eq!(t.classify("GOOD", 0, 4, false).lex, Some(1.9));
+    assert!(t.classify("GOOD", 0, 4, false).upper);
+    assert_eq!(t.classify(":D", 0, 2, false).lex, Some(2.3), "\":D\" -> \":d\"");
+    assert_eq!(t.classify(":-\u{de}", 0, 4, false).lex, None, "\":-Þ\" is unreachable");
+    assert_eq!(t.classify("\u{212a}ind", 0, 6, false).word, W::Kind);
+    assert_eq!(t.classify("\u{130}", 0, 2, false).word, W::Other);
+    assert_eq!(t.classify("good\0", 0, 5, false).lex, None, "zero padding vs length");
+    assert_eq!(t.classify("GOOD\u{212a}", 0, 7, false).lex, None);
+}

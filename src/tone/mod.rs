@@ -157,7 +157,8 @@ impl Analyzer {
         // 2. SentiText: split on whitespace, strip punctuation, classify tokens
         let bytes = buf.as_bytes();
         let mut upper_count = 0usize;
-        for (start, end) in PySplit::new(buf) {
+        let mut split = PySplit::new(buf);
+        for (start, end) in split.by_ref() {
             // `token.strip(string.punctuation)`: ASCII bytes, never inside a UTF-8 sequence
             let (mut a, mut b) = (start, end);
             while a < b && bytes[a].is_ascii_punctuation() {
@@ -196,12 +197,7 @@ impl Analyzer {
         }
 
         // 5. score
-        let (mut ep, mut qm) = (0usize, 0usize);
-        for &b in bytes {
-            ep += (b == b'!') as usize;
-            qm += (b == b'?') as usize;
-        }
-        score_valence(&s.sentiments, ep, qm)
+        score_valence(&s.sentiments, split.bangs, split.questions)
     }
 }
 
@@ -495,7 +491,7 @@ struct Tables {
 impl std::fmt::Debug for Tables {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tables")
-            .field("words", &self.words.infos.len())
+            .field("words", &self.words.entries.len())
             .field("emojis", &self.emojis.len())
             .finish()
     }
@@ -739,18 +735,23 @@ impl Tables {
         let mut apostrophe = false;
         if ascii_text || tok.is_ascii() {
             let (mut has_upper, mut has_lower) = (false, false);
-            for &b in bytes {
-                has_upper |= b.is_ascii_uppercase();
-                has_lower |= b.is_ascii_lowercase();
-                apostrophe |= b == b'\'';
-            }
-            t.upper = has_upper && !has_lower;
             if keyable {
                 len = bytes.len();
                 for (k, &b) in key.iter_mut().zip(bytes) {
-                    *k = b | ((b.is_ascii_uppercase() as u8) << 5);
+                    let up = b.is_ascii_uppercase();
+                    has_upper |= up;
+                    has_lower |= b.is_ascii_lowercase();
+                    apostrophe |= b == b'\'';
+                    *k = b | ((up as u8) << 5);
+                }
+            } else {
+                for &b in bytes {
+                    has_upper |= b.is_ascii_uppercase();
+                    has_lower |= b.is_ascii_lowercase();
+                    apostrophe |= b == b'\'';
                 }
             }
+            t.upper = has_upper && !has_lower;
         } else {
             apostrophe = bytes.contains(&b'\'');
             t.upper = py_isupper(tok);
@@ -789,64 +790,83 @@ impl Tables {
     }
 }
 
-/// Open addressing over fixed-size, zero-padded keys compared as three words: no
-/// `memcmp`, no SIMD group probing; about 512 KiB.
+/// Open addressing over fixed-size, zero-padded keys compared as three words (no
+/// `memcmp`, no SIMD group probing). The probed array holds 32-bit slots (64 KiB, stays
+/// in cache): an 18-bit hash tag and the index of the entry, so a miss (most tokens)
+/// rarely touches the entries.
 struct WordTable {
-    /// `(key words, len << 32 | index into infos)`; len 0 = empty slot
-    slots: Vec<([u64; 3], u64)>,
+    slots: Vec<u32>,
     mask: usize,
-    infos: Vec<Info>,
+    entries: Vec<Entry>,
 }
+
+struct Entry {
+    key: [u64; 3],
+    len: usize,
+    info: Info,
+}
+
+const SLOT_INDEX_BITS: u32 = 14;
 
 impl WordTable {
     fn new(words: &HashMap<&'static [u8], Info, FxBuild>) -> WordTable {
+        assert!(words.len() < (1 << SLOT_INDEX_BITS) - 1);
         let cap = (words.len() * 2).next_power_of_two();
         let mut table = WordTable {
-            slots: vec![([0; 3], 0); cap],
+            slots: vec![0; cap],
             mask: cap - 1,
-            infos: Vec::with_capacity(words.len()),
+            entries: Vec::with_capacity(words.len()),
         };
         for (&w, &info) in words {
             assert!(!w.is_empty() && w.len() <= MAX_KEY_LEN);
             let mut key = [0u8; MAX_KEY_LEN];
             key[..w.len()].copy_from_slice(w);
             let k = Self::words(&key);
-            let mut i = Self::hash(&k) & table.mask;
-            while table.slots[i].1 != 0 {
+            let (mut i, tag) = table.position(&k);
+            while table.slots[i] != 0 {
                 i = (i + 1) & table.mask;
             }
-            table.slots[i] = (k, (w.len() as u64) << 32 | table.infos.len() as u64);
-            table.infos.push(info);
+            table.entries.push(Entry { key: k, len: w.len(), info });
+            table.slots[i] = tag | table.entries.len() as u32;
         }
         table
     }
 
     #[inline]
     fn words(key: &[u8; MAX_KEY_LEN]) -> [u64; 3] {
-        let w = |i: usize| u64::from_le_bytes(key[i * 8..i * 8 + 8].try_into().unwrap());
-        [w(0), w(1), w(2)]
+        let mut w = [0u64; 3];
+        for (i, chunk) in key.chunks_exact(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            w[i] = u64::from_le_bytes(b);
+        }
+        w
     }
 
+    /// (first slot, tag bits)
     #[inline]
-    fn hash(k: &[u64; 3]) -> usize {
+    fn position(&self, k: &[u64; 3]) -> (usize, u32) {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let h = (k[0].wrapping_mul(K).rotate_left(26) ^ k[1]).wrapping_mul(K);
         let h = (h.rotate_left(26) ^ k[2]).wrapping_mul(K);
-        (h >> 32) as usize
+        ((h >> 40) as usize & self.mask, (h as u32) & !((1 << SLOT_INDEX_BITS) - 1))
     }
 
     /// `key` is zero-padded after `len` bytes; `1 <= len <= MAX_KEY_LEN`.
     #[inline]
     fn get(&self, key: &[u8; MAX_KEY_LEN], len: usize) -> Option<&Info> {
         let k = Self::words(key);
-        let mut i = Self::hash(&k) & self.mask;
+        let (mut i, tag) = self.position(&k);
         loop {
-            let (sk, meta) = &self.slots[i];
-            if *meta == 0 {
+            let slot = self.slots[i];
+            if slot == 0 {
                 return None;
             }
-            if *sk == k && (meta >> 32) as usize == len {
-                return Some(&self.infos[(*meta & 0xffff_ffff) as usize]);
+            if slot & !((1 << SLOT_INDEX_BITS) - 1) == tag {
+                let e = &self.entries[(slot & ((1 << SLOT_INDEX_BITS) - 1)) as usize - 1];
+                if e.key == k && e.len == len {
+                    return Some(&e.info);
+                }
             }
             i = (i + 1) & self.mask;
         }
@@ -910,16 +930,30 @@ fn case_class(c: char) -> u8 {
 }
 
 /// `str.split()` without arguments: byte ranges of the maximal runs of non-whitespace.
+/// Also counts the `!` and `?` (never whitespace, so always inside a token).
 struct PySplit<'a> {
     s: &'a str,
     pos: usize,
+    bangs: usize,
+    questions: usize,
 }
 
 impl<'a> PySplit<'a> {
     fn new(s: &'a str) -> Self {
-        PySplit { s, pos: 0 }
+        PySplit { s, pos: 0, bangs: 0, questions: 0 }
     }
 }
+
+/// ASCII bytes that are whitespace for CPython.
+const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(b as u8, b'\t'..=b'\r' | 0x1c..=0x1f | b' ');
+        b += 1;
+    }
+    t
+};
 
 impl Iterator for PySplit<'_> {
     type Item = (usize, usize);
@@ -935,7 +969,7 @@ impl Iterator for PySplit<'_> {
             }
             let b = bytes[i];
             if b < 0x80 {
-                if !is_py_space(b as char) {
+                if !ASCII_SPACE[b as usize] {
                     break;
                 }
                 i += 1;
@@ -951,9 +985,11 @@ impl Iterator for PySplit<'_> {
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
-                if is_py_space(b as char) {
+                if ASCII_SPACE[b as usize] {
                     break;
                 }
+                self.bangs += (b == b'!') as usize;
+                self.questions += (b == b'?') as usize;
                 i += 1;
             } else {
                 let c = self.s[i..].chars().next().unwrap_or('\0');

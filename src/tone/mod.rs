@@ -736,14 +736,23 @@ impl Tables {
         if ascii_text || tok.is_ascii() {
             let (mut has_upper, mut has_lower) = (false, false);
             if keyable {
+                // SWAR over the zero-padded 24 bytes (all ASCII: no carries between bytes)
                 len = bytes.len();
-                for (k, &b) in key.iter_mut().zip(bytes) {
-                    let up = b.is_ascii_uppercase();
-                    has_upper |= up;
-                    has_lower |= b.is_ascii_lowercase();
-                    apostrophe |= b == b'\'';
-                    *k = b | ((up as u8) << 5);
+                key[..len].copy_from_slice(bytes);
+                let words = WordTable::words(&key);
+                let (mut up_any, mut low_any, mut apos_any) = (0u64, 0u64, 0u64);
+                for (i, &x) in words.iter().enumerate() {
+                    let up = x.wrapping_add(ONES * 0x3f) & !x.wrapping_add(ONES * 0x25) & HIGHS;
+                    let low = x.wrapping_add(ONES * 0x1f) & !x.wrapping_add(ONES * 0x05) & HIGHS;
+                    let q = x ^ (ONES * b'\'' as u64);
+                    up_any |= up;
+                    low_any |= low;
+                    apos_any |= q.wrapping_sub(ONES) & !q & HIGHS;
+                    key[i * 8..i * 8 + 8].copy_from_slice(&(x | (up >> 2)).to_le_bytes());
                 }
+                has_upper = up_any != 0;
+                has_lower = low_any != 0;
+                apostrophe = apos_any != 0;
             } else {
                 for &b in bytes {
                     has_upper |= b.is_ascii_uppercase();
@@ -789,6 +798,9 @@ impl Tables {
         t
     }
 }
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// Open addressing over fixed-size, zero-padded keys compared as three words (no
 /// `memcmp`, no SIMD group probing). The probed array holds 32-bit slots (64 KiB, stays
@@ -982,14 +994,15 @@ impl Iterator for PySplit<'_> {
             }
         }
         let start = i;
+        let (mut bangs, mut questions) = (0, 0);
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
                 if ASCII_SPACE[b as usize] {
                     break;
                 }
-                self.bangs += (b == b'!') as usize;
-                self.questions += (b == b'?') as usize;
+                bangs += (b == b'!') as usize;
+                questions += (b == b'?') as usize;
                 i += 1;
             } else {
                 let c = self.s[i..].chars().next().unwrap_or('\0');
@@ -1000,6 +1013,8 @@ impl Iterator for PySplit<'_> {
             }
         }
         self.pos = i;
+        self.bangs += bangs;
+        self.questions += questions;
         Some((start, i))
     }
 }

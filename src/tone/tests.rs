@@ -584,3 +584,51 @@ fn word_tables_match_the_reference_constants() {
     assert_eq!(t.classify("good\0", 0, 5, false).lex, None, "zero padding vs length");
     assert_eq!(t.classify("GOOD\u{212a}", 0, 7, false).lex, None);
 }
+
+#[test]
+fn classify_matches_a_naive_lowercase_lookup() {
+    // the reference's dict, straight from the embedded file (later lines win)
+    let mut lex = std::collections::HashMap::new();
+    for line in VADER_LEXICON.lines() {
+        let mut f = line.trim().split('\t');
+        let (w, v) = (f.next().unwrap(), f.next().unwrap());
+        lex.insert(w.to_string(), v.parse::<f64>().unwrap());
+    }
+    let keys: Vec<&String> = lex.keys().collect();
+    let mut state = 7u64;
+    let mut next = |m: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % m
+    };
+    let alphabet = b"aAbBnNtT'xXzZ:-)(D!?09\x00\x7f ";
+    for round in 0..100_000 {
+        let tok: String = if round % 2 == 0 {
+            // a lexicon key with random case flips and an occasional extra byte
+            let k = keys[next(keys.len())];
+            let mut t: String =
+                k.chars().map(|c| if next(2) == 0 { c.to_ascii_uppercase() } else { c }).collect();
+            if next(4) == 0 {
+                t.push(alphabet[next(alphabet.len())] as char);
+            }
+            t
+        } else {
+            (0..1 + next(30)).map(|_| alphabet[next(alphabet.len())] as char).collect()
+        };
+        if !tok.is_ascii() {
+            continue;
+        }
+        let lower = tok.to_ascii_lowercase();
+        for ascii_text in [true, false] {
+            let t = TABLES.classify(&tok, 0, tok.len(), ascii_text);
+            assert_eq!(t.lex, lex.get(&lower).copied(), "{tok:?}");
+            assert_eq!(
+                t.neg,
+                lower.contains("n't") || PY_NEGATE.contains(&lower.as_str()),
+                "{tok:?}"
+            );
+            let upper = tok.bytes().any(|b| b.is_ascii_uppercase())
+                && !tok.bytes().any(|b| b.is_ascii_lowercase());
+            assert_eq!(t.upper, upper, "{tok:?}");
+        }
+    }
+}

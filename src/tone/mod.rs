@@ -157,23 +157,30 @@ impl Analyzer {
         // 2. SentiText: split on whitespace, strip punctuation, classify tokens
         let bytes = buf.as_bytes();
         let mut upper_count = 0usize;
-        let mut split = PySplit::new(buf);
-        for (start, end) in split.by_ref() {
-            // `token.strip(string.punctuation)`: ASCII bytes, never inside a UTF-8 sequence
-            let (mut a, mut b) = (start, end);
-            while a < b && bytes[a].is_ascii_punctuation() {
-                a += 1;
+        let (bangs, questions);
+        if ascii {
+            // branch-light path: whitespace bitmap, tokens are its runs of zeros
+            (bangs, questions) = ascii_space_masks(bytes, &mut s.masks);
+            let mut pos = 0;
+            loop {
+                let start = find_bit(&s.masks, pos, false);
+                if start >= bytes.len() {
+                    break;
+                }
+                let end = find_bit(&s.masks, start, true).min(bytes.len());
+                pos = end;
+                let tok = self.token(buf, start, end, true);
+                upper_count += tok.upper as usize;
+                s.toks.push(tok);
             }
-            while b > a && bytes[b - 1].is_ascii_punctuation() {
-                b -= 1;
+        } else {
+            let mut split = PySplit::new(buf);
+            for (start, end) in split.by_ref() {
+                let tok = self.token(buf, start, end, false);
+                upper_count += tok.upper as usize;
+                s.toks.push(tok);
             }
-            // `len(stripped) <= 2` (code points): keep the original token
-            let short = b - a <= 2
-                || (!ascii && bytes[a..b].iter().filter(|&&x| (x as i8) >= -0x40).nth(2).is_none());
-            let (start, end) = if short { (start, end) } else { (a, b) };
-            let tok = self.tables.classify(&buf[start..end], start, end, ascii);
-            upper_count += tok.upper as usize;
-            s.toks.push(tok);
+            (bangs, questions) = (split.bangs, split.questions);
         }
         let n = s.toks.len();
         let cap_diff = n - upper_count > 0 && n - upper_count < n;
@@ -197,7 +204,26 @@ impl Analyzer {
         }
 
         // 5. score
-        score_valence(&s.sentiments, split.bangs, split.questions)
+        score_valence(&s.sentiments, bangs, questions)
+    }
+
+    /// `_strip_punc_if_word` and the classification of one whitespace-separated token.
+    #[inline]
+    fn token(&self, buf: &str, start: usize, end: usize, ascii: bool) -> Tok {
+        let bytes = buf.as_bytes();
+        // `token.strip(string.punctuation)`: ASCII bytes, never inside a UTF-8 sequence
+        let (mut a, mut b) = (start, end);
+        while a < b && bytes[a].is_ascii_punctuation() {
+            a += 1;
+        }
+        while b > a && bytes[b - 1].is_ascii_punctuation() {
+            b -= 1;
+        }
+        // `len(stripped) <= 2` (code points): keep the original token
+        let short = b - a <= 2
+            || (!ascii && bytes[a..b].iter().filter(|&&x| (x as i8) >= -0x40).nth(2).is_none());
+        let (start, end) = if short { (start, end) } else { (a, b) };
+        self.tables.classify(&buf[start..end], start, end, ascii)
     }
 }
 
@@ -942,6 +968,63 @@ fn case_class(c: char) -> u8 {
 }
 
 /// `str.split()` without arguments: byte ranges of the maximal runs of non-whitespace.
+/// For ASCII text: one bit per byte in `masks`, set for CPython whitespace (and for the
+/// padding after the end); returns the counts of `!` and `?`.
+fn ascii_space_masks(bytes: &[u8], masks: &mut Vec<u64>) -> (usize, usize) {
+    #[inline]
+    fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+        // bytes are ASCII (< 0x80): no carries between bytes
+        x.wrapping_add(ONES * (0x80 - lo) as u64)
+            & !x.wrapping_add(ONES * (0x7f - hi) as u64)
+            & HIGHS
+    }
+    #[inline]
+    fn eq(x: u64, c: u8) -> u64 {
+        let v = x ^ (ONES * c as u64);
+        !(((v & !HIGHS).wrapping_add(!HIGHS)) | v) & HIGHS
+    }
+    masks.clear();
+    let (mut bangs, mut questions) = (0, 0);
+    for chunk in bytes.chunks(64) {
+        let mut block = [b' '; 64];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let mut m = 0u64;
+        for (i, w) in block.chunks_exact(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            let x = u64::from_le_bytes(b);
+            let ws = in_range(x, 0x09, 0x0d) | in_range(x, 0x1c, 0x20);
+            m |= ((ws >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
+            bangs += eq(x, b'!').count_ones() as usize;
+            questions += eq(x, b'?').count_ones() as usize;
+        }
+        masks.push(m);
+    }
+    (bangs, questions)
+}
+
+/// The first bit position `>= from` that is set (`want_set`) or clear; `masks.len() * 64`
+/// when there is none.
+#[inline]
+fn find_bit(masks: &[u64], from: usize, want_set: bool) -> usize {
+    let mut k = from / 64;
+    if k >= masks.len() {
+        return masks.len() * 64;
+    }
+    let flip = if want_set { 0 } else { !0 };
+    let mut w = (masks[k] ^ flip) & (!0u64 << (from % 64));
+    loop {
+        if w != 0 {
+            return k * 64 + w.trailing_zeros() as usize;
+        }
+        k += 1;
+        if k == masks.len() {
+            return masks.len() * 64;
+        }
+        w = masks[k] ^ flip;
+    }
+}
+
 /// Also counts the `!` and `?` (never whitespace, so always inside a token).
 struct PySplit<'a> {
     s: &'a str,
@@ -1072,6 +1155,7 @@ struct Scratch {
     replaced: bool,
     toks: Vec<Tok>,
     sentiments: Vec<f64>,
+    masks: Vec<u64>,
     nonzero: Vec<usize>,
 }
 

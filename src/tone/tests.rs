@@ -632,3 +632,42 @@ fn classify_matches_a_naive_lowercase_lookup() {
         }
     }
 }
+
+#[test]
+fn ascii_bitmap_split_equals_the_generic_split() {
+    let mut state = 99u64;
+    let mut next = |m: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % m
+    };
+    let mut masks = Vec::new();
+    for round in 0..20_000 {
+        let len = next(if round % 7 == 0 { 300 } else { 70 });
+        let text: String = (0..len)
+            .map(|_| {
+                if next(3) == 0 {
+                    [' ', '\t', '!', '?', 'a'][next(5)]
+                } else {
+                    (next(128) as u8) as char
+                }
+            })
+            .collect();
+        let mut split = PySplit::new(&text);
+        let want: Vec<(usize, usize)> = split.by_ref().collect();
+        let (bangs, questions) = ascii_space_masks(text.as_bytes(), &mut masks);
+        let mut got = Vec::new();
+        let mut pos = 0;
+        loop {
+            let start = find_bit(&masks, pos, false);
+            if start >= text.len() {
+                break;
+            }
+            let end = find_bit(&masks, start, true).min(text.len());
+            got.push((start, end));
+            pos = end;
+        }
+        assert_eq!(got, want, "{text:?}");
+        assert_eq!((bangs, questions), (split.bangs, split.questions), "{text:?}");
+        assert_eq!(bangs, text.matches('!').count());
+    }
+}

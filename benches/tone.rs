@@ -7,9 +7,10 @@
 //! ("len100"). `bench/tone/compare.sh` also times Python vaderSentiment 3.3.2.
 //!
 //! On a shared, loaded machine wall-clock numbers understate per-core throughput, so
-//! `TONE_CPU_SECS=3 cargo bench --bench tone` instead runs each scorer over each corpus
-//! for about that many seconds of *this thread's CPU time* (Linux
-//! `/proc/thread-self/schedstat`) and prints sentences per CPU-second and per wall-second.
+//! `TONE_CPU_SECS=3 cargo bench --bench tone` instead runs both scorers over each corpus,
+//! alternating 50 ms slices so both see the same load, for about that many seconds each of
+//! *this thread's CPU time* (Linux `/proc/thread-self/schedstat`), and prints sentences
+//! per CPU-second and per wall-second.
 
 use std::sync::LazyLock;
 
@@ -29,21 +30,43 @@ fn thread_cpu_ns() -> u64 {
     s.split_whitespace().next().and_then(|x| x.parse().ok()).expect("schedstat")
 }
 
-fn measure(secs: f64, sentences: &[String], mut score: impl FnMut(&str)) -> (f64, f64) {
+/// Alternates ~50 ms CPU slices of the two scorers (so both see the same machine load)
+/// until each has had `secs` of CPU time; returns sentences per CPU-second and per
+/// wall-second for each.
+fn measure_pair(
+    secs: f64,
+    sentences: &[String],
+    mut a: impl FnMut(&str),
+    mut b: impl FnMut(&str),
+) -> [(f64, f64); 2] {
     for s in sentences.iter().take(2000) {
-        score(s); // warm up
+        a(s); // warm up
+        b(s);
     }
-    let (cpu0, wall0) = (thread_cpu_ns(), std::time::Instant::now());
-    let mut n = 0usize;
-    while thread_cpu_ns() - cpu0 < (secs * 1e9) as u64 {
-        for s in sentences {
-            score(s);
+    let mut totals = [(0usize, 0u64, 0f64); 2]; // sentences, CPU ns, wall s
+    let (mut ia, mut ib) = (0usize, 0usize); // where each left off in `sentences`
+    while totals.iter().any(|t| (t.1 as f64) < secs * 1e9) {
+        for (k, total) in totals.iter_mut().enumerate() {
+            let (cpu0, wall0) = (thread_cpu_ns(), std::time::Instant::now());
+            let mut n = 0;
+            while thread_cpu_ns() - cpu0 < 50_000_000 {
+                for _ in 0..64 {
+                    if k == 0 {
+                        a(&sentences[ia]);
+                        ia = (ia + 1) % sentences.len();
+                    } else {
+                        b(&sentences[ib]);
+                        ib = (ib + 1) % sentences.len();
+                    }
+                }
+                n += 64;
+            }
+            total.0 += n;
+            total.1 += thread_cpu_ns() - cpu0;
+            total.2 += wall0.elapsed().as_secs_f64();
         }
-        n += sentences.len();
     }
-    let cpu = (thread_cpu_ns() - cpu0) as f64 / 1e9;
-    let wall = wall0.elapsed().as_secs_f64();
-    (n as f64 / cpu, n as f64 / wall)
+    totals.map(|(n, cpu, wall)| (n as f64 / (cpu as f64 / 1e9), n as f64 / wall))
 }
 
 #[allow(clippy::print_stdout)]
@@ -54,12 +77,16 @@ fn cpu_time_report(secs: f64) {
         let sentences = corpus(input);
         let mean = sentences.iter().map(|s| s.chars().count()).sum::<usize>() as f64
             / sentences.len() as f64;
-        let (a_cpu, a_wall) = measure(secs, sentences, |s| {
-            black_box(ours.polarity_scores(black_box(s)));
-        });
-        let (b_cpu, b_wall) = measure(secs, sentences, |s| {
-            black_box(theirs.polarity_scores(black_box(s)));
-        });
+        let [(a_cpu, a_wall), (b_cpu, b_wall)] = measure_pair(
+            secs,
+            sentences,
+            |s| {
+                black_box(ours.polarity_scores(black_box(s)));
+            },
+            |s| {
+                black_box(theirs.polarity_scores(black_box(s)));
+            },
+        );
         println!(
             "{input:7} {n:6} sentences, mean {mean:.0} chars | ours {a_cpu:9.0}/CPU-s ({a_wall:9.0}/wall-s) \
              | vader_sentiment {b_cpu:8.0}/CPU-s ({b_wall:8.0}/wall-s) | ratio {r:.1}x",

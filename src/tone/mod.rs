@@ -223,7 +223,7 @@ impl Analyzer {
         let short = b - a <= 2
             || (!ascii && bytes[a..b].iter().filter(|&&x| (x as i8) >= -0x40).nth(2).is_none());
         let (start, end) = if short { (start, end) } else { (a, b) };
-        self.tables.classify(&buf[start..end], start, end, ascii)
+        self.tables.classify(buf, start, end, ascii)
     }
 }
 
@@ -748,7 +748,10 @@ impl Tables {
 
     /// Classifies one token: Python's `token.isupper()` and the lookups of
     /// `token.lower()`.
-    fn classify(&self, tok: &str, start: usize, end: usize, ascii_text: bool) -> Tok {
+    /// `buf[start..end]` is the token (the bytes around it only save a variable-length
+    /// copy).
+    fn classify(&self, buf: &str, start: usize, end: usize, ascii_text: bool) -> Tok {
+        let tok = &buf[start..end];
         let bytes = tok.as_bytes();
         let mut t =
             Tok { start, end, lex: None, booster: None, word: W::Other, neg: false, upper: false };
@@ -764,8 +767,17 @@ impl Tables {
             if keyable {
                 // SWAR over the zero-padded 24 bytes (all ASCII: no carries between bytes)
                 len = bytes.len();
-                key[..len].copy_from_slice(bytes);
-                let words = WordTable::words(&key);
+                let all = buf.as_bytes();
+                if start + MAX_KEY_LEN <= all.len() {
+                    key.copy_from_slice(&all[start..start + MAX_KEY_LEN]);
+                } else {
+                    key[..len].copy_from_slice(bytes);
+                }
+                let mut words = WordTable::words(&key);
+                for (i, w) in words.iter_mut().enumerate() {
+                    let valid = len.saturating_sub(8 * i).min(8);
+                    *w &= if valid == 8 { !0 } else { (1u64 << (8 * valid)) - 1 };
+                }
                 let (mut up_any, mut low_any, mut apos_any) = (0u64, 0u64, 0u64);
                 for (i, &x) in words.iter().enumerate() {
                     let up = x.wrapping_add(ONES * 0x3f) & !x.wrapping_add(ONES * 0x25) & HIGHS;

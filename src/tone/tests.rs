@@ -574,15 +574,22 @@ fn word_tables_match_the_reference_constants() {
     for &w in PY_NEGATE {
         assert!(t.classify(w, 0, w.len(), false).neg, "{w}");
     }
-    assert!(t.classify("Mayn'T", 0, 7, false).neg && !t.classify("n`t", 0, 3, false).neg);
-    assert_eq!(t.classify("GOOD", 0, 4, false).lex, Some(1.9));
-    assert!(t.classify("GOOD", 0, 4, false).upper);
-    assert_eq!(t.classify(":D", 0, 2, false).lex, Some(2.3), "\":D\" -> \":d\"");
-    assert_eq!(t.classify(":-\u{de}", 0, 4, false).lex, None, "\":-Þ\" is unreachable");
-    assert_eq!(t.classify("\u{212a}ind", 0, 6, false).word, W::Kind);
-    assert_eq!(t.classify("\u{130}", 0, 2, false).word, W::Other);
-    assert_eq!(t.classify("good\0", 0, 5, false).lex, None, "zero padding vs length");
-    assert_eq!(t.classify("GOOD\u{212a}", 0, 7, false).lex, None);
+    assert!(
+        t.classify("Mayn'T", 0, "Mayn'T".len(), false).neg
+            && !t.classify("n`t", 0, "n`t".len(), false).neg
+    );
+    assert_eq!(t.classify("GOOD", 0, "GOOD".len(), false).lex, Some(1.9));
+    assert!(t.classify("GOOD", 0, "GOOD".len(), false).upper);
+    assert_eq!(t.classify(":D", 0, ":D".len(), false).lex, Some(2.3), "\":D\" -> \":d\"");
+    assert_eq!(
+        t.classify(":-\u{de}", 0, ":-\u{de}".len(), false).lex,
+        None,
+        "\":-Þ\" is unreachable"
+    );
+    assert_eq!(t.classify("\u{212a}ind", 0, "\u{212a}ind".len(), false).word, W::Kind);
+    assert_eq!(t.classify("\u{130}", 0, "\u{130}".len(), false).word, W::Other);
+    assert_eq!(t.classify("good\0", 0, "good\0".len(), false).lex, None, "zero padding vs length");
+    assert_eq!(t.classify("GOOD\u{212a}", 0, "GOOD\u{212a}".len(), false).lex, None);
 }
 
 #[test]
@@ -618,8 +625,12 @@ fn classify_matches_a_naive_lowercase_lookup() {
             continue;
         }
         let lower = tok.to_ascii_lowercase();
-        for ascii_text in [true, false] {
-            let t = TABLES.classify(&tok, 0, tok.len(), ascii_text);
+        // alone, and inside a longer buffer (the 24-byte window reads past the token)
+        let inside = format!("X{tok} GOODBAD'NT:-)zzzzzzzzzzzzzzzzzzzzzzzzzz");
+        for (ascii_text, buf, start) in
+            [(true, tok.as_str(), 0), (false, &tok, 0), (true, &inside, 1)]
+        {
+            let t = TABLES.classify(buf, start, start + tok.len(), ascii_text);
             assert_eq!(t.lex, lex.get(&lower).copied(), "{tok:?}");
             assert_eq!(
                 t.neg,

@@ -329,6 +329,7 @@ fn is_negate_word(w: &[u8]) -> bool {
 
 /// The lowercased words the rules compare tokens with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum W {
     Other,
     But,
@@ -850,10 +851,33 @@ struct WordTable {
     entries: Vec<Entry>,
 }
 
+/// 32 bytes: the lexicon's valences all have one decimal, stored as tenths
+/// (`tenths as f64 / 10.0` is checked at load to give the same double as the parse).
 struct Entry {
     key: [u64; 3],
-    len: usize,
-    info: Info,
+    len: u8,
+    /// `i8::MIN` = not in the lexicon
+    lex_tenths: i8,
+    /// 0 = not a booster, else the sign of B_INCR / B_DECR
+    booster: i8,
+    word: W,
+    negate: bool,
+}
+
+impl Entry {
+    #[inline]
+    fn info(&self) -> Info {
+        Info {
+            lex: (self.lex_tenths != i8::MIN).then(|| self.lex_tenths as f64 / 10.0),
+            booster: match self.booster {
+                0 => None,
+                1 => Some(B_INCR),
+                _ => Some(B_DECR),
+            },
+            word: self.word,
+            negate: self.negate,
+        }
+    }
 }
 
 const SLOT_INDEX_BITS: u32 = 14;
@@ -876,7 +900,30 @@ impl WordTable {
             while table.slots[i] != 0 {
                 i = (i + 1) & table.mask;
             }
-            table.entries.push(Entry { key: k, len: w.len(), info });
+            let lex_tenths = match info.lex {
+                None => i8::MIN,
+                Some(v) => {
+                    let t = (v * 10.0).round();
+                    assert!(t.abs() < 127.0 && (t / 10.0).to_bits() == v.to_bits(), "{v}");
+                    t as i8
+                }
+            };
+            let booster = match info.booster {
+                None => 0,
+                Some(b) if b == B_INCR => 1,
+                Some(b) => {
+                    assert_eq!(b, B_DECR);
+                    -1
+                }
+            };
+            table.entries.push(Entry {
+                key: k,
+                len: w.len() as u8,
+                lex_tenths,
+                booster,
+                word: info.word,
+                negate: info.negate,
+            });
             table.slots[i] = tag | table.entries.len() as u32;
         }
         table
@@ -904,7 +951,7 @@ impl WordTable {
 
     /// `key` is zero-padded after `len` bytes; `1 <= len <= MAX_KEY_LEN`.
     #[inline]
-    fn get(&self, key: &[u8; MAX_KEY_LEN], len: usize) -> Option<&Info> {
+    fn get(&self, key: &[u8; MAX_KEY_LEN], len: usize) -> Option<Info> {
         let k = Self::words(key);
         let (mut i, tag) = self.position(&k);
         loop {
@@ -914,8 +961,8 @@ impl WordTable {
             }
             if slot & !((1 << SLOT_INDEX_BITS) - 1) == tag {
                 let e = &self.entries[(slot & ((1 << SLOT_INDEX_BITS) - 1)) as usize - 1];
-                if e.key == k && e.len == len {
-                    return Some(&e.info);
+                if e.key == k && e.len as usize == len {
+                    return Some(e.info());
                 }
             }
             i = (i + 1) & self.mask;

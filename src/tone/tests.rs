@@ -557,6 +557,7 @@ const PY_NEGATE: &[&str] = &[
 
 #[test]
 fn word_tables_match_the_reference_constants() {
+    assert_eq!(std::mem::size_of::<Entry>(), 32);
     let t = &*TABLES;
     for &(w, v) in PY_BOOSTER {
         let tok = t.classify(w, 0, w.len(), false);

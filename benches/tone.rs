@@ -50,7 +50,7 @@ fn measure_pair(
             let (cpu0, wall0) = (thread_cpu_ns(), std::time::Instant::now());
             let mut n = 0;
             while thread_cpu_ns() - cpu0 < 50_000_000 {
-                for _ in 0..64 {
+                for _ in 0..1024 {
                     if k == 0 {
                         a(&sentences[ia]);
                         ia = (ia + 1) % sentences.len();
@@ -59,7 +59,7 @@ fn measure_pair(
                         ib = (ib + 1) % sentences.len();
                     }
                 }
-                n += 64;
+                n += 1024;
             }
             total.0 += n;
             total.1 += thread_cpu_ns() - cpu0;

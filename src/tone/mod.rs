@@ -188,7 +188,7 @@ impl Analyzer {
         // 3. valences
         let toks = &s.toks[..];
         for i in 0..n {
-            let v = if toks[i].booster.is_some()
+            let v = if toks[i].booster().is_some()
                 || (i + 1 < n && toks[i].word == W::Kind && toks[i + 1].word == W::Of)
             {
                 0.0
@@ -754,8 +754,15 @@ impl Tables {
     fn classify(&self, buf: &str, start: usize, end: usize, ascii_text: bool) -> Tok {
         let tok = &buf[start..end];
         let bytes = tok.as_bytes();
-        let mut t =
-            Tok { start, end, lex: None, booster: None, word: W::Other, neg: false, upper: false };
+        let mut t = Tok {
+            start,
+            end,
+            lex_or_nan: f64::NAN,
+            booster_or_zero: 0.0,
+            word: W::Other,
+            neg: false,
+            upper: false,
+        };
         // ASCII projection of Python's str.lower(): every reachable key is ASCII, and the
         // only non-ASCII code points whose lowercase contains ASCII are U+212A KELVIN SIGN
         // -> "k" and U+0130 -> "i\u{307}" (which is not ASCII as a whole).
@@ -828,8 +835,8 @@ impl Tables {
                 .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't');
         if keyable {
             if let Some(info) = self.words.get(&key, len) {
-                t.lex = info.lex;
-                t.booster = info.booster;
+                t.lex_or_nan = info.lex.unwrap_or(f64::NAN);
+                t.booster_or_zero = info.booster.unwrap_or(0.0);
                 t.word = info.word;
                 t.neg |= info.negate;
             }
@@ -1197,15 +1204,26 @@ fn replace_emojis(
 struct Tok {
     start: usize,
     end: usize,
-    /// `lexicon[token.lower()]`
-    lex: Option<f64>,
-    /// `BOOSTER_DICT[token.lower()]`
-    booster: Option<f64>,
+    /// `lexicon[token.lower()]`, NaN when absent (keeps `Tok` at 40 bytes)
+    lex_or_nan: f64,
+    /// `BOOSTER_DICT[token.lower()]`, 0.0 when absent (no booster is 0)
+    booster_or_zero: f64,
     word: W,
     /// `negated([token.lower()])`
     neg: bool,
     /// `token.isupper()`
     upper: bool,
+}
+
+impl Tok {
+    #[inline]
+    fn lex(&self) -> Option<f64> {
+        (!self.lex_or_nan.is_nan()).then_some(self.lex_or_nan)
+    }
+    #[inline]
+    fn booster(&self) -> Option<f64> {
+        (self.booster_or_zero != 0.0).then_some(self.booster_or_zero)
+    }
 }
 
 #[derive(Default)]
@@ -1221,12 +1239,12 @@ struct Scratch {
 fn sentiment_valence(toks: &[Tok], i: usize, cap_diff: bool) -> f64 {
     let n = toks.len();
     let t = &toks[i];
-    let Some(lex) = t.lex else {
+    let Some(lex) = t.lex() else {
         return 0.0;
     };
     let mut valence = lex;
     // "no" as negation of an adjacent lexicon item vs "no" as its own lexicon item
-    if t.word == W::No && i != n - 1 && toks[i + 1].lex.is_some() {
+    if t.word == W::No && i != n - 1 && toks[i + 1].lex().is_some() {
         valence = 0.0;
     }
     if (i > 0 && toks[i - 1].word == W::No)
@@ -1244,7 +1262,7 @@ fn sentiment_valence(toks: &[Tok], i: usize, cap_diff: bool) -> f64 {
         }
     }
     for start_i in 0..3 {
-        if i > start_i && toks[i - (start_i + 1)].lex.is_none() {
+        if i > start_i && toks[i - (start_i + 1)].lex().is_none() {
             let mut s = scalar_inc_dec(&toks[i - (start_i + 1)], valence, cap_diff);
             if start_i == 1 && s != 0.0 {
                 s *= 0.95;
@@ -1263,7 +1281,7 @@ fn sentiment_valence(toks: &[Tok], i: usize, cap_diff: bool) -> f64 {
 }
 
 fn scalar_inc_dec(t: &Tok, valence: f64, cap_diff: bool) -> f64 {
-    let Some(b) = t.booster else {
+    let Some(b) = t.booster() else {
         return 0.0;
     };
     let mut scalar = b;
@@ -1347,11 +1365,11 @@ fn special_idioms_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
 }
 
 fn least_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
-    if i > 1 && toks[i - 1].lex.is_none() && toks[i - 1].word == W::Least {
+    if i > 1 && toks[i - 1].lex().is_none() && toks[i - 1].word == W::Least {
         if toks[i - 2].word != W::At && toks[i - 2].word != W::Very {
             valence *= N_SCALAR;
         }
-    } else if i > 0 && toks[i - 1].lex.is_none() && toks[i - 1].word == W::Least {
+    } else if i > 0 && toks[i - 1].lex().is_none() && toks[i - 1].word == W::Least {
         valence *= N_SCALAR;
     }
     valence

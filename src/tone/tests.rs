@@ -558,18 +558,19 @@ const PY_NEGATE: &[&str] = &[
 #[test]
 fn word_tables_match_the_reference_constants() {
     assert_eq!(std::mem::size_of::<Entry>(), 32);
+    assert_eq!(std::mem::size_of::<Tok>(), 40);
     let t = &*TABLES;
     for &(w, v) in PY_BOOSTER {
         let tok = t.classify(w, 0, w.len(), false);
         if w.contains(' ') {
             // multi-word keys never match a token; handled as n-grams
-            assert_eq!(tok.booster, None, "{w}");
+            assert_eq!(tok.booster(), None, "{w}");
             let ws: Vec<W> = w.split(' ').map(|x| word_of(x.as_bytes())).collect();
             assert_eq!(booster2(ws[0], ws[1]), Some(v), "{w}");
         } else {
-            assert_eq!(tok.booster, Some(v), "{w}");
+            assert_eq!(tok.booster(), Some(v), "{w}");
             let up = w.to_uppercase();
-            assert_eq!(t.classify(&up, 0, up.len(), false).booster, Some(v), "{up}");
+            assert_eq!(t.classify(&up, 0, up.len(), false).booster(), Some(v), "{up}");
         }
     }
     for &w in PY_NEGATE {
@@ -579,18 +580,22 @@ fn word_tables_match_the_reference_constants() {
         t.classify("Mayn'T", 0, "Mayn'T".len(), false).neg
             && !t.classify("n`t", 0, "n`t".len(), false).neg
     );
-    assert_eq!(t.classify("GOOD", 0, "GOOD".len(), false).lex, Some(1.9));
+    assert_eq!(t.classify("GOOD", 0, "GOOD".len(), false).lex(), Some(1.9));
     assert!(t.classify("GOOD", 0, "GOOD".len(), false).upper);
-    assert_eq!(t.classify(":D", 0, ":D".len(), false).lex, Some(2.3), "\":D\" -> \":d\"");
+    assert_eq!(t.classify(":D", 0, ":D".len(), false).lex(), Some(2.3), "\":D\" -> \":d\"");
     assert_eq!(
-        t.classify(":-\u{de}", 0, ":-\u{de}".len(), false).lex,
+        t.classify(":-\u{de}", 0, ":-\u{de}".len(), false).lex(),
         None,
         "\":-Þ\" is unreachable"
     );
     assert_eq!(t.classify("\u{212a}ind", 0, "\u{212a}ind".len(), false).word, W::Kind);
     assert_eq!(t.classify("\u{130}", 0, "\u{130}".len(), false).word, W::Other);
-    assert_eq!(t.classify("good\0", 0, "good\0".len(), false).lex, None, "zero padding vs length");
-    assert_eq!(t.classify("GOOD\u{212a}", 0, "GOOD\u{212a}".len(), false).lex, None);
+    assert_eq!(
+        t.classify("good\0", 0, "good\0".len(), false).lex(),
+        None,
+        "zero padding vs length"
+    );
+    assert_eq!(t.classify("GOOD\u{212a}", 0, "GOOD\u{212a}".len(), false).lex(), None);
 }
 
 #[test]
@@ -632,7 +637,7 @@ fn classify_matches_a_naive_lowercase_lookup() {
             [(true, tok.as_str(), 0), (false, &tok, 0), (true, &inside, 1)]
         {
             let t = TABLES.classify(buf, start, start + tok.len(), ascii_text);
-            assert_eq!(t.lex, lex.get(&lower).copied(), "{tok:?}");
+            assert_eq!(t.lex(), lex.get(&lower).copied(), "{tok:?}");
             assert_eq!(
                 t.neg,
                 lower.contains("n't") || PY_NEGATE.contains(&lower.as_str()),

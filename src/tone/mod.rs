@@ -17,9 +17,12 @@
 //! "no" rule is missing, 1-char tokens are dropped, punctuation is stripped from 2-char
 //! tokens, "heart"/"hearts" are missing and lookups are case-insensitive, a precedence bug
 //! in the three-words-back negation, "at least" always negates, idioms are matched as
-//! substrings. It is also slow (about 30,000 sentences/s); this port is allocation-free in
-//! steady state and linear in the sentence length (the reference's "but" rule is
-//! quadratic: we keep its results, not its cost).
+//! substrings. It is also slow: on the 19,995 ground-truth sentences (~100 chars) it
+//! scored 33,000-60,000 sentences per CPU-second on our shared 2-core machine, this port
+//! 10-11x that in the same interleaved runs (about 350,000-600,000; `benches/tone.rs`,
+//! `bench/tone/compare.sh`). This port does not allocate in steady state (thread-local
+//! scratch buffers) and is linear in the sentence length: the reference's "but" rule is
+//! quadratic; we keep its results, not its cost.
 //!
 //! # Data
 //!

@@ -3,7 +3,7 @@
 str.isupper() and str.isspace()/str.split(), frozen from the running Python
 (vaderSentiment 3.3.2 reference runs on CPython 3.11 = Unicode 14.0.0).
 
-Usage: python3 bench/tone/gen_unicode_tables.py > src/tone/pyunicode.rs
+Usage: python3 bench/tone/gen_unicode_tables.py > src/tone/pyunicode.rs && rustfmt src/tone/pyunicode.rs
 """
 import sys
 import unicodedata

@@ -17,9 +17,12 @@
 //! "no" rule is missing, 1-char tokens are dropped, punctuation is stripped from 2-char
 //! tokens, "heart"/"hearts" are missing and lookups are case-insensitive, a precedence bug
 //! in the three-words-back negation, "at least" always negates, idioms are matched as
-//! substrings. It is also slow (about 30,000 sentences/s); this port is allocation-free in
-//! steady state and linear in the sentence length (the reference's "but" rule is
-//! quadratic: we keep its results, not its cost).
+//! substrings. It is also slow: on the 19,995 ground-truth sentences (~100 chars) it
+//! scored 33,000-60,000 sentences per CPU-second on our shared 2-core machine, this port
+//! 10-11x that in the same interleaved runs (about 350,000-600,000; `benches/tone.rs`,
+//! `bench/tone/compare.sh`). This port does not allocate in steady state (thread-local
+//! scratch buffers) and is linear in the sentence length: the reference's "but" rule is
+//! quadratic; we keep its results, not its cost.
 //!
 //! # Data
 //!
@@ -140,30 +143,47 @@ impl Analyzer {
         s.sentiments.clear();
         s.replaced = false;
         // 1. emoji -> description (only single code points can match, as in the reference)
-        if let Some(first) = text
-            .char_indices()
-            .find(|&(_, c)| c >= MIN_EMOJI && self.tables.emojis.contains_key(&c))
-            .map(|(i, _)| i)
-        {
-            replace_emojis(&text[first..], &text[..first], &self.tables.emojis, &mut s.text);
-            s.replaced = true;
+        let text_ascii = text.is_ascii();
+        if !text_ascii {
+            if let Some(first) = text
+                .char_indices()
+                .find(|&(_, c)| c >= MIN_EMOJI && self.tables.emojis.contains_key(&c))
+                .map(|(i, _)| i)
+            {
+                replace_emojis(&text[first..], &text[..first], &self.tables.emojis, &mut s.text);
+                s.replaced = true;
+            }
         }
         let buf: &str = if s.replaced { &s.text } else { text };
+        let ascii = if s.replaced { buf.is_ascii() } else { text_ascii };
 
         // 2. SentiText: split on whitespace, strip punctuation, classify tokens
+        let bytes = buf.as_bytes();
         let mut upper_count = 0usize;
-        for (start, end) in PySplit::new(buf) {
-            let raw = &buf[start..end];
-            let stripped = raw.trim_matches(|c: char| c.is_ascii_punctuation());
-            let (start, end) = if stripped.chars().nth(2).is_none() {
-                (start, end)
-            } else {
-                let off = stripped.as_ptr() as usize - buf.as_ptr() as usize;
-                (off, off + stripped.len())
-            };
-            let tok = self.tables.classify(&buf[start..end], start, end, &mut s.lower);
-            upper_count += tok.upper as usize;
-            s.toks.push(tok);
+        let (bangs, questions);
+        if ascii {
+            // branch-light path: whitespace bitmap, tokens are its runs of zeros
+            (bangs, questions) = ascii_space_masks(bytes, &mut s.masks);
+            let mut pos = 0;
+            loop {
+                let start = find_bit(&s.masks, pos, false);
+                if start >= bytes.len() {
+                    break;
+                }
+                let end = find_bit(&s.masks, start, true).min(bytes.len());
+                pos = end;
+                let tok = self.token(buf, start, end, true);
+                upper_count += tok.upper as usize;
+                s.toks.push(tok);
+            }
+        } else {
+            let mut split = PySplit::new(buf);
+            for (start, end) in split.by_ref() {
+                let tok = self.token(buf, start, end, false);
+                upper_count += tok.upper as usize;
+                s.toks.push(tok);
+            }
+            (bangs, questions) = (split.bangs, split.questions);
         }
         let n = s.toks.len();
         let cap_diff = n - upper_count > 0 && n - upper_count < n;
@@ -171,7 +191,7 @@ impl Analyzer {
         // 3. valences
         let toks = &s.toks[..];
         for i in 0..n {
-            let v = if toks[i].booster.is_some()
+            let v = if toks[i].booster().is_some()
                 || (i + 1 < n && toks[i].word == W::Kind && toks[i + 1].word == W::Of)
             {
                 0.0
@@ -187,10 +207,26 @@ impl Analyzer {
         }
 
         // 5. score
+        score_valence(&s.sentiments, bangs, questions)
+    }
+
+    /// `_strip_punc_if_word` and the classification of one whitespace-separated token.
+    #[inline]
+    fn token(&self, buf: &str, start: usize, end: usize, ascii: bool) -> Tok {
         let bytes = buf.as_bytes();
-        let ep = bytes.iter().filter(|&&b| b == b'!').count();
-        let qm = bytes.iter().filter(|&&b| b == b'?').count();
-        score_valence(&s.sentiments, ep, qm)
+        // `token.strip(string.punctuation)`: ASCII bytes, never inside a UTF-8 sequence
+        let (mut a, mut b) = (start, end);
+        while a < b && bytes[a].is_ascii_punctuation() {
+            a += 1;
+        }
+        while b > a && bytes[b - 1].is_ascii_punctuation() {
+            b -= 1;
+        }
+        // `len(stripped) <= 2` (code points): keep the original token
+        let short = b - a <= 2
+            || (!ascii && bytes[a..b].iter().filter(|&&x| (x as i8) >= -0x40).nth(2).is_none());
+        let (start, end) = if short { (start, end) } else { (a, b) };
+        self.tables.classify(buf, start, end, ascii)
     }
 }
 
@@ -296,6 +332,7 @@ fn is_negate_word(w: &[u8]) -> bool {
 
 /// The lowercased words the rules compare tokens with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum W {
     Other,
     But,
@@ -454,12 +491,28 @@ const VADER_LEXICON: &str = include_str!("vader_lexicon.txt");
 const EMOJI_LEXICON: &str = include_str!("emoji_utf8_lexicon.txt");
 
 /// Longest lexicon key that a lowercased token can equal.
-const MAX_KEY_LEN: usize = 32;
+const MAX_KEY_LEN: usize = 24;
+
+/// Everything the rules need to know about one lowercased word.
+#[derive(Debug, Clone, Copy)]
+struct Info {
+    /// `lexicon[word]`
+    lex: Option<f64>,
+    /// `BOOSTER_DICT[word]`
+    booster: Option<f64>,
+    word: W,
+    /// `word in NEGATE`
+    negate: bool,
+}
+
+const NO_INFO: Info = Info { lex: None, booster: None, word: W::Other, negate: false };
 
 struct Tables {
-    /// `make_lex_dict()`, restricted to the keys a lowercased token can equal (ASCII,
-    /// no uppercase: `:D`, `:-Þ`, ... are unreachable in the reference too).
-    lexicon: HashMap<&'static str, f64, FxBuild>,
+    /// One lookup per token: `make_lex_dict()` restricted to the keys a lowercased token
+    /// can equal (ASCII without uppercase: `:D`, `:-Þ`, ... are unreachable in the
+    /// reference too), merged with the single-word `BOOSTER_DICT` keys, `NEGATE` and the
+    /// words the rules compare with.
+    words: WordTable,
     /// `make_emoji_dict()`, restricted to single code point keys (the reference looks
     /// up one code point at a time).
     emojis: HashMap<char, &'static str, FxBuild>,
@@ -468,7 +521,7 @@ struct Tables {
 impl std::fmt::Debug for Tables {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tables")
-            .field("lexicon", &self.lexicon.len())
+            .field("words", &self.words.entries.len())
             .field("emojis", &self.emojis.len())
             .finish()
     }
@@ -480,9 +533,185 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// Every word `word_of`, `booster` or `is_negate_word` knows (besides the lexicon).
+const RULE_WORDS: &[&str] = &[
+    "but",
+    "kind",
+    "of",
+    "no",
+    "or",
+    "nor",
+    "never",
+    "so",
+    "this",
+    "without",
+    "doubt",
+    "least",
+    "at",
+    "very",
+    "the",
+    "shit",
+    "bomb",
+    "bad",
+    "ass",
+    "bus",
+    "stop",
+    "yeah",
+    "right",
+    "kiss",
+    "death",
+    "to",
+    "die",
+    "for",
+    "beating",
+    "heart",
+    "just",
+    "enough",
+    "sort",
+    // BOOSTER_DICT
+    "absolutely",
+    "amazingly",
+    "awfully",
+    "completely",
+    "considerable",
+    "considerably",
+    "decidedly",
+    "deeply",
+    "effing",
+    "enormous",
+    "enormously",
+    "entirely",
+    "especially",
+    "exceptional",
+    "exceptionally",
+    "extreme",
+    "extremely",
+    "fabulously",
+    "flipping",
+    "flippin",
+    "frackin",
+    "fracking",
+    "fricking",
+    "frickin",
+    "frigging",
+    "friggin",
+    "fully",
+    "fuckin",
+    "fucking",
+    "fuggin",
+    "fugging",
+    "greatly",
+    "hella",
+    "highly",
+    "hugely",
+    "incredible",
+    "incredibly",
+    "intensely",
+    "major",
+    "majorly",
+    "more",
+    "most",
+    "particularly",
+    "purely",
+    "quite",
+    "really",
+    "remarkably",
+    "substantially",
+    "thoroughly",
+    "total",
+    "totally",
+    "tremendous",
+    "tremendously",
+    "uber",
+    "unbelievably",
+    "unusually",
+    "utter",
+    "utterly",
+    "almost",
+    "barely",
+    "hardly",
+    "kinda",
+    "kindof",
+    "kind-of",
+    "less",
+    "little",
+    "marginal",
+    "marginally",
+    "occasional",
+    "occasionally",
+    "partly",
+    "scarce",
+    "scarcely",
+    "slight",
+    "slightly",
+    "somewhat",
+    "sorta",
+    "sortof",
+    "sort-of",
+    // NEGATE
+    "aint",
+    "arent",
+    "cannot",
+    "cant",
+    "couldnt",
+    "darent",
+    "didnt",
+    "doesnt",
+    "ain't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "isnt",
+    "mightnt",
+    "mustnt",
+    "neither",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neednt",
+    "needn't",
+    "none",
+    "nope",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtnt",
+    "shant",
+    "shouldnt",
+    "uhuh",
+    "wasnt",
+    "werent",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "uh-uh",
+    "wasn't",
+    "weren't",
+    "wont",
+    "wouldnt",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
+];
+
 impl Tables {
     fn load() -> Tables {
-        let mut lexicon = HashMap::with_capacity_and_hasher(8192, FxBuild::default());
+        let mut words: HashMap<&'static [u8], Info, FxBuild> =
+            HashMap::with_capacity_and_hasher(8192, FxBuild::default());
+        // (merged below into a `WordTable`)
         for line in VADER_LEXICON.trim_end_matches('\n').split('\n') {
             if line.is_empty() {
                 continue;
@@ -495,8 +724,17 @@ impl Tables {
                 .expect("vader_lexicon.txt: bad measure");
             assert!(word.len() <= MAX_KEY_LEN, "vader_lexicon.txt: key too long");
             if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                lexicon.insert(word, measure); // later lines win, as in a dict
+                // later lines win, as in a dict
+                words.entry(word.as_bytes()).or_insert(NO_INFO).lex = Some(measure);
             }
+        }
+        for &w in RULE_WORDS {
+            let w = w.as_bytes();
+            assert!(w.len() <= MAX_KEY_LEN);
+            let info = words.entry(w).or_insert(NO_INFO);
+            info.booster = booster(w);
+            info.word = word_of(w);
+            info.negate = is_negate_word(w);
         }
         let mut emojis = HashMap::with_capacity_and_hasher(2048, FxBuild::default());
         for line in EMOJI_LEXICON.trim_end_matches('\n').split('\n') {
@@ -509,55 +747,236 @@ impl Tables {
                 emojis.insert(c, description);
             }
         }
-        Tables { lexicon, emojis }
+        Tables { words: WordTable::new(&words), emojis }
     }
 
-    /// Lowercases (as far as the rules can tell) and classifies one token.
-    fn classify(&self, tok: &str, start: usize, end: usize, lower: &mut Vec<u8>) -> Tok {
-        let upper = py_isupper(tok);
-        // ASCII projection of Python's str.lower(): every lexicon key and rule word is
-        // ASCII, and the only non-ASCII code points whose lowercase contains ASCII are
-        // U+212A KELVIN SIGN -> "k" and U+0130 -> "i\u{307}". Other non-ASCII code points
-        // become 0x80 (they can neither equal a key nor be part of "n't").
-        lower.clear();
-        let mut ascii = true;
-        if tok.is_ascii() {
-            lower.extend(tok.bytes().map(|b| b.to_ascii_lowercase()));
-        } else {
-            for c in tok.chars() {
-                match c {
-                    '\0'..='\x7f' => lower.push((c as u8).to_ascii_lowercase()),
-                    '\u{212a}' => lower.push(b'k'),
-                    '\u{130}' => {
-                        lower.extend_from_slice(&[b'i', 0x80]);
-                        ascii = false;
-                    }
-                    _ => {
-                        lower.push(0x80);
-                        ascii = false;
-                    }
-                }
-            }
-        }
-        let lw: &[u8] = lower;
+    /// Classifies one token: Python's `token.isupper()` and the lookups of
+    /// `token.lower()`.
+    /// `buf[start..end]` is the token (the bytes around it only save a variable-length
+    /// copy).
+    fn classify(&self, buf: &str, start: usize, end: usize, ascii_text: bool) -> Tok {
+        let tok = &buf[start..end];
+        let bytes = tok.as_bytes();
         let mut t = Tok {
             start,
             end,
-            lex: None,
-            booster: None,
+            lex_or_nan: f64::NAN,
+            booster_or_zero: 0.0,
             word: W::Other,
-            neg: lw.windows(3).any(|w| w == b"n't"),
-            upper,
+            neg: false,
+            upper: false,
         };
-        if ascii && lw.len() <= MAX_KEY_LEN {
-            // ASCII bytes are valid UTF-8
-            let key = std::str::from_utf8(lw).unwrap_or("");
-            t.lex = self.lexicon.get(key).copied();
-            t.booster = booster(lw);
-            t.word = word_of(lw);
-            t.neg |= is_negate_word(lw);
+        // ASCII projection of Python's str.lower(): every reachable key is ASCII, and the
+        // only non-ASCII code points whose lowercase contains ASCII are U+212A KELVIN SIGN
+        // -> "k" and U+0130 -> "i\u{307}" (which is not ASCII as a whole).
+        let mut key = [0u8; MAX_KEY_LEN];
+        let mut len = 0usize;
+        let mut keyable = bytes.len() <= MAX_KEY_LEN;
+        let mut apostrophe = false;
+        if ascii_text || tok.is_ascii() {
+            let (mut has_upper, mut has_lower) = (false, false);
+            if keyable {
+                // SWAR over the zero-padded 24 bytes (all ASCII: no carries between bytes)
+                len = bytes.len();
+                let all = buf.as_bytes();
+                if start + MAX_KEY_LEN <= all.len() {
+                    key.copy_from_slice(&all[start..start + MAX_KEY_LEN]);
+                } else {
+                    key[..len].copy_from_slice(bytes);
+                }
+                let mut words = WordTable::words(&key);
+                for (i, w) in words.iter_mut().enumerate() {
+                    let valid = len.saturating_sub(8 * i).min(8);
+                    *w &= if valid == 8 { !0 } else { (1u64 << (8 * valid)) - 1 };
+                }
+                let (mut up_any, mut low_any, mut apos_any) = (0u64, 0u64, 0u64);
+                for (i, &x) in words.iter().enumerate() {
+                    let up = x.wrapping_add(ONES * 0x3f) & !x.wrapping_add(ONES * 0x25) & HIGHS;
+                    let low = x.wrapping_add(ONES * 0x1f) & !x.wrapping_add(ONES * 0x05) & HIGHS;
+                    let q = x ^ (ONES * b'\'' as u64);
+                    up_any |= up;
+                    low_any |= low;
+                    apos_any |= q.wrapping_sub(ONES) & !q & HIGHS;
+                    key[i * 8..i * 8 + 8].copy_from_slice(&(x | (up >> 2)).to_le_bytes());
+                }
+                has_upper = up_any != 0;
+                has_lower = low_any != 0;
+                apostrophe = apos_any != 0;
+            } else {
+                for &b in bytes {
+                    has_upper |= b.is_ascii_uppercase();
+                    has_lower |= b.is_ascii_lowercase();
+                    apostrophe |= b == b'\'';
+                }
+            }
+            t.upper = has_upper && !has_lower;
+        } else {
+            apostrophe = bytes.contains(&b'\'');
+            t.upper = py_isupper(tok);
+            keyable = true;
+            for c in tok.chars() {
+                let b = match c {
+                    '\0'..='\x7f' => (c as u8).to_ascii_lowercase(),
+                    '\u{212a}' => b'k',
+                    _ => {
+                        keyable = false;
+                        break;
+                    }
+                };
+                if len == MAX_KEY_LEN {
+                    keyable = false;
+                    break;
+                }
+                key[len] = b;
+                len += 1;
+            }
+        }
+        // `"n't" in token.lower()`: only ASCII code points lowercase to n, ' or t
+        t.neg = apostrophe
+            && bytes
+                .windows(3)
+                .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't');
+        if keyable {
+            if let Some(info) = self.words.get(&key, len) {
+                t.lex_or_nan = info.lex.unwrap_or(f64::NAN);
+                t.booster_or_zero = info.booster.unwrap_or(0.0);
+                t.word = info.word;
+                t.neg |= info.negate;
+            }
         }
         t
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Open addressing over fixed-size, zero-padded keys compared as three words (no
+/// `memcmp`, no SIMD group probing). The probed array holds 32-bit slots (64 KiB, stays
+/// in cache): an 18-bit hash tag and the index of the entry, so a miss (most tokens)
+/// rarely touches the entries.
+struct WordTable {
+    slots: Vec<u32>,
+    mask: usize,
+    entries: Vec<Entry>,
+}
+
+/// 32 bytes: the lexicon's valences all have one decimal, stored as tenths
+/// (`tenths as f64 / 10.0` is checked at load to give the same double as the parse).
+struct Entry {
+    key: [u64; 3],
+    len: u8,
+    /// `i8::MIN` = not in the lexicon
+    lex_tenths: i8,
+    /// 0 = not a booster, else the sign of B_INCR / B_DECR
+    booster: i8,
+    word: W,
+    negate: bool,
+}
+
+impl Entry {
+    #[inline]
+    fn info(&self) -> Info {
+        Info {
+            lex: (self.lex_tenths != i8::MIN).then(|| self.lex_tenths as f64 / 10.0),
+            booster: match self.booster {
+                0 => None,
+                1 => Some(B_INCR),
+                _ => Some(B_DECR),
+            },
+            word: self.word,
+            negate: self.negate,
+        }
+    }
+}
+
+const SLOT_INDEX_BITS: u32 = 14;
+
+impl WordTable {
+    fn new(words: &HashMap<&'static [u8], Info, FxBuild>) -> WordTable {
+        assert!(words.len() < (1 << SLOT_INDEX_BITS) - 1);
+        let cap = (words.len() * 2).next_power_of_two();
+        let mut table = WordTable {
+            slots: vec![0; cap],
+            mask: cap - 1,
+            entries: Vec::with_capacity(words.len()),
+        };
+        for (&w, &info) in words {
+            assert!(!w.is_empty() && w.len() <= MAX_KEY_LEN);
+            let mut key = [0u8; MAX_KEY_LEN];
+            key[..w.len()].copy_from_slice(w);
+            let k = Self::words(&key);
+            let (mut i, tag) = table.position(&k);
+            while table.slots[i] != 0 {
+                i = (i + 1) & table.mask;
+            }
+            let lex_tenths = match info.lex {
+                None => i8::MIN,
+                Some(v) => {
+                    let t = (v * 10.0).round();
+                    assert!(t.abs() < 127.0 && (t / 10.0).to_bits() == v.to_bits(), "{v}");
+                    t as i8
+                }
+            };
+            let booster = match info.booster {
+                None => 0,
+                Some(b) if b == B_INCR => 1,
+                Some(b) => {
+                    assert_eq!(b, B_DECR);
+                    -1
+                }
+            };
+            table.entries.push(Entry {
+                key: k,
+                len: w.len() as u8,
+                lex_tenths,
+                booster,
+                word: info.word,
+                negate: info.negate,
+            });
+            table.slots[i] = tag | table.entries.len() as u32;
+        }
+        table
+    }
+
+    #[inline]
+    fn words(key: &[u8; MAX_KEY_LEN]) -> [u64; 3] {
+        let mut w = [0u64; 3];
+        for (i, chunk) in key.chunks_exact(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            w[i] = u64::from_le_bytes(b);
+        }
+        w
+    }
+
+    /// (first slot, tag bits)
+    #[inline]
+    fn position(&self, k: &[u64; 3]) -> (usize, u32) {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let h = (k[0].wrapping_mul(K).rotate_left(26) ^ k[1]).wrapping_mul(K);
+        let h = (h.rotate_left(26) ^ k[2]).wrapping_mul(K);
+        ((h >> 40) as usize & self.mask, (h as u32) & !((1 << SLOT_INDEX_BITS) - 1))
+    }
+
+    /// `key` is zero-padded after `len` bytes; `1 <= len <= MAX_KEY_LEN`.
+    #[inline]
+    fn get(&self, key: &[u8; MAX_KEY_LEN], len: usize) -> Option<Info> {
+        let k = Self::words(key);
+        let (mut i, tag) = self.position(&k);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if slot & !((1 << SLOT_INDEX_BITS) - 1) == tag {
+                let e = &self.entries[(slot & ((1 << SLOT_INDEX_BITS) - 1)) as usize - 1];
+                if e.key == k && e.len as usize == len {
+                    return Some(e.info());
+                }
+            }
+            i = (i + 1) & self.mask;
+        }
     }
 }
 
@@ -618,16 +1037,87 @@ fn case_class(c: char) -> u8 {
 }
 
 /// `str.split()` without arguments: byte ranges of the maximal runs of non-whitespace.
+/// For ASCII text: one bit per byte in `masks`, set for CPython whitespace (and for the
+/// padding after the end); returns the counts of `!` and `?`.
+fn ascii_space_masks(bytes: &[u8], masks: &mut Vec<u64>) -> (usize, usize) {
+    #[inline]
+    fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+        // bytes are ASCII (< 0x80): no carries between bytes
+        x.wrapping_add(ONES * (0x80 - lo) as u64)
+            & !x.wrapping_add(ONES * (0x7f - hi) as u64)
+            & HIGHS
+    }
+    #[inline]
+    fn eq(x: u64, c: u8) -> u64 {
+        let v = x ^ (ONES * c as u64);
+        !(((v & !HIGHS).wrapping_add(!HIGHS)) | v) & HIGHS
+    }
+    masks.clear();
+    let (mut bangs, mut questions) = (0, 0);
+    for chunk in bytes.chunks(64) {
+        let mut block = [b' '; 64];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let mut m = 0u64;
+        for (i, w) in block.chunks_exact(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            let x = u64::from_le_bytes(b);
+            let ws = in_range(x, 0x09, 0x0d) | in_range(x, 0x1c, 0x20);
+            m |= ((ws >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
+            bangs += eq(x, b'!').count_ones() as usize;
+            questions += eq(x, b'?').count_ones() as usize;
+        }
+        masks.push(m);
+    }
+    (bangs, questions)
+}
+
+/// The first bit position `>= from` that is set (`want_set`) or clear; `masks.len() * 64`
+/// when there is none.
+#[inline]
+fn find_bit(masks: &[u64], from: usize, want_set: bool) -> usize {
+    let mut k = from / 64;
+    if k >= masks.len() {
+        return masks.len() * 64;
+    }
+    let flip = if want_set { 0 } else { !0 };
+    let mut w = (masks[k] ^ flip) & (!0u64 << (from % 64));
+    loop {
+        if w != 0 {
+            return k * 64 + w.trailing_zeros() as usize;
+        }
+        k += 1;
+        if k == masks.len() {
+            return masks.len() * 64;
+        }
+        w = masks[k] ^ flip;
+    }
+}
+
+/// Also counts the `!` and `?` (never whitespace, so always inside a token).
 struct PySplit<'a> {
     s: &'a str,
     pos: usize,
+    bangs: usize,
+    questions: usize,
 }
 
 impl<'a> PySplit<'a> {
     fn new(s: &'a str) -> Self {
-        PySplit { s, pos: 0 }
+        PySplit { s, pos: 0, bangs: 0, questions: 0 }
     }
 }
+
+/// ASCII bytes that are whitespace for CPython.
+const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(b as u8, b'\t'..=b'\r' | 0x1c..=0x1f | b' ');
+        b += 1;
+    }
+    t
+};
 
 impl Iterator for PySplit<'_> {
     type Item = (usize, usize);
@@ -643,7 +1133,7 @@ impl Iterator for PySplit<'_> {
             }
             let b = bytes[i];
             if b < 0x80 {
-                if !is_py_space(b as char) {
+                if !ASCII_SPACE[b as usize] {
                     break;
                 }
                 i += 1;
@@ -656,12 +1146,15 @@ impl Iterator for PySplit<'_> {
             }
         }
         let start = i;
+        let (mut bangs, mut questions) = (0, 0);
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
-                if is_py_space(b as char) {
+                if ASCII_SPACE[b as usize] {
                     break;
                 }
+                bangs += (b == b'!') as usize;
+                questions += (b == b'?') as usize;
                 i += 1;
             } else {
                 let c = self.s[i..].chars().next().unwrap_or('\0');
@@ -672,6 +1165,8 @@ impl Iterator for PySplit<'_> {
             }
         }
         self.pos = i;
+        self.bangs += bangs;
+        self.questions += questions;
         Some((start, i))
     }
 }
@@ -712,10 +1207,10 @@ fn replace_emojis(
 struct Tok {
     start: usize,
     end: usize,
-    /// `lexicon[token.lower()]`
-    lex: Option<f64>,
-    /// `BOOSTER_DICT[token.lower()]`
-    booster: Option<f64>,
+    /// `lexicon[token.lower()]`, NaN when absent (keeps `Tok` at 40 bytes)
+    lex_or_nan: f64,
+    /// `BOOSTER_DICT[token.lower()]`, 0.0 when absent (no booster is 0)
+    booster_or_zero: f64,
     word: W,
     /// `negated([token.lower()])`
     neg: bool,
@@ -723,25 +1218,36 @@ struct Tok {
     upper: bool,
 }
 
+impl Tok {
+    #[inline]
+    fn lex(&self) -> Option<f64> {
+        (!self.lex_or_nan.is_nan()).then_some(self.lex_or_nan)
+    }
+    #[inline]
+    fn booster(&self) -> Option<f64> {
+        (self.booster_or_zero != 0.0).then_some(self.booster_or_zero)
+    }
+}
+
 #[derive(Default)]
 struct Scratch {
     text: String,
     replaced: bool,
-    lower: Vec<u8>,
     toks: Vec<Tok>,
     sentiments: Vec<f64>,
+    masks: Vec<u64>,
     nonzero: Vec<usize>,
 }
 
 fn sentiment_valence(toks: &[Tok], i: usize, cap_diff: bool) -> f64 {
     let n = toks.len();
     let t = &toks[i];
-    let Some(lex) = t.lex else {
+    let Some(lex) = t.lex() else {
         return 0.0;
     };
     let mut valence = lex;
     // "no" as negation of an adjacent lexicon item vs "no" as its own lexicon item
-    if t.word == W::No && i != n - 1 && toks[i + 1].lex.is_some() {
+    if t.word == W::No && i != n - 1 && toks[i + 1].lex().is_some() {
         valence = 0.0;
     }
     if (i > 0 && toks[i - 1].word == W::No)
@@ -759,7 +1265,7 @@ fn sentiment_valence(toks: &[Tok], i: usize, cap_diff: bool) -> f64 {
         }
     }
     for start_i in 0..3 {
-        if i > start_i && toks[i - (start_i + 1)].lex.is_none() {
+        if i > start_i && toks[i - (start_i + 1)].lex().is_none() {
             let mut s = scalar_inc_dec(&toks[i - (start_i + 1)], valence, cap_diff);
             if start_i == 1 && s != 0.0 {
                 s *= 0.95;
@@ -778,7 +1284,7 @@ fn sentiment_valence(toks: &[Tok], i: usize, cap_diff: bool) -> f64 {
 }
 
 fn scalar_inc_dec(t: &Tok, valence: f64, cap_diff: bool) -> f64 {
-    let Some(b) = t.booster else {
+    let Some(b) = t.booster() else {
         return 0.0;
     };
     let mut scalar = b;
@@ -862,11 +1368,11 @@ fn special_idioms_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
 }
 
 fn least_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
-    if i > 1 && toks[i - 1].lex.is_none() && toks[i - 1].word == W::Least {
+    if i > 1 && toks[i - 1].lex().is_none() && toks[i - 1].word == W::Least {
         if toks[i - 2].word != W::At && toks[i - 2].word != W::Very {
             valence *= N_SCALAR;
         }
-    } else if i > 0 && toks[i - 1].lex.is_none() && toks[i - 1].word == W::Least {
+    } else if i > 0 && toks[i - 1].lex().is_none() && toks[i - 1].word == W::Least {
         valence *= N_SCALAR;
     }
     valence

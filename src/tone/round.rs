@@ -19,6 +19,15 @@ pub(crate) fn py_round(x: f64, ndigits: u32) -> f64 {
     if a * p as f64 >= 9.0e15 {
         return fmt_round(x, ndigits);
     }
+    // Fast path: a * p in floating point is within a few ulps (< 1e-12 here) of the exact
+    // product, so unless it is that close to a half, its nearest integer is the answer.
+    let y = a * p as f64;
+    let fl = y.floor();
+    let frac = y - fl;
+    if (frac - 0.5).abs() > 1e-9 {
+        let k = if frac > 0.5 { fl + 1.0 } else { fl };
+        return (k / p as f64).copysign(x);
+    }
     // a = m * 2^e exactly.
     let bits = a.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;

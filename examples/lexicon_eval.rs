@@ -47,7 +47,8 @@ fn run() -> Result<(), String> {
             _ => lexicons.push(PathBuf::from(a)),
         }
     }
-    let labels = labels.ok_or("usage: lexicon_eval LABELS.jsonl [LEXICON.toml ...] [--threshold review]")?;
+    let labels =
+        labels.ok_or("usage: lexicon_eval LABELS.jsonl [LEXICON.toml ...] [--threshold review]")?;
     let lexicon = if lexicons.is_empty() {
         Lexicon::builtin()
     } else {
@@ -56,8 +57,8 @@ fn run() -> Result<(), String> {
     let raw = std::fs::read_to_string(&labels).map_err(|e| format!("{}: {e}", labels.display()))?;
     let mut samples = Vec::new();
     for (n, line) in raw.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let v: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| format!("{}:{}: {e}", labels.display(), n + 1))?;
         let text = v["text"].as_str().unwrap_or_default().to_owned();
         let label = v["label"].as_i64().unwrap_or(0) != 0 || v["label"].as_bool() == Some(true);
         samples.push((text, label));
@@ -73,16 +74,26 @@ fn run() -> Result<(), String> {
             }
             best = best.min(t.elapsed().as_secs_f64());
         }
-        println!("{} bytes in {:.1} ms: {:.1} MB/s (best of 7)", bytes, best * 1e3, bytes as f64 / best / 1e6);
+        println!(
+            "{} bytes in {:.1} ms: {:.1} MB/s (best of 7)",
+            bytes,
+            best * 1e3,
+            bytes as f64 / best / 1e6
+        );
         return Ok(());
     }
     let vader = vader_sentiment::SentimentIntensityAnalyzer::new();
     let compound = |t: &str| vader.polarity_scores(t).get("compound").copied().unwrap_or(0.0);
     let start = std::time::Instant::now();
-    let ev = evaluate(&lexicon, samples.iter().map(|(t, l)| (t.as_str(), *l)), threshold, &compound);
+    let ev =
+        evaluate(&lexicon, samples.iter().map(|(t, l)| (t.as_str(), *l)), threshold, &compound);
     let took = start.elapsed();
 
-    println!("{} ({} comments, threshold {threshold:?}, {took:.2?})", labels.display(), samples.len());
+    println!(
+        "{} ({} comments, threshold {threshold:?}, {took:.2?})",
+        labels.display(),
+        samples.len()
+    );
     let c = ev.overall;
     println!("precision {:.3}  recall {:.3}  F1 {:.3}", c.precision(), c.recall(), c.f1());
     println!("              label=1  label=0");
@@ -101,17 +112,30 @@ fn run() -> Result<(), String> {
         let min = threshold.action();
         for (text, label) in &samples {
             let flags = lexicon.check_with(text, || compound(text));
-            let mut ids: Vec<_> = flags.iter().filter(|f| f.action >= min).map(|f| f.rule.clone()).collect();
+            let mut ids: Vec<_> =
+                flags.iter().filter(|f| f.action >= min).map(|f| f.rule.clone()).collect();
             ids.dedup();
             if ids.len() == 1 {
                 let e = only.entry(ids[0].clone()).or_default();
-                if *label { e.0 += 1 } else { e.1 += 1 }
-                let mut ws: Vec<_> = flags.iter().filter(|f| f.action >= min).map(|f| format!("{} {}", f.rule, f.matched.to_lowercase())).collect();
+                if *label {
+                    e.0 += 1
+                } else {
+                    e.1 += 1
+                }
+                let mut ws: Vec<_> = flags
+                    .iter()
+                    .filter(|f| f.action >= min)
+                    .map(|f| format!("{} {}", f.rule, f.matched.to_lowercase()))
+                    .collect();
                 ws.sort();
                 ws.dedup();
                 for w in ws {
                     let e = words.entry(w).or_default();
-                    if *label { e.0 += 1 } else { e.1 += 1 }
+                    if *label {
+                        e.0 += 1
+                    } else {
+                        e.1 += 1
+                    }
                 }
             }
         }
@@ -129,7 +153,12 @@ fn run() -> Result<(), String> {
         println!("per rule:");
         for (id, c) in &ev.per_rule {
             if c.tp + c.fp > 0 {
-                println!("  {id:<28} tp {:>5}  fp {:>5}  precision {:.3}", c.tp, c.fp, c.precision());
+                println!(
+                    "  {id:<28} tp {:>5}  fp {:>5}  precision {:.3}",
+                    c.tp,
+                    c.fp,
+                    c.precision()
+                );
             }
         }
     }
@@ -137,8 +166,11 @@ fn run() -> Result<(), String> {
         let list = if which == "fp" { &ev.false_positives } else { &ev.false_negatives };
         for &i in list.iter().take(limit) {
             let text = &samples[i].0;
-            let flags: Vec<_> =
-                lexicon.check(text, compound(text)).into_iter().map(|f| format!("{}={:?}", f.rule, f.matched)).collect();
+            let flags: Vec<_> = lexicon
+                .check(text, compound(text))
+                .into_iter()
+                .map(|f| format!("{}={:?}", f.rule, f.matched))
+                .collect();
             let short: String = text.chars().take(240).collect::<String>().replace('\n', " ");
             println!("--- [{}] {short}", flags.join(" "));
         }

@@ -204,7 +204,10 @@ mod tests {
         let ev = evaluate(&lex, samples, Threshold::Review, &|_| 0.0);
         assert_eq!(ev.overall, Confusion { tp: 1, fp: 1, fn_: 1, tn: 1 });
         assert_eq!(ev.per_rule["p"], Confusion { tp: 0, fp: 0, fn_: 2, tn: 2 });
-        assert_eq!((ev.false_positives.as_slice(), ev.false_negatives.as_slice()), (&[2][..], &[1][..]));
+        assert_eq!(
+            (ev.false_positives.as_slice(), ev.false_negatives.as_slice()),
+            (&[2][..], &[1][..])
+        );
         let ev = evaluate(&lex, samples, Threshold::Note, &|_| 0.0);
         assert_eq!(ev.overall.tp, 2);
     }

@@ -314,7 +314,11 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
             cx.err(
                 spec.category.span(),
                 format!("unknown category \"{}\"", spec.category.get_ref()),
-                format!("define [categories.{}] or use one of: {}", spec.category.get_ref(), known()),
+                format!(
+                    "define [categories.{}] or use one of: {}",
+                    spec.category.get_ref(),
+                    known()
+                ),
             );
         }
         let rule_idx = rules.len();
@@ -388,9 +392,12 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
                 "add `words = [...]`, `phrases = [...]` or `patterns = [...]`",
             );
         }
-        let near = spec.near.as_ref().and_then(|c| compile_ctx(c, "near", &opt, &mut cx, spec.id.span()));
-        let unless =
-            spec.unless.as_ref().and_then(|c| compile_ctx(c, "unless", &opt, &mut cx, spec.id.span()));
+        let near =
+            spec.near.as_ref().and_then(|c| compile_ctx(c, "near", &opt, &mut cx, spec.id.span()));
+        let unless = spec
+            .unless
+            .as_ref()
+            .and_then(|c| compile_ctx(c, "unless", &opt, &mut cx, spec.id.span()));
         let tone_below = spec.tone.as_ref().and_then(|ToneSpec { below }| {
             let v = *below.get_ref();
             if !(-1.0..=1.0).contains(&v) {
@@ -444,9 +451,9 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         }
         let id = format!("detector/{name}");
         let mut cx = Ctx { diags, source: &m.sources[*src], rule: Some(&id) };
-        let Some(kind) = DetectorKind::from_spec(name, spec, &mut |span, msg, hint| {
-            cx.err(span, msg, hint)
-        }) else {
+        let Some(kind) =
+            DetectorKind::from_spec(name, spec, &mut |span, msg, hint| cx.err(span, msg, hint))
+        else {
             continue;
         };
         let cat = cat_index.get(spec.category.get_ref()).copied();
@@ -454,7 +461,11 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
             cx.err(
                 spec.category.span(),
                 format!("unknown category \"{}\"", spec.category.get_ref()),
-                format!("define [categories.{}] or use one of: {}", spec.category.get_ref(), known()),
+                format!(
+                    "define [categories.{}] or use one of: {}",
+                    spec.category.get_ref(),
+                    known()
+                ),
             );
         }
         let catv = cat.map(|c| &categories[c]);
@@ -598,7 +609,8 @@ impl Compiled {
             for (list, expected_hit) in [(&rt.hits, true), (&rt.misses, false)] {
                 for ex in list {
                     let mut tone = || -1.0;
-                    let scan = super::matcher::Scan::run(self, ex.get_ref(), &mut tone, Some(i), false);
+                    let scan =
+                        super::matcher::Scan::run(self, ex.get_ref(), &mut tone, Some(i), false);
                     if scan.flags.is_empty() == expected_hit {
                         let (message, hint) = if expected_hit {
                             (

@@ -102,7 +102,9 @@ impl DetectorKind {
             DetectorKind::Email => p.at,
             DetectorKind::Phone => p.digits >= 9,
             DetectorKind::Shouting { min_letters, ratio } => {
-                p.upper > 0 && p.letters >= min_letters && p.upper as f64 >= ratio * p.letters as f64
+                p.upper > 0
+                    && p.letters >= min_letters
+                    && p.upper as f64 >= ratio * p.letters as f64
             }
             DetectorKind::Flooding { min_run } => p.longest_run >= min_run,
         }
@@ -166,7 +168,9 @@ impl DetectorKind {
                 min_letters: spec.min_letters.as_ref().map_or(20, |v| *v.get_ref()),
                 ratio: spec.ratio.as_ref().map_or(0.7, |v| *v.get_ref()),
             },
-            _ => DetectorKind::Flooding { min_run: spec.min_run.as_ref().map_or(6, |v| *v.get_ref()) },
+            _ => DetectorKind::Flooding {
+                min_run: spec.min_run.as_ref().map_or(6, |v| *v.get_ref()),
+            },
         })
     }
 
@@ -194,8 +198,12 @@ impl DetectorKind {
                 }
             }
             DetectorKind::Email if !text.contains('@') => Vec::new(),
-            DetectorKind::Email => email_re().find_iter(text).map(|m| (m.start(), m.end())).collect(),
-            DetectorKind::Phone if text.bytes().filter(u8::is_ascii_digit).count() < 9 => Vec::new(),
+            DetectorKind::Email => {
+                email_re().find_iter(text).map(|m| (m.start(), m.end())).collect()
+            }
+            DetectorKind::Phone if text.bytes().filter(u8::is_ascii_digit).count() < 9 => {
+                Vec::new()
+            }
             DetectorKind::Phone => phone_re()
                 .find_iter(text)
                 .filter(|m| m.as_str().chars().filter(char::is_ascii_digit).count() >= 9)
@@ -259,7 +267,8 @@ impl DetectorKind {
                         while j < b.len() && b[j] == c {
                             j += 1;
                         }
-                        if j - i >= min_run && (c.is_ascii_alphabetic() || matches!(c, b'!' | b'?')) {
+                        if j - i >= min_run && (c.is_ascii_alphabetic() || matches!(c, b'!' | b'?'))
+                        {
                             out.push((i, j));
                         }
                         i = j;

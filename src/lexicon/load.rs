@@ -137,7 +137,8 @@ impl Loader {
                 o.spaced = n.spaced.unwrap_or(o.spaced);
             }
             for (name, c) in spec.categories {
-                let entry = m.categories.entry(name).or_insert_with(|| (CategorySpec::default(), src));
+                let entry =
+                    m.categories.entry(name).or_insert_with(|| (CategorySpec::default(), src));
                 entry.1 = src;
                 let e = &mut entry.0;
                 e.severity = c.severity.or(e.severity);

@@ -106,9 +106,11 @@ impl<'a> Scan<'a> {
             let mut pos = 0;
             while pos < hay.len() {
                 let Some(first) = ac.find(Input::new(hay).span(pos..hay.len())) else { break };
-                pos = self.longest_accepted(norm, &lex.infix, ac, Some(first)).unwrap_or_else(|| {
-                    first.start() + hay[first.start()..].chars().next().map_or(1, char::len_utf8)
-                });
+                pos =
+                    self.longest_accepted(norm, &lex.infix, ac, Some(first)).unwrap_or_else(|| {
+                        first.start()
+                            + hay[first.start()..].chars().next().map_or(1, char::len_utf8)
+                    });
             }
         }
     }
@@ -165,9 +167,10 @@ impl<'a> Scan<'a> {
                 continue;
             }
             let span = &units[i0..=i1];
-            let runs_ok = span.iter().zip(&entry.runs).all(|(u, &t)| {
-                u.run >= t && (lex.normalize.repeated || u.run == t)
-            });
+            let runs_ok = span
+                .iter()
+                .zip(&entry.runs)
+                .all(|(u, &t)| u.run >= t && (lex.normalize.repeated || u.run == t));
             if !runs_ok {
                 continue;
             }
@@ -285,7 +288,8 @@ impl<'a> Scan<'a> {
             let text = |k: usize| &norm.collapsed[toks[k].cs..toks[k].ce];
             if let Some(a) = allow.iter().find(|a| covers(a, toks.len(), lo, hi, &text)) {
                 veto = Some(Veto::Allowlist { entry: a.written.clone() });
-            } else if let Some(w) = r.unless.as_ref().and_then(|u| near(u, toks.len(), lo, hi, &text))
+            } else if let Some(w) =
+                r.unless.as_ref().and_then(|u| near(u, toks.len(), lo, hi, &text))
             {
                 veto = Some(Veto::Unless { word: w });
             } else if let Some(n) = &r.near {
@@ -337,7 +341,11 @@ impl<'a> Scan<'a> {
             end: e,
         };
         if self.explain {
-            self.matches.push(Match { flag: flag.clone(), term: term.to_owned(), foldings: folds.to_vec() });
+            self.matches.push(Match {
+                flag: flag.clone(),
+                term: term.to_owned(),
+                foldings: folds.to_vec(),
+            });
         }
         self.flags.push(flag);
         true
@@ -407,7 +415,13 @@ fn seq_at<'t>(seq: &TokSeq, p: usize, text: &dyn Fn(usize) -> &'t str) -> bool {
 }
 
 /// Does an occurrence of `seq` cover tokens `lo..hi`?
-fn covers<'t>(seq: &TokSeq, ntok: usize, lo: usize, hi: usize, text: &dyn Fn(usize) -> &'t str) -> bool {
+fn covers<'t>(
+    seq: &TokSeq,
+    ntok: usize,
+    lo: usize,
+    hi: usize,
+    text: &dyn Fn(usize) -> &'t str,
+) -> bool {
     let n = seq.toks.len();
     if hi <= lo || n < hi - lo {
         return false;
@@ -416,7 +430,13 @@ fn covers<'t>(seq: &TokSeq, ntok: usize, lo: usize, hi: usize, text: &dyn Fn(usi
 }
 
 /// The first word of `ctx` occurring within its distance of tokens `lo..hi`.
-fn near<'t>(ctx: &CtxRt, ntok: usize, lo: usize, hi: usize, text: &dyn Fn(usize) -> &'t str) -> Option<String> {
+fn near<'t>(
+    ctx: &CtxRt,
+    ntok: usize,
+    lo: usize,
+    hi: usize,
+    text: &dyn Fn(usize) -> &'t str,
+) -> Option<String> {
     let hi = hi.max(lo + 1);
     for seq in &ctx.seqs {
         let n = seq.toks.len();

@@ -353,10 +353,8 @@ fn fold_token(tok: &mut [Raw], opt: &NormalizeOptions) {
                     && tok[j - 1].class == Class::Letter
                     && !tok[j - 1].upper
                     && tok[j + 1].upper;
-                let read = opt.leet
-                    && has_letter
-                    && !sentence_break
-                    && (later || (c == '$' && earlier));
+                let read =
+                    opt.leet && has_letter && !sentence_break && (later || (c == '$' && earlier));
                 if read {
                     if let Some(x) = leet(c) {
                         tok[j].c = x;
@@ -387,9 +385,8 @@ fn join_spaced(raws: &mut [Raw]) {
     };
     // The next single letter after the one at `i`, if one or two spacing characters apart.
     let next_single = |raws: &[Raw], i: usize| {
-        (i + 2..(i + 4).min(n)).find(|&k| {
-            raws[i + 1..k].iter().all(|r| is_spacing(r.c)) && single(raws, k)
-        })
+        (i + 2..(i + 4).min(n))
+            .find(|&k| raws[i + 1..k].iter().all(|r| is_spacing(r.c)) && single(raws, k))
     };
     let mut i = 0;
     while i < n {
@@ -511,8 +508,17 @@ impl Normalized {
 
     /// Append one folded character to both views.
     #[inline(always)]
-    fn emit(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions) {
-        let u = Unit { byte: self.folded.len(), orig_start: s, orig_end: e, run: 1, word, folds, ch };
+    fn emit(
+        &mut self,
+        ch: char,
+        s: usize,
+        e: usize,
+        word: bool,
+        folds: FoldSet,
+        opt: &NormalizeOptions,
+    ) {
+        let u =
+            Unit { byte: self.folded.len(), orig_start: s, orig_end: e, run: 1, word, folds, ch };
         if !self.lean {
             self.folded_units.push(u);
         }
@@ -546,12 +552,28 @@ fn normalize_ascii(text: &str, opt: &NormalizeOptions, lean: bool) -> Option<Nor
 
 /// Where folded characters go: the full views, or the lean screen.
 trait Sink {
-    fn put(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions);
+    fn put(
+        &mut self,
+        ch: char,
+        s: usize,
+        e: usize,
+        word: bool,
+        folds: FoldSet,
+        opt: &NormalizeOptions,
+    );
 }
 
 impl Sink for Normalized {
     #[inline(always)]
-    fn put(&mut self, ch: char, s: usize, e: usize, word: bool, folds: FoldSet, opt: &NormalizeOptions) {
+    fn put(
+        &mut self,
+        ch: char,
+        s: usize,
+        e: usize,
+        word: bool,
+        folds: FoldSet,
+        opt: &NormalizeOptions,
+    ) {
         self.emit(ch, s, e, word, folds, opt);
     }
 }
@@ -559,7 +581,8 @@ impl Sink for Normalized {
 /// Fold ASCII bytes into `out` (letters spaced out are not joined; callers check for them).
 fn fold_ascii(b: &[u8], opt: &NormalizeOptions, out: &mut impl Sink) {
     let n = b.len();
-    let tokenish = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'!' | b'|' | b'*');
+    let tokenish =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'!' | b'|' | b'*');
     let mut raws: Vec<Raw> = Vec::new();
     let mut i = 0;
     while i < n {
@@ -619,7 +642,15 @@ pub(crate) struct Screen {
 
 impl Sink for Screen {
     #[inline(always)]
-    fn put(&mut self, ch: char, _: usize, _: usize, word: bool, _: FoldSet, opt: &NormalizeOptions) {
+    fn put(
+        &mut self,
+        ch: char,
+        _: usize,
+        _: usize,
+        word: bool,
+        _: FoldSet,
+        opt: &NormalizeOptions,
+    ) {
         self.folded.push(ch);
         let started = !self.collapsed.is_empty();
         if word {
@@ -651,7 +682,8 @@ fn screen_ascii(b: &[u8], opt: &NormalizeOptions) -> Screen {
     let mut col: Vec<u8> = Vec::with_capacity(n);
     let mut runs: Vec<u32> = Vec::with_capacity(n);
     let (mut last_word, mut last) = (false, 0u8);
-    let tokenish = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'!' | b'|' | b'*');
+    let tokenish =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'!' | b'|' | b'*');
     let mut raws: Vec<Raw> = Vec::new();
     let mut special: Vec<(u8, bool)> = Vec::new();
     let mut i = 0;

@@ -7,8 +7,9 @@
 //! anchored at the same position are tried before moving on one character, so "you idiotic"
 //! still finds "idiotic" after the phrase "you idiot" failed its end boundary.
 //!
-//! Patterns: the `RegexSet` says which patterns occur in the folded view; only those run their
-//! own `Regex` to find spans. Detectors run on the original text.
+//! Patterns: one multi-pattern regex (no literal prefilter) says which patterns occur in the
+//! folded view; only those run their own `Regex` to find spans. Detectors run on the original
+//! text. [`certainly_clean`] runs first and skips all of this for texts with no candidate.
 
 use aho_corasick::{Anchored, Input};
 

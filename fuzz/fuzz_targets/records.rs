@@ -4,5 +4,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let analyzer = moderato::tone::Analyzer::new();
-    let _ = moderato::audit::audit_record(data, 1, &analyzer);
+    let lexicon = moderato::lexicon::Lexicon::builtin();
+    let _ = moderato::audit::audit_record(data, 1, &analyzer, &lexicon);
 });

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
 use toml::Spanned;
 
 use super::detectors::DetectorKind;
@@ -124,7 +125,13 @@ pub(crate) struct Compiled {
     pub words: LiteralSet,
     /// `*suffix` terms, searched everywhere.
     pub infix: LiteralSet,
-    pub set: Option<RegexSet>,
+    /// Every term of both sets in one overlapping automaton, for the clean-text screen; maps
+    /// its pattern ids to (infix?, pattern id in that set).
+    pub screen_ac: Option<AhoCorasick>,
+    pub screen_ids: Vec<(bool, usize)>,
+    /// All patterns in one automaton, without a literal prefilter: prefixes such as "u" or "i"
+    /// occur in every comment and only slow the scan down.
+    pub set: Option<meta::Regex>,
     pub patterns: Vec<PatternRt>,
     pub detectors: Vec<(usize, DetectorKind)>,
     pub sources: Vec<Source>,
@@ -490,19 +497,39 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         });
     }
 
+    let mut screen_pats: Vec<&str> = Vec::new();
+    let mut screen_ids = Vec::new();
+    for (infix_set, set) in [(false, &words), (true, &infix)] {
+        for (pid, p) in set.pats.iter().enumerate() {
+            screen_pats.push(p);
+            screen_ids.push((infix_set, pid));
+        }
+    }
+    let screen_ac = if screen_pats.is_empty() {
+        None
+    } else {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&screen_pats)
+            .ok()
+    };
     for set in [&mut words, &mut infix] {
         if let Err(e) = set.build() {
             let src = m.sources.last()?;
             diags.push(src.diag(None, None, format!("cannot compile words: {e}"), None));
         }
     }
+    let sources: Vec<&str> = patterns.iter().map(|p| p.source.as_str()).collect();
     let set = if patterns.is_empty() {
         None
     } else {
-        match RegexSetBuilder::new(patterns.iter().map(|p| &p.source))
-            .size_limit(SET_SIZE_LIMIT)
-            .build()
-        {
+        let config = meta::Regex::config()
+            .match_kind(regex_automata::MatchKind::All)
+            .auto_prefilter(false)
+            .nfa_size_limit(Some(SET_SIZE_LIMIT))
+            .dfa_size_limit(Some(SET_SIZE_LIMIT));
+        match meta::Regex::builder().configure(config).build_many(&sources) {
             Ok(s) => Some(s),
             Err(e) => {
                 let src = m.sources.last()?;
@@ -531,6 +558,8 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         rt,
         words,
         infix,
+        screen_ac,
+        screen_ids,
         set,
         patterns,
         detectors,

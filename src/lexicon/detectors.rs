@@ -51,7 +51,65 @@ fn phone_re() -> &'static Regex {
     })
 }
 
+/// Cheap test before the link regex: a scheme, "www." or a dot directly followed by a letter.
+fn maybe_link(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices('.').any(|(i, _)| b.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+        || text.contains("://")
+        || text.contains("www.")
+        || text.contains("WWW.")
+}
+
+/// Facts about an ASCII text, gathered in one pass, that rule detectors out cheaply.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Prescan {
+    upper: usize,
+    letters: usize,
+    digits: usize,
+    at: bool,
+    dot_letter: bool,
+    longest_run: usize,
+}
+
+impl Prescan {
+    /// `None` for non-ASCII text (the detectors then simply run).
+    pub(crate) fn of(text: &str) -> Option<Prescan> {
+        let b = text.as_bytes();
+        if !b.is_ascii() {
+            return None;
+        }
+        let mut p = Prescan::default();
+        let (mut prev, mut run) = (0u8, 0usize);
+        for &c in b {
+            p.upper += usize::from(c.is_ascii_uppercase());
+            p.letters += usize::from(c.is_ascii_alphabetic());
+            p.digits += usize::from(c.is_ascii_digit());
+            p.at |= c == b'@';
+            p.dot_letter |= prev == b'.' && c.is_ascii_alphabetic();
+            run = if c == prev { run + 1 } else { 1 };
+            p.longest_run = p.longest_run.max(run);
+            prev = c;
+        }
+        Some(p)
+    }
+}
+
 impl DetectorKind {
+    /// Could this detector flag a text with these facts? (False means certainly not.)
+    pub(crate) fn may_fire(self, p: &Prescan, text: &str) -> bool {
+        match self {
+            DetectorKind::Links { .. } => p.dot_letter || text.contains("://"),
+            DetectorKind::Email => p.at,
+            DetectorKind::Phone => p.digits >= 9,
+            DetectorKind::Shouting { min_letters, ratio } => {
+                p.upper > 0
+                    && p.letters >= min_letters
+                    && p.upper as f64 >= ratio * p.letters as f64
+            }
+            DetectorKind::Flooding { min_run } => p.longest_run >= min_run,
+        }
+    }
+
     /// Read a detector's settings; `err(span, message, hint)` reports a bad value.
     pub(crate) fn from_spec(
         name: &str,
@@ -129,6 +187,7 @@ impl DetectorKind {
     /// Byte ranges in `text` this detector flags.
     pub(crate) fn find(self, text: &str) -> Vec<(usize, usize)> {
         match self {
+            DetectorKind::Links { .. } if !maybe_link(text) => Vec::new(),
             DetectorKind::Links { min } => {
                 let links: Vec<_> =
                     link_re().find_iter(text).map(|m| (m.start(), m.end())).collect();
@@ -154,7 +213,14 @@ impl DetectorKind {
                 let (mut upper, mut cased) = (0usize, 0usize);
                 let (mut first, mut last) = (None, 0);
                 if text.is_ascii() {
-                    for (i, &c) in text.as_bytes().iter().enumerate() {
+                    // Counting first (vectorises) rules most comments out cheaply.
+                    let b = text.as_bytes();
+                    let up = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+                    let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+                    if letters < min_letters || (up as f64) < ratio * letters as f64 || up == 0 {
+                        return Vec::new();
+                    }
+                    for (i, &c) in b.iter().enumerate() {
                         if c.is_ascii_uppercase() {
                             upper += 1;
                             first.get_or_insert(i);
@@ -185,6 +251,15 @@ impl DetectorKind {
                 let mut out = Vec::new();
                 if text.is_ascii() {
                     let b = text.as_bytes();
+                    // Longest run of one byte first: a tight loop, no allocation.
+                    let (mut run, mut longest) = (0usize, 0usize);
+                    for k in 0..b.len() {
+                        run = if k > 0 && b[k] == b[k - 1] { run + 1 } else { 1 };
+                        longest = longest.max(run);
+                    }
+                    if longest < min_run {
+                        return out;
+                    }
                     let mut i = 0;
                     while i < b.len() {
                         let c = b[i];

@@ -7,8 +7,9 @@
 //! anchored at the same position are tried before moving on one character, so "you idiotic"
 //! still finds "idiotic" after the phrase "you idiot" failed its end boundary.
 //!
-//! Patterns: the `RegexSet` says which patterns occur in the folded view; only those run their
-//! own `Regex` to find spans. Detectors run on the original text.
+//! Patterns: one multi-pattern regex (no literal prefilter) says which patterns occur in the
+//! folded view; only those run their own `Regex` to find spans. Detectors run on the original
+//! text. [`certainly_clean`] runs first and skips all of this for texts with no candidate.
 
 use aho_corasick::{Anchored, Input};
 
@@ -64,7 +65,13 @@ impl<'a> Scan<'a> {
         let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
         let mut norm = None;
         if lexical {
-            let n = norm.insert(normalize::normalize_lean(text, &lex.normalize));
+            // Texts get here when the screen saw a candidate; build the folded offset map at
+            // once rather than normalising again if a pattern matched.
+            let n = norm.insert(if lex.set.is_some() {
+                normalize::normalize(text, &lex.normalize)
+            } else {
+                normalize::normalize_lean(text, &lex.normalize)
+            });
             scan.literals(n);
             scan.patterns(n);
         }
@@ -184,13 +191,20 @@ impl<'a> Scan<'a> {
         let Some(set) = &self.lex.set else { return };
         let lex = self.lex;
         let folded = norm.folded.as_str();
-        let hits = set.matches(folded);
-        if !hits.matched_any() {
+        let mut hits = regex_automata::PatternSet::new(set.pattern_len());
+        set.which_overlapping_matches(&regex_automata::Input::new(folded), &mut hits);
+        if hits.is_empty() {
             return;
         }
-        let full = normalize::normalize(self.text, &lex.normalize);
+        let rebuilt;
+        let full = if norm.folded_units.is_empty() && !norm.folded.is_empty() {
+            rebuilt = normalize::normalize(self.text, &lex.normalize);
+            &rebuilt
+        } else {
+            norm
+        };
         for i in hits.iter() {
-            let p = &lex.patterns[i];
+            let p = &lex.patterns[i.as_usize()];
             if !self.wanted(p.rule) {
                 continue;
             }
@@ -344,12 +358,6 @@ impl<'a> Scan<'a> {
 /// letter-run checks, any pattern or detector hit sends the text to the full [`Scan`].
 pub(crate) fn certainly_clean(lex: &Compiled, text: &str) -> bool {
     let sc = normalize::screen(text, &lex.normalize);
-    if lex.detectors.iter().any(|&(_, kind)| !kind.find(text).is_empty()) {
-        return false;
-    }
-    if lex.set.as_ref().is_some_and(|set| set.is_match(&sc.folded)) {
-        return false;
-    }
     let hay = sc.collapsed.as_str();
     let c = hay.as_bytes();
     // `runs` has one entry per collapsed character; index it by byte.
@@ -364,54 +372,33 @@ pub(crate) fn certainly_clean(lex: &Compiled, text: &str) -> bool {
         &runs_at
     };
     let repeated = lex.normalize.repeated;
-    let passes = |set: &LiteralSet, m: aho_corasick::Match| {
-        set.entries[m.pattern().as_usize()].iter().any(|e| {
-            (!e.start_bound || m.start() == 0 || c[m.start() - 1] == b' ')
-                && (!e.end_bound || m.end() == c.len() || c[m.end()] == b' ')
-                && hay[m.start()..m.end()].char_indices().count() == e.runs.len()
-                && hay[m.start()..m.end()].char_indices().zip(&e.runs).all(|((k, _), &t)| {
-                    let r = runs[m.start() + k];
+    let passes = |set: &LiteralSet, pid: usize, s: usize, e: usize| {
+        set.entries[pid].iter().any(|en| {
+            (!en.start_bound || s == 0 || c[s - 1] == b' ')
+                && (!en.end_bound || e == c.len() || c[e] == b' ')
+                && hay[s..e].char_indices().count() == en.runs.len()
+                && hay[s..e].char_indices().zip(&en.runs).all(|((k, _), &t)| {
+                    let r = runs[s + k];
                     r >= t && (repeated || r == t)
                 })
         })
     };
-    let any_accepted = |set: &LiteralSet,
-                        ac: &aho_corasick::AhoCorasick,
-                        first: Option<aho_corasick::Match>| {
-        let mut cand = first;
-        while let Some(m) = cand {
-            if passes(set, m) {
-                return true;
-            }
-            if m.end() <= m.start() + 1 {
-                break;
-            }
-            cand = ac.find(Input::new(hay).span(m.start()..m.end() - 1).anchored(Anchored::Yes));
-        }
-        false
-    };
-    if let Some(ac) = &lex.words.ac {
-        for i in 0..c.len() {
-            if c[i] != b' ' && (i == 0 || c[i - 1] == b' ') {
-                let input = Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes);
-                if any_accepted(&lex.words, ac, ac.find(input)) {
-                    return false;
-                }
-            }
-        }
-    }
-    if let Some(ac) = &lex.infix.ac {
-        for (i, _) in hay.char_indices() {
-            if any_accepted(
-                &lex.infix,
-                ac,
-                ac.find(Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes)),
-            ) {
+    if let Some(ac) = &lex.screen_ac {
+        for m in ac.find_overlapping_iter(hay) {
+            let (infix, pid) = lex.screen_ids[m.pattern().as_usize()];
+            let set = if infix { &lex.infix } else { &lex.words };
+            if passes(set, pid, m.start(), m.end()) {
                 return false;
             }
         }
     }
-    true
+    if lex.set.as_ref().is_some_and(|set| set.is_match(sc.folded.as_str())) {
+        return false;
+    }
+    let pre = super::detectors::Prescan::of(text);
+    !lex.detectors.iter().any(|&(_, kind)| {
+        pre.as_ref().map_or(true, |p| kind.may_fire(p, text)) && !kind.find(text).is_empty()
+    })
 }
 
 fn seq_at<'t>(seq: &TokSeq, p: usize, text: &dyn Fn(usize) -> &'t str) -> bool {

@@ -8,8 +8,13 @@
 //!
 //! Pipeline: parse (serde, unknown fields rejected) → merge layers (`extends`, several files,
 //! later overrides by rule id) → validate (every problem with file:line:col and a hint) →
-//! compile (words and phrases into one leftmost-longest Aho-Corasick automaton over the
-//! normalised text, regex patterns into one `RegexSet`) → run every rule's examples.
+//! compile (words and phrases into leftmost-longest Aho-Corasick automata over the normalised
+//! text, regex patterns into one multi-pattern regex) → run every rule's examples.
+//!
+//! Matching is two-tier: a lean screen (folded text without offset maps, one overlapping
+//! automaton, the pattern set, detector pre-checks) proves most comments clean; only comments
+//! with a candidate get the full scan with offset maps, boundary and run checks, allowlists and
+//! conditions. A property test checks the screen never hides a flag.
 //!
 //! Invariants: a [`Lexicon`] is immutable, `Send + Sync` and cheap to clone; `check` never
 //! panics, and every flag satisfies `flag.matched == text[flag.start..flag.end]`.

@@ -674,6 +674,94 @@ impl Sink for Screen {
     }
 }
 
+/// [`fold_ascii`] into a [`Screen`], byte by byte: the hot loop of matching, written so the
+/// loop state stays in registers.
+fn screen_ascii(b: &[u8], opt: &NormalizeOptions) -> Screen {
+    let n = b.len();
+    let mut folded: Vec<u8> = Vec::with_capacity(n);
+    let mut col: Vec<u8> = Vec::with_capacity(n);
+    let mut runs: Vec<u32> = Vec::with_capacity(n);
+    let (mut last_word, mut last) = (false, 0u8);
+    let tokenish =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'@' | b'$' | b'!' | b'|' | b'*');
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut special: Vec<(u8, bool)> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        if !tokenish(c) {
+            folded.push(c);
+            if last_word || col.is_empty() {
+                col.push(b' ');
+                runs.push(1);
+                last_word = false;
+                last = c;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut letters_only = true;
+        while i < n && tokenish(b[i]) {
+            letters_only &= b[i].is_ascii_alphabetic();
+            i += 1;
+        }
+        special.clear();
+        if letters_only {
+            for &c in &b[start..i] {
+                let c = if opt.case { c.to_ascii_lowercase() } else { c };
+                folded.push(c);
+                if last_word && opt.repeated && c == last {
+                    if let Some(r) = runs.last_mut() {
+                        *r += 1;
+                    }
+                } else {
+                    col.push(c);
+                    runs.push(1);
+                }
+                last_word = true;
+                last = c;
+            }
+            continue;
+        }
+        raws.clear();
+        for (k, &c) in b[start..i].iter().enumerate() {
+            let upper = c.is_ascii_uppercase();
+            let ch = char::from(if opt.case { c.to_ascii_lowercase() } else { c });
+            raws.push(Raw::new(ch, None, upper, start + k, start + k + 1, FoldSet::EMPTY));
+        }
+        fold_token(&mut raws, opt);
+        // Leet readings are ASCII letters; everything else here is the ASCII input.
+        special.extend(raws.iter().map(|r| (u8::try_from(r.c).unwrap_or(b'?'), r.word)));
+        for &(c, word) in &special {
+            folded.push(c);
+            if word {
+                if last_word && opt.repeated && c == last && c.is_ascii_alphabetic() {
+                    if let Some(r) = runs.last_mut() {
+                        *r += 1;
+                    }
+                    continue;
+                }
+                col.push(c);
+            } else {
+                if !last_word && !col.is_empty() {
+                    continue;
+                }
+                col.push(b' ');
+            }
+            runs.push(1);
+            last_word = word;
+            last = c;
+        }
+    }
+    Screen {
+        folded: String::from_utf8(folded).unwrap_or_default(),
+        collapsed: String::from_utf8(col).unwrap_or_default(),
+        runs,
+        ..Screen::default()
+    }
+}
+
 /// The lean views of a text.
 pub(crate) fn screen(text: &str, opt: &NormalizeOptions) -> Screen {
     let n = text.len();
@@ -683,12 +771,12 @@ pub(crate) fn screen(text: &str, opt: &NormalizeOptions) -> Screen {
         runs: Vec::with_capacity(n),
         ..Screen::default()
     };
-    let mut out = new();
     if !text.is_ascii() {
+        let mut out = new();
         fold_general(text, opt, &mut out);
         return out;
     }
-    fold_ascii(text.as_bytes(), opt, &mut out);
+    let out = screen_ascii(text.as_bytes(), opt);
     if opt.spaced {
         // Conservative: three single letters in a row, whatever separates them.
         let c = out.collapsed.as_bytes();
@@ -798,6 +886,18 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn byte_screen_matches_char_screen(
+            text in "[a-dA-D01$@!|*. _-]{0,40}|[ -~]{0,60}",
+            case in any::<bool>(), repeated in any::<bool>(),
+        ) {
+            let opt = NormalizeOptions { case, repeated, ..NormalizeOptions::default() };
+            let fast = screen_ascii(text.as_bytes(), &opt);
+            let mut slow = Screen::default();
+            fold_ascii(text.as_bytes(), &opt, &mut slow);
+            prop_assert_eq!((&fast.folded, &fast.collapsed, &fast.runs), (&slow.folded, &slow.collapsed, &slow.runs));
+        }
+
         #[test]
         fn ascii_fast_path_matches_general_path(
             text in "[a-dA-D01$@!|*. _-]{0,40}|[ -~]{0,60}",

@@ -301,7 +301,7 @@ fn error_extends_cycle_and_merge() {
     let b = dir.path().join("b.toml");
     std::fs::write(&a, format!("extends = [\"b.toml\"]\n{BASE}")).unwrap();
     std::fs::write(&b, "extends = [\"a.toml\"]\n").unwrap();
-    let e = Lexicon::load(&[a.clone()]).unwrap_err().to_string();
+    let e = Lexicon::load(std::slice::from_ref(&a)).unwrap_err().to_string();
     assert!(e.starts_with(&format!("{}:1:12: `extends` cycle:", b.display())), "{e}");
     assert!(e.ends_with("remove one of these `extends` entries"), "{e}");
 

@@ -457,3 +457,43 @@ fn suggest_ranks_words_of_the_missed_positives() {
     assert!(c.iter().all(|c| c["term"] != "idiot"), "flagged positives are not mined");
     assert!(c.iter().all(|c| c["term"] != "you are" && c["term"] != "what a"), "stopword pairs");
 }
+
+#[test]
+fn lexicon_commands_take_the_global_options() {
+    let w = Workdir::new();
+    let lex = w.write("eval.toml", EVAL_LEXICON);
+    let labels = w.write("labels.jsonl", EVAL_LABELS);
+    let shown = w.write("shown.toml", "");
+    moderato(&[
+        "lexicon",
+        "show",
+        "--lexicon",
+        lex.to_str().unwrap(),
+        "-o",
+        shown.to_str().unwrap(),
+    ])
+    .assert()
+    .code(0)
+    .stdout("");
+    assert!(std::fs::read_to_string(&shown).unwrap().contains("threat/kill"));
+    let report = w.write("report.txt", "");
+    moderato(&[
+        "lexicon",
+        "eval",
+        lex.to_str().unwrap(),
+        "--labels",
+        labels.to_str().unwrap(),
+        "--width",
+        "60",
+        "-o",
+        report.to_str().unwrap(),
+    ])
+    .assert()
+    .code(0);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.lines().all(|l| l.chars().count() <= 60 || !l.starts_with('│')), "{text}");
+    let out =
+        moderato(&["lexicon", "check", lex.to_str().unwrap(), "-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not supported"));
+}

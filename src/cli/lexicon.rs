@@ -462,11 +462,28 @@ fn run_suggest(args: &SuggestArgs, global: &GlobalOpts) -> Result<Outcome> {
                 format!("{:.2}", c.z),
                 c.missed_positives.to_string(),
                 c.negatives.to_string(),
-                table::cell(&escape::preview(c.examples.first().map_or("", String::as_str), 60)),
+                table::cell(&around(c.examples.first().map_or("", String::as_str), &c.term, 60)),
             ]);
         }
         writeln!(out, "{t}")?;
         Ok(())
     })?;
     Ok(if bad > 0 { Outcome::Errored } else { Outcome::Clean })
+}
+
+/// About `width` characters of `text` around the first occurrence of `term` (case-folded),
+/// the term marked `«…»`; the text's start when it is not found as written.
+fn around(text: &str, term: &str, width: usize) -> String {
+    let folded = escape::preview(text, usize::MAX);
+    let lower = folded.to_lowercase();
+    let found = (lower.len() == folded.len()).then(|| lower.find(term)).flatten();
+    let Some(at) =
+        found.filter(|&i| folded.is_char_boundary(i) && folded.is_char_boundary(i + term.len()))
+    else {
+        return escape::preview(text, width);
+    };
+    let before: String = folded[..at].chars().rev().take(width / 2).collect();
+    let before: String = before.chars().rev().collect();
+    let after: String = folded[at + term.len()..].chars().take(width / 2).collect();
+    format!("{before}«{}»{after}", &folded[at..at + term.len()])
 }

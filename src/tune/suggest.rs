@@ -52,11 +52,14 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// The candidate terms of a text: words that are not stopwords or numbers, and adjacent
+/// The candidate terms of a text: words of two or more letters that are not stopwords or
+/// numbers, and adjacent
 /// word pairs with at least one such word. Each term once per text.
 fn terms(text: &str) -> Vec<String> {
     let ws = words(text);
-    let content = |w: &str| !is_stopword(w) && !w.chars().all(|c| c.is_ascii_digit());
+    let content = |w: &str| {
+        w.chars().nth(1).is_some() && !is_stopword(w) && !w.chars().all(|c| c.is_ascii_digit())
+    };
     let mut out: Vec<String> = ws.iter().filter(|w| content(w)).cloned().collect();
     for pair in ws.windows(2) {
         if content(&pair[0]) || content(&pair[1]) {

@@ -279,12 +279,12 @@ fn write_eval(
     let o = &r.overall;
     writeln!(
         out,
-        "{}: {} comments ({} positive{}), threshold {:?}",
+        "{}: {} comments ({} positive{}), threshold {}",
         escape::terminal(name),
         r.comments,
         r.positives,
         if bad > 0 { format!(", {bad} bad lines skipped") } else { String::new() },
-        r.threshold
+        threshold_name(r.threshold)
     )?;
     writeln!(out, "precision {:.3}  recall {:.3}  F1 {:.3}", o.precision, o.recall, o.f1)?;
     writeln!(out, "              label=1  label=0")?;
@@ -382,7 +382,11 @@ fn run_diff(args: &DiffArgs, global: &GlobalOpts) -> Result<Outcome> {
             }
         }
         if let Some(s) = &d.scores {
-            writeln!(out, "scores at threshold {:?} (old \u{2192} new):", s.threshold)?;
+            writeln!(
+                out,
+                "scores at threshold {} (old \u{2192} new):",
+                threshold_name(s.threshold)
+            )?;
             for (n, a, b) in [
                 ("precision", s.old.precision, s.new.precision),
                 ("recall", s.old.recall, s.new.recall),
@@ -486,4 +490,12 @@ fn around(text: &str, term: &str, width: usize) -> String {
     let before: String = before.chars().rev().collect();
     let after: String = folded[at + term.len()..].chars().take(width / 2).collect();
     format!("{before}«{}»{after}", &folded[at..at + term.len()])
+}
+
+fn threshold_name(t: Threshold) -> &'static str {
+    match t {
+        Threshold::Note => "note",
+        Threshold::Review => "review",
+        Threshold::Remove => "remove",
+    }
 }

@@ -14,6 +14,10 @@ use serde::Serialize;
 
 use crate::lexicon::{Action, Lexicon, Verdict};
 
+pub mod diff;
+pub mod report;
+pub mod suggest;
+
 /// A confusion matrix of flagged vs labeled.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Confusion {

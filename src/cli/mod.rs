@@ -9,6 +9,7 @@ mod audit;
 mod common;
 mod completions;
 mod explain;
+mod lexicon;
 mod output;
 mod parse;
 mod report;
@@ -84,6 +85,8 @@ pub enum Command {
     /// Show why a text gets its verdict and tone: normalised text, matches with their
     /// foldings, vetoed rules, token valences.
     Explain(explain::ExplainArgs),
+    /// Tune a lexicon: `lexicon check|eval|diff|show|suggest`.
+    Lexicon(lexicon::LexiconArgs),
     /// Score texts (arguments, or each line of stdin) with VADER.
     Tone(tone::ToneArgs),
     /// Reports over pages and exports: `report weekly INPUT...`.
@@ -102,6 +105,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Tone(args) => tone::run(args, &cli.global),
         Command::Explain(args) => explain::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
+        Command::Lexicon(args) => lexicon::run(args, &cli.global),
         Command::Completions(args) => completions::run_completions(args, &cli.global),
         Command::Man => completions::run_man(&cli.global),
     };

@@ -2,6 +2,7 @@
 
 mod audit;
 mod layouts;
+mod lexicon;
 mod moderation;
 mod parse;
 mod report;

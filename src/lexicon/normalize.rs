@@ -166,7 +166,18 @@ enum Class {
 }
 
 impl Class {
+    #[inline]
     fn of(c: char) -> Class {
+        if c.is_ascii() {
+            // The same answers as below, without the Unicode tables.
+            return match c {
+                'a'..='z' | 'A'..='Z' => Class::Letter,
+                '0'..='9' => Class::Digit,
+                '!' | '|' | '@' | '$' => Class::Leet,
+                '*' => Class::Mask,
+                _ => Class::Other,
+            };
+        }
         if c.is_alphabetic() {
             Class::Letter
         } else if c.is_ascii_digit() {

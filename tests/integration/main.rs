@@ -5,5 +5,6 @@ mod layouts;
 mod moderation;
 mod parse;
 mod report;
+mod scale;
 mod tone;
 mod util;

@@ -848,4 +848,18 @@ mod tests {
         let change = rep.weeks[1].change.as_ref().unwrap();
         assert_eq!(change.comments, -1);
     }
+
+    #[test]
+    fn partial_json_round_trips_and_refuses_other_versions() {
+        let mut agg = Aggregate::new(chrono_tz::Europe::Paris);
+        agg.add(&rec(Some("2024-10-21T10:00:00Z"), "a"), Some(&scored(-0.3612, &["insult"])));
+        agg.add(&rec(None, "b"), None);
+        let json = serde_json::to_string(&agg.to_partial(Vec::new())).unwrap();
+        assert!(!json.contains('\n'));
+        let p: Partial = serde_json::from_str(&json).unwrap();
+        let (back, inputs) = Aggregate::from_partial(p.clone()).unwrap();
+        assert_eq!((back.finish(), inputs.len()), (agg.finish(), 0));
+        let e = Aggregate::from_partial(Partial { version: 99, ..p }).unwrap_err();
+        assert!(e.contains("version 99"), "{e}");
+    }
 }

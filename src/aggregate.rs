@@ -73,7 +73,7 @@ impl Histogram {
 
     /// Adds one score (rounded to the nearest bin).
     pub fn add(&mut self, compound: f64) {
-        *self.bins.entry((compound * Self::SCALE).round() as i32).or_default() += 1;
+        *self.bins.entry(e4(compound) as i32).or_default() += 1;
     }
 
     /// Adds another histogram.
@@ -130,8 +130,9 @@ pub struct Stats {
     pub threads: BTreeSet<String>,
     /// Records with a tone score.
     pub scored: u64,
-    /// Sum of their compound scores.
-    pub sum_compound: f64,
+    /// Sum of their compound scores in units of 0.0001 (an integer, so that sums merge
+    /// exactly in any order).
+    pub sum_compound_e4: i64,
     /// Their compound scores, binned.
     pub histogram: Histogram,
     /// Positive, neutral and negative scored records.
@@ -167,7 +168,7 @@ impl Stats {
         self.time_uncertain += u64::from(uncertain);
         let Some(s) = s else { return };
         self.scored += 1;
-        self.sum_compound += s.compound;
+        self.sum_compound_e4 += e4(s.compound);
         self.histogram.add(s.compound);
         match Tone::of(s.compound) {
             Tone::Positive => self.positive += 1,
@@ -192,7 +193,7 @@ impl Stats {
         self.authors.extend(o.authors.iter().cloned());
         self.threads.extend(o.threads.iter().cloned());
         self.scored += o.scored;
-        self.sum_compound += o.sum_compound;
+        self.sum_compound_e4 += o.sum_compound_e4;
         self.histogram.merge(&o.histogram);
         self.positive += o.positive;
         self.neutral += o.neutral;
@@ -230,8 +231,8 @@ pub struct ThreadStats {
     pub comments: u64,
     /// Scored records.
     pub scored: u64,
-    /// Sum of compound scores.
-    pub sum_compound: f64,
+    /// Sum of compound scores in units of 0.0001.
+    pub sum_compound_e4: i64,
     /// Negative records.
     pub negative: u64,
     /// Flagged records.
@@ -338,7 +339,7 @@ impl Aggregate {
             if let Some(s) = s {
                 let negative = Tone::of(s.compound) == Tone::Negative;
                 st.scored += 1;
-                st.sum_compound += s.compound;
+                st.sum_compound_e4 += e4(s.compound);
                 st.negative += u64::from(negative);
                 st.flagged += u64::from(flagged);
                 st.heated += u64::from(negative || flagged);
@@ -365,7 +366,7 @@ impl Aggregate {
             let me = self.threads.entry(t.clone()).or_default();
             me.comments += st.comments;
             me.scored += st.scored;
-            me.sum_compound += st.sum_compound;
+            me.sum_compound_e4 += st.sum_compound_e4;
             me.negative += st.negative;
             me.flagged += st.flagged;
             me.heated += st.heated;
@@ -420,7 +421,7 @@ impl Aggregate {
                 heated_share: share(s.heated, s.scored),
                 negative: s.negative,
                 flagged: s.flagged,
-                mean_compound: mean(s.sum_compound, s.scored),
+                mean_compound: mean(s.sum_compound_e4, s.scored),
                 most_negative: s.most_negative.as_ref().map(|m| m.1.clone()),
             })
             .collect();
@@ -455,12 +456,116 @@ impl Aggregate {
     }
 }
 
+/// What a [`Partial`] says it is, so that `report merge` refuses anything else.
+pub const PARTIAL_FORMAT: &str = "moderato-weekly-partial";
+
+/// The version of the [`Partial`] layout; bumped whenever a field changes meaning.
+pub const PARTIAL_VERSION: u32 = 1;
+
+/// An [`Aggregate`] as JSON: everything [`Aggregate::finish`] needs, so that partials of
+/// any split of the input merge into exactly the report of the whole. Nothing is truncated:
+/// the per-author and per-thread counts are all kept, which makes the top lists exact (and
+/// makes a partial grow with the number of distinct authors and threads, not of records).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Partial {
+    /// Always [`PARTIAL_FORMAT`].
+    pub format: String,
+    /// [`PARTIAL_VERSION`] when written.
+    pub version: u32,
+    /// The zone weeks are cut in (IANA name); partials merge only within one zone.
+    pub tz: String,
+    /// The inputs read.
+    pub inputs: Vec<InputSummary>,
+    /// Counts per ISO week.
+    pub weeks: Vec<PartialWeek>,
+    /// Records without a usable time.
+    pub undated: Stats,
+    /// Per author (every author, sorted).
+    pub authors: BTreeMap<String, AuthorStats>,
+    /// Per thread (every thread, sorted).
+    pub threads: BTreeMap<String, ThreadStats>,
+    /// Records per time basis (`None`: undated).
+    pub bases: Vec<(Option<TimeBasis>, u64)>,
+}
+
+/// One week of a [`Partial`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartialWeek {
+    /// `2024-W43` (for readers; `year` and `number` are what is read back).
+    pub week: String,
+    /// ISO year.
+    pub year: i32,
+    /// ISO week number.
+    pub number: u32,
+    /// The Monday, in the partial's zone.
+    pub start: NaiveDate,
+    /// The counts.
+    pub stats: Stats,
+}
+
+impl Aggregate {
+    /// The accumulator as a [`Partial`], with the inputs it was built from.
+    pub fn to_partial(&self, inputs: Vec<InputSummary>) -> Partial {
+        Partial {
+            format: PARTIAL_FORMAT.to_string(),
+            version: PARTIAL_VERSION,
+            tz: self.tz.name().to_string(),
+            inputs,
+            weeks: self
+                .weeks
+                .iter()
+                .map(|(&(year, number), (start, stats))| PartialWeek {
+                    week: week_label((year, number)),
+                    year,
+                    number,
+                    start: *start,
+                    stats: stats.clone(),
+                })
+                .collect(),
+            undated: self.undated.clone(),
+            authors: self.authors.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            threads: self.threads.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            bases: self.bases.iter().map(|(b, n)| (*b, *n)).collect(),
+        }
+    }
+
+    /// The accumulator a [`Partial`] holds, and its inputs; an error names what is wrong
+    /// (not a partial, a newer version, an unknown zone).
+    pub fn from_partial(p: Partial) -> Result<(Aggregate, Vec<InputSummary>), String> {
+        if p.format != PARTIAL_FORMAT {
+            return Err(format!("not a weekly partial (format {:?})", p.format));
+        }
+        if p.version != PARTIAL_VERSION {
+            return Err(format!(
+                "partial version {} (this moderato reads version {PARTIAL_VERSION})",
+                p.version
+            ));
+        }
+        let tz: Tz = p.tz.parse().map_err(|_| format!("unknown time zone {:?}", p.tz))?;
+        let mut agg = Aggregate::new(tz);
+        for w in p.weeks {
+            agg.weeks.insert((w.year, w.number), (w.start, w.stats));
+        }
+        agg.undated = p.undated;
+        agg.authors = p.authors.into_iter().collect();
+        agg.threads = p.threads.into_iter().collect();
+        agg.bases = p.bases.into_iter().collect();
+        Ok((agg, p.inputs))
+    }
+}
+
 fn share(n: u64, of: u64) -> Option<f64> {
     (of > 0).then(|| n as f64 / of as f64)
 }
 
-fn mean(sum: f64, n: u64) -> Option<f64> {
-    (n > 0).then(|| sum / n as f64)
+fn mean(sum_e4: i64, n: u64) -> Option<f64> {
+    (n > 0).then(|| sum_e4 as f64 / Histogram::SCALE / n as f64)
+}
+
+/// A compound score in units of 0.0001 (VADER rounds compound to four decimals, so this is
+/// exact).
+fn e4(compound: f64) -> i64 {
+    (compound * Histogram::SCALE).round() as i64
 }
 
 /// The figures of one week (or of the undated row, or the total).
@@ -518,7 +623,7 @@ impl Row {
             threads: s.threads.len() as u64,
             replies: s.replies,
             reply_share: share(s.replies, s.reply_known),
-            mean_compound: mean(s.sum_compound, s.scored),
+            mean_compound: mean(s.sum_compound_e4, s.scored),
             median_compound: s.histogram.median(),
             positive_share: pos,
             neutral_share: share(s.neutral, s.scored),
@@ -626,7 +731,7 @@ pub struct BasisCount {
 }
 
 /// One input of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputSummary {
     /// The name given.
     pub name: String,
@@ -742,5 +847,19 @@ mod tests {
         assert_eq!(rep.most_flagged_authors[0].flagged, 2);
         let change = rep.weeks[1].change.as_ref().unwrap();
         assert_eq!(change.comments, -1);
+    }
+
+    #[test]
+    fn partial_json_round_trips_and_refuses_other_versions() {
+        let mut agg = Aggregate::new(chrono_tz::Europe::Paris);
+        agg.add(&rec(Some("2024-10-21T10:00:00Z"), "a"), Some(&scored(-0.3612, &["insult"])));
+        agg.add(&rec(None, "b"), None);
+        let json = serde_json::to_string(&agg.to_partial(Vec::new())).unwrap();
+        assert!(!json.contains('\n'));
+        let p: Partial = serde_json::from_str(&json).unwrap();
+        let (back, inputs) = Aggregate::from_partial(p.clone()).unwrap();
+        assert_eq!((back.finish(), inputs.len()), (agg.finish(), 0));
+        let e = Aggregate::from_partial(Partial { version: 99, ..p }).unwrap_err();
+        assert!(e.contains("version 99"), "{e}");
     }
 }

@@ -37,6 +37,33 @@ where
     W: Write,
     F: Fn(u64, &[u8], &mut Vec<u8>) + Sync,
 {
+    let map = |no: u64, line: &[u8]| {
+        let mut out = Vec::with_capacity(256);
+        f(no, line, &mut out);
+        out
+    };
+    let stats = map_batches(input, threads, map, |outputs, stats| {
+        for o in &outputs {
+            output.write_all(o)?;
+        }
+        on_batch(stats);
+        Ok(())
+    })?;
+    output.flush()?;
+    Ok(stats)
+}
+
+/// Maps every line of `input` (without its line ending) through `f` on `threads` workers,
+/// and hands each batch of results, in input order, to `sink` on the calling thread with the
+/// running totals. Reading the next batch overlaps with mapping and sinking this one; memory
+/// is a few batches whatever the input size. `f` gets the 1-based line number and the line.
+pub fn map_batches<R, T, F, G>(input: R, threads: usize, f: F, mut sink: G) -> io::Result<Stats>
+where
+    R: BufRead + Send,
+    T: Send,
+    F: Fn(u64, &[u8]) -> T + Sync,
+    G: FnMut(Vec<T>, Stats) -> io::Result<()>,
+{
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
@@ -48,26 +75,14 @@ where
         for batch in rx {
             let batch = batch?;
             let first = stats.lines + 1;
-            let outputs: Vec<Vec<u8>> = pool.install(|| {
+            let outputs: Vec<T> = pool.install(|| {
                 use rayon::prelude::*;
-                batch
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, line)| {
-                        let mut out = Vec::with_capacity(256);
-                        f(first + i as u64, line, &mut out);
-                        out
-                    })
-                    .collect()
+                batch.par_iter().enumerate().map(|(i, line)| f(first + i as u64, line)).collect()
             });
-            for o in &outputs {
-                output.write_all(o)?;
-            }
             stats.lines += batch.len() as u64;
             stats.bytes += batch.iter().map(|l| l.len() as u64 + 1).sum::<u64>();
-            on_batch(stats);
+            sink(outputs, stats)?;
         }
-        output.flush()?;
         Ok(stats)
     })
 }

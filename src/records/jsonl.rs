@@ -127,31 +127,43 @@ type LineResult = Result<(CommentRecord, Option<String>), String>;
 pub(super) fn read(name: &str, text: &str, opts: &ReadOptions, flavor: Flavor) -> Batch {
     let mut batch = Batch::default();
     for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let at = SourceRef { input: name.to_string(), line: i + 1, element: None };
-        let result = match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(o)) => match flavor {
-                Flavor::Generic => generic(&o, at.clone(), opts),
-                Flavor::Reddit => reddit(&o, at.clone()),
-                Flavor::Hn => hn(&o, at.clone()),
-            },
-            Ok(_) => Err("not a JSON object".to_string()),
-            Err(e) => Err(format!("not JSON: {e}")),
-        };
-        match result {
-            Ok((record, note)) => {
+        match read_one(name, i + 1, line, opts, flavor) {
+            None => {}
+            Some((at, Ok((record, note)))) => {
                 if let Some(n) = note {
                     batch.note(at, n);
                 }
                 batch.records.push(record);
             }
-            Err(message) => batch.skip(at, message),
+            Some((at, Err(message))) => batch.skip(at, message),
         }
     }
     batch
+}
+
+/// Reads one line (`None` when it is blank), independently of the others.
+pub(super) fn read_one(
+    name: &str,
+    line_no: usize,
+    line: &str,
+    opts: &ReadOptions,
+    flavor: Flavor,
+) -> Option<(SourceRef, LineResult)> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    let at = SourceRef { input: name.to_string(), line: line_no, element: None };
+    let result = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(o)) => match flavor {
+            Flavor::Generic => generic(&o, at.clone(), opts),
+            Flavor::Reddit => reddit(&o, at.clone()),
+            Flavor::Hn => hn(&o, at.clone()),
+        },
+        Ok(_) => Err("not a JSON object".to_string()),
+        Err(e) => Err(format!("not JSON: {e}")),
+    };
+    Some((at, result))
 }
 
 /// A field by dotted path.

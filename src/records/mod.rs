@@ -376,6 +376,52 @@ pub fn load(
     (kind, batch)
 }
 
+/// True for the kinds [`read_line`] reads: one record per line, each read on its own.
+pub fn line_based(kind: InputKind) -> bool {
+    matches!(kind, InputKind::Jsonl | InputKind::Reddit | InputKind::Hn)
+}
+
+/// Reads one line of a line-based input ([`line_based`]) on its own: the record, or the
+/// problem that skipped it, and a note about a record read with a gap. Blank lines give
+/// `(None, None)`. The record comes back unresolved: call [`resolve_alone`] (or [`resolve`]
+/// over the whole input); `line_no` is 1-based.
+pub fn read_line(
+    name: &str,
+    line_no: usize,
+    line: &str,
+    kind: InputKind,
+    opts: &ReadOptions,
+) -> (Option<CommentRecord>, Option<Problem>) {
+    let flavor = match kind {
+        InputKind::Reddit => jsonl::Flavor::Reddit,
+        InputKind::Hn => jsonl::Flavor::Hn,
+        _ => jsonl::Flavor::Generic,
+    };
+    match jsonl::read_one(name, line_no, line, opts, flavor) {
+        None => (None, None),
+        Some((at, Ok((record, note)))) => {
+            let note = note.map(|message| Problem { at, message, skipped: false });
+            (Some(record), note)
+        }
+        Some((at, Err(message))) => (None, Some(Problem { at, message, skipped: true })),
+    }
+}
+
+/// [`load`]'s resolution for a record read without the rest of its input: a record that
+/// names its thread gets exactly what [`resolve`] gives it (unless its source leaves
+/// `is_reply` open and its parent is elsewhere in the input, which Reddit and generic
+/// records never do when they carry a `t1_`/`t3_` parent or none); a record without one gets
+/// the thread of a chain that leaves the input at once (`file#parent`). Streaming readers use
+/// it only for inputs whose records name their threads.
+pub fn resolve_alone(record: &mut CommentRecord, kind: InputKind) {
+    let one = std::slice::from_mut(record);
+    if kind == InputKind::Hn {
+        resolve_with(one, |_, pid| format!("https://news.ycombinator.com/item?id={pid}"));
+    } else {
+        resolve(one);
+    }
+}
+
 /// Settles threads and replies for the records of one input (see the module docs); a chain
 /// that leaves the input ends in the thread `file#parent`.
 pub fn resolve(records: &mut [CommentRecord]) {

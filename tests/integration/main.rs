@@ -6,5 +6,6 @@ mod lexicon;
 mod moderation;
 mod parse;
 mod report;
+mod scale;
 mod tone;
 mod util;

@@ -1,9 +1,13 @@
 //! A JSONL comment record, however malformed, is audited or rejected with a message.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use moderato::lexicon::Lexicon;
+use moderato::tone::Analyzer;
+use std::sync::OnceLock;
+
+static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let analyzer = moderato::tone::Analyzer::new();
-    let lexicon = moderato::lexicon::Lexicon::builtin();
-    let _ = moderato::audit::audit_record(data, 1, &analyzer, &lexicon);
+    let analyzer = ANALYZER.get_or_init(Analyzer::new);
+    let _ = moderato::audit::audit_record(data, 1, analyzer, &Lexicon::builtin());
 });

@@ -11,6 +11,7 @@ use crate::lexicon::{Lexicon, Verdict};
 use crate::parse::parse_page;
 use crate::pipeline;
 use crate::report::audit::flag_list;
+use crate::report::json::SafeJson;
 use crate::report::{audit as render, escape, table};
 use crate::tone::Analyzer;
 use anyhow::{Context, Result};
@@ -175,7 +176,7 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
             let reader = match common::open_stream(&name) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("moderato: {e:#}");
+                    eprintln!("moderato: {}", escape::message(&format!("{e:#}")));
                     errored = true;
                     continue;
                 }
@@ -186,13 +187,17 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
                         if args.fail_on.is_some_and(|level| level.reached_by(rec.verdict)) {
                             flagged.store(true, Ordering::Relaxed);
                         }
-                        serde_json::to_writer(&mut *buf, &rec)
+                        serde_json::to_writer(SafeJson(&mut *buf), &rec)
                     }
                     Err(why) => {
                         errors.fetch_add(1, Ordering::Relaxed);
-                        eprintln!("moderato: {}: line {line_no}: {why}", escape::terminal(&name));
+                        let why_shown = escape::terminal(&why);
+                        eprintln!(
+                            "moderato: {}: line {line_no}: {why_shown}",
+                            escape::terminal(&name)
+                        );
                         serde_json::to_writer(
-                            &mut *buf,
+                            SafeJson(&mut *buf),
                             &serde_json::json!({"line": line_no, "error": why}),
                         )
                     }

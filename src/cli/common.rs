@@ -51,12 +51,12 @@ pub fn read_or_report(name: &str) -> Option<Source> {
     match read_source(name) {
         Ok(src) => {
             for w in &src.warnings {
-                eprintln!("moderato: warning: {w}");
+                eprintln!("moderato: warning: {}", crate::report::escape::message(w));
             }
             Some(src)
         }
         Err(e) => {
-            eprintln!("moderato: {e}");
+            eprintln!("moderato: {}", crate::report::escape::message(&e.to_string()));
             None
         }
     }
@@ -95,7 +95,8 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Writes a JSON value followed by a newline.
 pub fn write_json<T: serde::Serialize>(out: &mut dyn std::io::Write, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    serde_json::to_writer_pretty(crate::report::json::SafeJson(&mut *out), value)
+        .map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
 }

@@ -13,6 +13,10 @@ use clap::Args;
 use serde::Serialize;
 use std::io::{Read, Write};
 
+/// Longest text `explain` takes: its output lists every token and the normalised text, and
+/// explaining keeps per-byte maps (measured: 1.4 GB for 10 MB). See: #9
+const MAX_TEXT: usize = 1 << 20;
+
 /// Arguments of `moderato explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -42,6 +46,13 @@ pub fn run(args: &ExplainArgs, global: &GlobalOpts) -> Result<Outcome> {
             String::from_utf8_lossy(&buf).into_owned()
         }
     };
+    if text.len() > MAX_TEXT {
+        anyhow::bail!(
+            "explain: the text is {} bytes; explain shows one comment of at most {MAX_TEXT} bytes \
+             (use `moderato audit` for long texts)",
+            text.len()
+        );
+    }
     let tone_explained = Analyzer::new().explain(&text);
     let tone = Tone::from(tone_explained.scores);
     let e = Explained {

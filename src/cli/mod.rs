@@ -113,7 +113,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Ok(outcome) => outcome,
         Err(e) if common::is_broken_pipe(&e) => Outcome::Clean,
         Err(e) => {
-            eprintln!("moderato: {e:#}");
+            eprintln!("moderato: {}", crate::report::escape::message(&format!("{e:#}")));
             Outcome::Errored
         }
     }

@@ -153,7 +153,7 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
             }
             Err(e) if common::is_broken_pipe(&e) => return Err(e),
             Err(e) => {
-                eprintln!("moderato: {e:#}");
+                eprintln!("moderato: {}", escape::message(&format!("{e:#}")));
                 outcome = Outcome::Errored;
             }
         }
@@ -268,7 +268,7 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
         reader.read_to_end(&mut head).map_err(|e| anyhow!("{name}: {e}"))?;
         let src = decode(std::path::Path::new(name), head, modified)?;
         for w in &src.warnings {
-            eprintln!("moderato: warning: {w}");
+            eprintln!("moderato: warning: {}", escape::message(w));
         }
         let (kind, batch) = records::load(&src.name, &src.text, cx.args.input, &opts);
         report_problems(&batch.problems, batch.problems.len(), batch.skipped());

@@ -5,6 +5,7 @@ use super::{output, Format, GlobalOpts};
 use crate::audit::Tone;
 use crate::error::Outcome;
 use crate::pipeline;
+use crate::report::json::SafeJson;
 use crate::report::{escape, table};
 use crate::tone::Analyzer;
 use anyhow::{Context, Result};
@@ -43,7 +44,7 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
             let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
                 let text = decode_line(line, line_no);
                 let tone = Tone::from(analyzer.polarity_scores(&text));
-                serde_json::to_writer(&mut *buf, &Scored { text: &text, tone })
+                serde_json::to_writer(SafeJson(&mut *buf), &Scored { text: &text, tone })
                     .expect("serialising to memory cannot fail");
                 buf.push(b'\n');
             };
@@ -63,7 +64,7 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
             Format::Json => common::write_json(out, &scored)?,
             Format::Jsonl => {
                 for s in &scored {
-                    serde_json::to_writer(&mut *out, s).map_err(std::io::Error::from)?;
+                    serde_json::to_writer(SafeJson(&mut *out), s).map_err(std::io::Error::from)?;
                     out.write_all(b"\n")?;
                 }
             }

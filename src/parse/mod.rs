@@ -23,6 +23,7 @@ pub mod stamp;
 
 use chrono::{DateTime, Datelike, SecondsFormat, TimeZone, Utc};
 use serde::{Serialize, Serializer};
+use std::collections::HashMap;
 
 /// An inclusive, 1-based range of input lines, serialised as `[first, last]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -185,6 +186,10 @@ fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOp
 
     let spans = comment_spans(&classes, ex.comments.len());
     let mut comments: Vec<Comment> = Vec::with_capacity(ex.comments.len());
+    // The latest comment by each author and at each depth: parents are looked up in O(1),
+    // not by scanning back (a page of 100,000 "Reply to nobody" took minutes). See: #9
+    let mut last_by_author: HashMap<String, usize> = HashMap::new();
+    let mut last_at_depth: HashMap<usize, usize> = HashMap::new();
     for (i, parts) in ex.comments.into_iter().enumerate() {
         let range =
             spans[i].unwrap_or(LineRange { first: parts.header_line, last: parts.header_line });
@@ -195,14 +200,17 @@ fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOp
             Some(level) if level >= 1 => {
                 let depth = level - 1;
                 let parent = (depth > 0)
-                    .then(|| comments.iter().rev().find(|c| c.depth + 1 == depth))
-                    .flatten();
+                    .then(|| last_at_depth.get(&(depth - 1)))
+                    .flatten()
+                    .map(|&p| &comments[p]);
                 (parent.map(|p| p.id.clone()), depth)
             }
             _ => {
-                let parent = parts.reply_to.as_deref().and_then(|name| {
-                    comments.iter().rev().find(|c| c.author.as_deref() == Some(name))
-                });
+                let parent = parts
+                    .reply_to
+                    .as_deref()
+                    .and_then(|name| last_by_author.get(name))
+                    .map(|&p| &comments[p]);
                 match parent {
                     Some(p) => (Some(p.id.clone()), p.depth + 1),
                     None if parts.reply_to.is_some() => (None, 1),
@@ -210,6 +218,10 @@ fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOp
                 }
             }
         };
+        last_at_depth.insert(depth, i);
+        if let Some(a) = &parts.author {
+            last_by_author.insert(a.clone(), i);
+        }
         comments.push(Comment {
             id: format!("c{}", i + 1),
             author: parts.author,

@@ -10,8 +10,29 @@
 /// True for characters that must not reach a terminal raw: C0/C1 controls (except tab and
 /// newline, which the caller folds), DEL, and the Unicode bidi controls.
 fn is_dangerous(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi(c)
+}
+
+/// The Unicode bidirectional formatting characters (marks, embeddings, overrides, isolates).
+pub fn is_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Makes a message for stderr safe: like [`terminal`], but keeps newlines (diagnostics span
+/// lines). Messages quote file names and record text, which are hostile input too.
+pub fn message(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if is_dangerous(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Makes text safe for a terminal cell: controls and bidi overrides become visible escapes,
@@ -73,8 +94,17 @@ pub fn markdown(s: &str) -> String {
 
 /// Neutralises a CSV cell against formula injection: a cell starting with `=`, `+`, `-`,
 /// `@`, tab or carriage return gets a leading `'` (OWASP's advice), unless it is a plain
-/// number such as `-0.25`, which a spreadsheet reads as a number.
+/// number such as `-0.25`, which a spreadsheet reads as a number. Controls (other than
+/// newline and tab, which CSV quoting carries) and bidi overrides become visible `\u{..}`
+/// escapes, as in the terminal, since CSV is often read with `cat`.
 pub fn csv_cell(s: &str) -> String {
+    let visible;
+    let s = if s.chars().any(is_dangerous) {
+        visible = message(s);
+        visible.as_str()
+    } else {
+        s
+    };
     let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let number = !s.is_empty()
         && s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
@@ -107,12 +137,16 @@ mod tests {
 
     #[test]
     fn csv_formulas_are_neutralised_numbers_are_not() {
-        for f in ["=1+2", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", "-inf"] {
+        for f in ["=1+2", "+cmd", "-2+3", "@SUM(A1)", "\tx", "-inf"] {
             assert_eq!(csv_cell(f), format!("'{f}"), "{f:?}");
         }
-        for ok in ["-0.25", "+1", "1e-3", "plain", "", "a=b"] {
+        for ok in ["-0.25", "+1", "1e-3", "plain", "", "a=b", "a\nb"] {
             assert_eq!(csv_cell(ok), ok);
         }
+        assert_eq!(csv_cell("\rx"), "\\u{d}x");
+        assert_eq!(csv_cell("\x1b]0;pwned\x07"), "\\u{1b}]0;pwned\\u{7}");
+        assert_eq!(csv_cell("a\u{202e}b\rc"), "a\\u{202e}b\\u{d}c");
+        assert_eq!(message("line 1\n\x1b[2J"), "line 1\n\\u{1b}[2J");
     }
 
     #[test]

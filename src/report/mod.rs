@@ -8,6 +8,7 @@ pub mod csv;
 pub mod escape;
 pub mod grid;
 pub mod html;
+pub mod json;
 pub mod markdown;
 pub mod svg;
 pub mod table;

@@ -65,13 +65,9 @@ impl<'a> Scan<'a> {
         let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
         let mut norm = None;
         if lexical {
-            // Texts get here when the screen saw a candidate; build the folded offset map at
-            // once rather than normalising again if a pattern matched.
-            let n = norm.insert(if lex.set.is_some() {
-                normalize::normalize(text, &lex.normalize)
-            } else {
-                normalize::normalize_lean(text, &lex.normalize)
-            });
+            // The folded offset map is built only when a pattern matches (most candidates
+            // are words and phrases).
+            let n = norm.insert(normalize::normalize_lean(text, &lex.normalize));
             scan.literals(n);
             scan.patterns(n);
         }

@@ -525,17 +525,26 @@ fn fold_tokens(raws: &mut [Raw], opt: &NormalizeOptions) {
 /// over-approximation of "[`join_spaced`] would join something", for texts that took the
 /// segment-wise path.
 fn may_have_spaced_letters(units: &[Unit]) -> bool {
-    let n = units.len();
+    let word = |i: usize| units[i].word;
+    let lone = |i: usize| units[i].run == 1 && units[i].ch.is_alphabetic();
+    three_lone_letters(units.len(), word, lone)
+}
+
+/// Among `n` collapsed characters (`word(i)`: part of a word; `lone(i)`: a letter not
+/// repeated), are there three one-letter words in a row?
+#[inline(always)]
+fn three_lone_letters(
+    n: usize,
+    word: impl Fn(usize) -> bool,
+    lone: impl Fn(usize) -> bool,
+) -> bool {
     let mut chain = 0;
     for i in 0..n {
-        let u = &units[i];
-        if !u.word {
+        if !word(i) {
             continue;
         }
-        let starts = i == 0 || !units[i - 1].word;
-        let single =
-            starts && u.run == 1 && u.ch.is_alphabetic() && (i + 1 == n || !units[i + 1].word);
-        if single {
+        let starts = i == 0 || !word(i - 1);
+        if starts && lone(i) && (i + 1 == n || !word(i + 1)) {
             chain += 1;
             if chain >= 3 {
                 return true;
@@ -873,49 +882,14 @@ pub(crate) fn screen(text: &str, opt: &NormalizeOptions) -> Screen {
 /// [`may_have_spaced_letters`] on a screen: three single letters in a row, whatever separates
 /// them.
 fn may_have_spaced_screen(out: &Screen) -> bool {
-    let c = out.collapsed.as_bytes();
-    let mut chain = 0;
     if out.collapsed.is_ascii() {
-        for (i, &ch) in c.iter().enumerate() {
-            if ch == b' ' {
-                continue;
-            }
-            let starts = i == 0 || c[i - 1] == b' ';
-            let single = starts
-                && ch.is_ascii_alphabetic()
-                && out.runs[i] == 1
-                && (i + 1 == c.len() || c[i + 1] == b' ');
-            if single {
-                chain += 1;
-                if chain >= 3 {
-                    return true;
-                }
-            } else if starts {
-                chain = 0;
-            }
-        }
-        return false;
+        let c = out.collapsed.as_bytes();
+        let lone = |i: usize| c[i].is_ascii_alphabetic() && out.runs[i] == 1;
+        return three_lone_letters(c.len(), |i| c[i] != b' ', lone);
     }
-    let chars: Vec<char> = out.collapsed.chars().collect();
-    for (i, &ch) in chars.iter().enumerate() {
-        if ch == ' ' {
-            continue;
-        }
-        let starts = i == 0 || chars[i - 1] == ' ';
-        let single = starts
-            && ch.is_alphabetic()
-            && out.runs.get(i) == Some(&1)
-            && (i + 1 == chars.len() || chars[i + 1] == ' ');
-        if single {
-            chain += 1;
-            if chain >= 3 {
-                return true;
-            }
-        } else if starts {
-            chain = 0;
-        }
-    }
-    false
+    let c: Vec<char> = out.collapsed.chars().collect();
+    let lone = |i: usize| c[i].is_alphabetic() && out.runs.get(i) == Some(&1);
+    three_lone_letters(c.len(), |i| c[i] != ' ', lone)
 }
 
 /// Would [`join_spaced`] join anything in this ASCII text? Same rules, read off the collapsed

@@ -9,7 +9,7 @@
 //!
 //! Patterns: one multi-pattern regex (no literal prefilter) says which patterns occur in the
 //! folded view; only those run their own `Regex` to find spans. Detectors run on the original
-//! text. [`certainly_clean`] runs first and skips all of this for texts with no candidate.
+//! text. [`screen`] runs first and skips all of this for texts with no candidate.
 
 use aho_corasick::{Anchored, Input};
 
@@ -50,6 +50,19 @@ impl<'a> Scan<'a> {
         only: Option<usize>,
         explain: bool,
     ) -> Scan<'a> {
+        Scan::run_screened(lex, text, tone, only, explain, true)
+    }
+
+    /// [`Scan::run`] after [`screen`] said `Candidate { patterns }`: regex patterns are run
+    /// only when the screen saw one match (it ran the same set on the same folded view).
+    pub(crate) fn run_screened(
+        lex: &'a Compiled,
+        text: &'a str,
+        tone: &'a mut dyn FnMut() -> f64,
+        only: Option<usize>,
+        explain: bool,
+        patterns: bool,
+    ) -> Scan<'a> {
         let mut scan = Scan {
             lex,
             text,
@@ -65,11 +78,17 @@ impl<'a> Scan<'a> {
         let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
         let mut norm = None;
         if lexical {
-            // The folded offset map is built only when a pattern matches (most candidates
-            // are words and phrases).
-            let n = norm.insert(normalize::normalize_lean(text, &lex.normalize));
+            // The folded offset map (`folded_units`) is needed only by patterns.
+            let patterns = patterns && lex.set.is_some();
+            let n = norm.insert(if patterns {
+                normalize::normalize(text, &lex.normalize)
+            } else {
+                normalize::normalize_lean(text, &lex.normalize)
+            });
             scan.literals(n);
-            scan.patterns(n);
+            if patterns {
+                scan.patterns(n);
+            }
         }
         scan.detectors(&mut norm);
         scan.flags.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
@@ -349,10 +368,25 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// True when `text` certainly raises no flag: checked on the lean views (no offset maps),
-/// which is all most comments need. Conservative: any candidate that passes its boundary and
-/// letter-run checks, any pattern or detector hit sends the text to the full [`Scan`].
+/// What the screen saw in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Screened {
+    /// Certainly no flag.
+    Clean,
+    /// Something may flag: the full [`Scan`] decides. `patterns`: the regex set matched.
+    Candidate { patterns: bool },
+}
+
+/// True when `text` certainly raises no flag (see [`screen`]).
+#[cfg(test)]
 pub(crate) fn certainly_clean(lex: &Compiled, text: &str) -> bool {
+    screen(lex, text) == Screened::Clean
+}
+
+/// Screen `text` on the lean views (no offset maps), which is all most comments need.
+/// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
+/// detector hit sends the text to the full [`Scan`].
+pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
     let sc = normalize::screen(text, &lex.normalize);
     let hay = sc.collapsed.as_str();
     let c = hay.as_bytes();
@@ -379,22 +413,28 @@ pub(crate) fn certainly_clean(lex: &Compiled, text: &str) -> bool {
                 })
         })
     };
+    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(sc.folded.as_str()));
+    if patterns {
+        return Screened::Candidate { patterns };
+    }
     if let Some(ac) = &lex.screen_ac {
         for m in ac.find_overlapping_iter(hay) {
             let (infix, pid) = lex.screen_ids[m.pattern().as_usize()];
             let set = if infix { &lex.infix } else { &lex.words };
             if passes(set, pid, m.start(), m.end()) {
-                return false;
+                return Screened::Candidate { patterns };
             }
         }
     }
-    if lex.set.as_ref().is_some_and(|set| set.is_match(sc.folded.as_str())) {
-        return false;
-    }
     let pre = super::detectors::Prescan::of(text);
-    !lex.detectors.iter().any(|&(_, kind)| {
+    let detected = lex.detectors.iter().any(|&(_, kind)| {
         pre.as_ref().map_or(true, |p| kind.may_fire(p, text)) && !kind.find(text).is_empty()
-    })
+    });
+    if detected {
+        Screened::Candidate { patterns }
+    } else {
+        Screened::Clean
+    }
 }
 
 fn seq_at<'t>(seq: &TokSeq, p: usize, text: &dyn Fn(usize) -> &'t str) -> bool {

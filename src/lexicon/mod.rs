@@ -352,12 +352,12 @@ impl Lexicon {
     /// Like [`Lexicon::check`], but the compound score is computed only if a rule with a
     /// tone condition matched (at most once).
     pub fn check_with(&self, text: &str, compound: impl FnOnce() -> f64) -> Vec<Flag> {
-        if matcher::certainly_clean(&self.inner, text) {
+        let matcher::Screened::Candidate { patterns } = matcher::screen(&self.inner, text) else {
             return Vec::new();
-        }
+        };
         let mut tone = Some(compound);
         let mut f = move || tone.take().map_or(0.0, |f| f());
-        matcher::Scan::run(&self.inner, text, &mut f, None, false).flags
+        matcher::Scan::run_screened(&self.inner, text, &mut f, None, false, patterns).flags
     }
 
     /// Explain what matching did on `text`: the normalised text, each match with the foldings

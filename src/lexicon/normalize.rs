@@ -777,8 +777,9 @@ impl Sink for Screen {
 }
 
 /// [`fold_segments`] into a [`Screen`], byte by byte: the hot loop of matching, written so the
-/// loop state stays in registers.
-fn screen_segments(text: &str, opt: &NormalizeOptions) -> Screen {
+/// loop state stays in registers. Also says whether letters may be spaced out (three one-letter
+/// words in a row), in which case the caller needs the general path.
+fn screen_segments(text: &str, opt: &NormalizeOptions) -> (Screen, bool) {
     let b = text.as_bytes();
     let n = b.len();
     let mut folded: Vec<u8> = Vec::with_capacity(n);
@@ -786,6 +787,8 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> Screen {
     let mut runs: Vec<u32> = Vec::with_capacity(n);
     let (mut last_word, mut last) = (false, '\0');
     let mut raws: Vec<Raw> = Vec::new();
+    // Whether letters may be spaced out: counted here while only plain segments are seen.
+    let (mut general, mut spaced, mut lone_run) = (false, false, 0);
     let mut i = 0;
     while i < n {
         let c = b[i];
@@ -804,9 +807,20 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> Screen {
         let (end, letters_only) = segment_end(b, start);
         i = end;
         if letters_only {
-            for &c in &b[start..i] {
-                let c = if opt.case { c.to_ascii_lowercase() } else { c };
-                folded.push(c);
+            // A one-letter word (nothing joins letters across segments); three in a row may be
+            // a word spelled out.
+            if i - start == 1 {
+                lone_run += 1;
+                spaced |= lone_run >= 3;
+            } else {
+                lone_run = 0;
+            }
+            let from = folded.len();
+            folded.extend_from_slice(&b[start..i]);
+            if opt.case {
+                folded[from..].make_ascii_lowercase();
+            }
+            for &c in &folded[from..] {
                 if last_word && opt.repeated && char::from(c) == last {
                     if let Some(r) = runs.last_mut() {
                         *r += 1;
@@ -820,6 +834,7 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> Screen {
             }
             continue;
         }
+        general = true;
         raws.clear();
         push_raws(&text[start..i], start, opt, &mut raws);
         fold_tokens(&mut raws, opt);
@@ -846,12 +861,14 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> Screen {
         }
     }
     // Only whole characters were pushed, so both views are UTF-8.
-    Screen {
+    let out = Screen {
         folded: String::from_utf8(folded).unwrap_or_default(),
         collapsed: String::from_utf8(col).unwrap_or_default(),
         runs,
         ..Screen::default()
-    }
+    };
+    let spaced = if general { may_have_spaced_screen(&out) } else { spaced };
+    (out, spaced)
 }
 
 #[inline(always)]
@@ -865,8 +882,8 @@ fn push_char(v: &mut Vec<u8>, c: char) {
 
 /// The lean views of a text.
 pub(crate) fn screen(text: &str, opt: &NormalizeOptions) -> Screen {
-    let out = screen_segments(text, opt);
-    if opt.spaced && may_have_spaced_screen(&out) {
+    let (out, spaced) = screen_segments(text, opt);
+    if opt.spaced && spaced {
         let mut slow = Screen {
             folded: String::with_capacity(text.len()),
             collapsed: String::with_capacity(text.len()),
@@ -983,7 +1000,7 @@ mod tests {
             text in TEXTS, case in any::<bool>(), repeated in any::<bool>(),
         ) {
             let opt = NormalizeOptions { case, repeated, ..NormalizeOptions::default() };
-            let fast = screen_segments(&text, &opt);
+            let (fast, _) = screen_segments(&text, &opt);
             let mut slow = Screen::default();
             fold_segments(&text, &opt, &mut slow);
             prop_assert_eq!((&fast.folded, &fast.collapsed, &fast.runs), (&slow.folded, &slow.collapsed, &slow.runs));

@@ -50,18 +50,28 @@ impl<'a> Scan<'a> {
         only: Option<usize>,
         explain: bool,
     ) -> Scan<'a> {
-        Scan::run_screened(lex, text, tone, only, explain, true)
+        Scan::run_with(lex, text, tone, only, explain, None)
     }
 
-    /// [`Scan::run`] after [`screen`] said `Candidate { patterns }`: regex patterns are run
-    /// only when the screen saw one match (it ran the same set on the same folded view).
+    /// [`Scan::run`] after [`screen`] said `Candidate`: regex patterns are run only when the
+    /// screen saw one match (it ran the same set on the same folded view), and only the
+    /// screen's `literals` are tried as words and phrases.
     pub(crate) fn run_screened(
+        lex: &'a Compiled,
+        text: &'a str,
+        tone: &'a mut dyn FnMut() -> f64,
+        screened: Option<(bool, &[Literal])>,
+    ) -> Scan<'a> {
+        Scan::run_with(lex, text, tone, None, false, screened)
+    }
+
+    fn run_with(
         lex: &'a Compiled,
         text: &'a str,
         tone: &'a mut dyn FnMut() -> f64,
         only: Option<usize>,
         explain: bool,
-        patterns: bool,
+        screened: Option<(bool, &[Literal])>,
     ) -> Scan<'a> {
         let mut scan = Scan {
             lex,
@@ -79,13 +89,16 @@ impl<'a> Scan<'a> {
         let mut norm = None;
         if lexical {
             // The folded offset map (`folded_units`) is needed only by patterns.
-            let patterns = patterns && lex.set.is_some();
+            let patterns = screened.map_or(true, |(p, _)| p) && lex.set.is_some();
             let n = norm.insert(if patterns {
                 normalize::normalize(text, &lex.normalize)
             } else {
                 normalize::normalize_lean(text, &lex.normalize)
             });
-            scan.literals(n);
+            match screened {
+                Some((_, lits)) => scan.screened_literals(n, lits),
+                None => scan.literals(n),
+            }
             if patterns {
                 scan.patterns(n);
             }
@@ -127,6 +140,38 @@ impl<'a> Scan<'a> {
                         first.start()
                             + hay[first.start()..].chars().next().map_or(1, char::len_utf8)
                     });
+            }
+        }
+    }
+
+    /// [`Scan::literals`] over the screen's candidates: the same starts in the same order
+    /// (word starts for the word set, any start for the infix set, left to right, skipping
+    /// those inside an accepted match), at each start the candidates longest first.
+    fn screened_literals(&mut self, norm: &Normalized, lits: &[Literal]) {
+        let lex = self.lex;
+        let hay = norm.collapsed.as_bytes();
+        for infix in [false, true] {
+            let mut cands: Vec<&Literal> = lits
+                .iter()
+                .filter(|l| l.infix == infix)
+                .filter(|l| infix || l.start == 0 || hay.get(l.start - 1) == Some(&b' '))
+                .collect();
+            cands.sort_by(|a, b| (a.start, b.end).cmp(&(b.start, a.end)));
+            let set = if infix { &lex.infix } else { &lex.words };
+            let mut next = 0;
+            let mut k = 0;
+            while k < cands.len() {
+                let s = cands[k].start;
+                let group = cands[k..].iter().take_while(|l| l.start == s).count();
+                if s >= next {
+                    for l in &cands[k..k + group] {
+                        if self.try_literal(norm, set, l.pid, l.start, l.end) {
+                            next = l.end;
+                            break;
+                        }
+                    }
+                }
+                k += group;
             }
         }
     }
@@ -369,12 +414,25 @@ impl<'a> Scan<'a> {
 }
 
 /// What the screen saw in a text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Screened {
     /// Certainly no flag.
     Clean,
-    /// Something may flag: the full [`Scan`] decides. `patterns`: the regex set matched.
-    Candidate { patterns: bool },
+    /// Something may flag: the full [`Scan`] decides. `patterns`: the regex set matched;
+    /// `literals`: every word or phrase occurrence that passed the boundary and letter-run
+    /// checks, in the collapsed view (the only ones the full scan can accept).
+    Candidate { patterns: bool, literals: Vec<Literal> },
+}
+
+/// One occurrence of a lexicon word or phrase in the collapsed view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Literal {
+    /// From the infix set (else the word-start set).
+    infix: bool,
+    /// The pattern's index in its set.
+    pid: usize,
+    start: usize,
+    end: usize,
 }
 
 /// True when `text` certainly raises no flag (see [`screen`]).
@@ -413,25 +471,26 @@ pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
                 })
         })
     };
-    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(sc.folded.as_str()));
-    if patterns {
-        return Screened::Candidate { patterns };
-    }
+    let mut literals = Vec::new();
     if let Some(ac) = &lex.screen_ac {
         for m in ac.find_overlapping_iter(hay) {
             let (infix, pid) = lex.screen_ids[m.pattern().as_usize()];
             let set = if infix { &lex.infix } else { &lex.words };
             if passes(set, pid, m.start(), m.end()) {
-                return Screened::Candidate { patterns };
+                literals.push(Literal { infix, pid, start: m.start(), end: m.end() });
             }
         }
+    }
+    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(sc.folded.as_str()));
+    if patterns || !literals.is_empty() {
+        return Screened::Candidate { patterns, literals };
     }
     let pre = super::detectors::Prescan::of(text);
     let detected = lex.detectors.iter().any(|&(_, kind)| {
         pre.as_ref().map_or(true, |p| kind.may_fire(p, text)) && !kind.find(text).is_empty()
     });
     if detected {
-        Screened::Candidate { patterns }
+        Screened::Candidate { patterns, literals }
     } else {
         Screened::Clean
     }

@@ -412,10 +412,11 @@ mod props {
                     matcher::Screened::Clean => {
                         prop_assert!(full.is_empty(), "{:?}: {:?}", text, full);
                     }
-                    matcher::Screened::Candidate { patterns } => {
-                        // Skipping patterns the screen did not see changes nothing.
+                    matcher::Screened::Candidate { patterns, literals } => {
+                        // Trying only the screen's candidates, and patterns only when the
+                        // screen saw one, changes nothing.
                         let mut tone = || -1.0;
-                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, None, false, patterns);
+                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, Some((patterns, &literals)));
                         prop_assert_eq!(&screened.flags, &full, "{:?}", text);
                     }
                 }

@@ -435,12 +435,6 @@ pub(crate) struct Literal {
     end: usize,
 }
 
-/// True when `text` certainly raises no flag (see [`screen`]).
-#[cfg(test)]
-pub(crate) fn certainly_clean(lex: &Compiled, text: &str) -> bool {
-    screen(lex, text) == Screened::Clean
-}
-
 /// Screen `text` on the lean views (no offset maps), which is all most comments need.
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
 /// detector hit sends the text to the full [`Scan`].

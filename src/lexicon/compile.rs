@@ -508,11 +508,16 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     let screen_ac = if screen_pats.is_empty() {
         None
     } else {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&screen_pats)
-            .ok()
+        // A DFA is fastest; a lexicon too large for one gets the default automaton rather
+        // than no screen (which would wave every text through as clean).
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(&screen_pats)
+                .ok()
+        };
+        build(Some(AhoCorasickKind::DFA)).or_else(|| build(None))
     };
     for set in [&mut words, &mut infix] {
         if let Err(e) = set.build() {

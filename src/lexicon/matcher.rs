@@ -284,8 +284,9 @@ impl<'a> Scan<'a> {
 
     fn detectors(&mut self, norm: &mut Option<Normalized>) {
         let lex = self.lex;
+        let pre = super::detectors::Prescan::of(self.text);
         for &(rule, kind) in &lex.detectors {
-            if !self.wanted(rule) {
+            if !self.wanted(rule) || pre.as_ref().is_some_and(|p| !kind.may_fire(p, self.text)) {
                 continue;
             }
             let spans = kind.find(self.text);

@@ -60,7 +60,8 @@ fn maybe_link(text: &str) -> bool {
         || text.contains("WWW.")
 }
 
-/// Facts about an ASCII text, gathered in one pass, that rule detectors out cheaply.
+/// Facts about an ASCII text that rule detectors out cheaply. Each is a count or search the
+/// compiler vectorises (no loop-carried state), which is most of why this costs little.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Prescan {
     upper: usize,
@@ -68,7 +69,8 @@ pub(crate) struct Prescan {
     digits: usize,
     at: bool,
     dot_letter: bool,
-    longest_run: usize,
+    /// Some byte occurs three times in a row (a run of `min_run` ≥ 3 needs one).
+    triple: bool,
 }
 
 impl Prescan {
@@ -78,19 +80,17 @@ impl Prescan {
         if !b.is_ascii() {
             return None;
         }
-        let mut p = Prescan::default();
-        let (mut prev, mut run) = (0u8, 0usize);
-        for &c in b {
-            p.upper += usize::from(c.is_ascii_uppercase());
-            p.letters += usize::from(c.is_ascii_alphabetic());
-            p.digits += usize::from(c.is_ascii_digit());
-            p.at |= c == b'@';
-            p.dot_letter |= prev == b'.' && c.is_ascii_alphabetic();
-            run = if c == prev { run + 1 } else { 1 };
-            p.longest_run = p.longest_run.max(run);
-            prev = c;
-        }
-        Some(p)
+        let pairs = || b.iter().zip(b.iter().skip(1));
+        Some(Prescan {
+            upper: b.iter().filter(|c| c.is_ascii_uppercase()).count(),
+            letters: b.iter().filter(|c| c.is_ascii_alphabetic()).count(),
+            digits: b.iter().filter(|c| c.is_ascii_digit()).count(),
+            at: b.contains(&b'@'),
+            dot_letter: pairs().filter(|&(&a, &c)| a == b'.' && c.is_ascii_alphabetic()).count()
+                > 0,
+            triple: pairs().zip(b.iter().skip(2)).filter(|&((a, b), c)| a == b && b == c).count()
+                > 0,
+        })
     }
 }
 
@@ -106,7 +106,7 @@ impl DetectorKind {
                     && p.letters >= min_letters
                     && p.upper as f64 >= ratio * p.letters as f64
             }
-            DetectorKind::Flooding { min_run } => p.longest_run >= min_run,
+            DetectorKind::Flooding { min_run } => min_run < 3 || p.triple,
         }
     }
 
@@ -305,6 +305,28 @@ impl DetectorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn prescan_never_rules_out_a_detection(
+            text in "[a-cA-C0-9@.:/ !?-]{0,60}|[ -~]{0,80}",
+            min_run in 2usize..8, min in 1usize..3,
+        ) {
+            let p = Prescan::of(&text).expect("ASCII");
+            for kind in [
+                DetectorKind::Links { min },
+                DetectorKind::Email,
+                DetectorKind::Phone,
+                DetectorKind::Shouting { min_letters: 4, ratio: 0.7 },
+                DetectorKind::Flooding { min_run },
+            ] {
+                if !kind.find(&text).is_empty() {
+                    prop_assert!(kind.may_fire(&p, &text), "{:?} on {:?}", kind, text);
+                }
+            }
+        }
+    }
 
     #[test]
     fn links_need_min() {

@@ -250,19 +250,19 @@ impl<'a> Scan<'a> {
     fn patterns(&mut self, norm: &Normalized) {
         let Some(set) = &self.lex.set else { return };
         let lex = self.lex;
-        let folded = norm.folded.as_str();
-        let mut hits = regex_automata::PatternSet::new(set.pattern_len());
-        set.which_overlapping_matches(&regex_automata::Input::new(folded), &mut hits);
-        if hits.is_empty() {
-            return;
-        }
         let rebuilt;
-        let full = if norm.folded_units.is_empty() && !norm.folded.is_empty() {
+        let full = if norm.lean {
             rebuilt = normalize::normalize(self.text, &lex.normalize);
             &rebuilt
         } else {
             norm
         };
+        let folded = full.folded.as_str();
+        let mut hits = regex_automata::PatternSet::new(set.pattern_len());
+        set.which_overlapping_matches(&regex_automata::Input::new(folded), &mut hits);
+        if hits.is_empty() {
+            return;
+        }
         for i in hits.iter() {
             let p = &lex.patterns[i.as_usize()];
             if !self.wanted(p.rule) {

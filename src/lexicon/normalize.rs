@@ -130,8 +130,8 @@ pub(crate) struct Normalized {
     pub folded_units: Vec<Unit>,
     pub collapsed: String,
     pub units: Vec<Unit>,
-    /// `folded_units` is left empty (matching needs it only when a pattern matched).
-    lean: bool,
+    /// `folded` and `folded_units` are left empty: only regex patterns read them.
+    pub lean: bool,
 }
 
 /// The original byte range covered by `start..end` of a view, if it covers any character.
@@ -429,8 +429,8 @@ pub(crate) fn normalize(text: &str, opt: &NormalizeOptions) -> Normalized {
     normalize_with(text, opt, false)
 }
 
-/// Like [`normalize`] but without `folded_units`, which matching builds only when a regex
-/// pattern matched.
+/// Like [`normalize`] but without the folded view and its offset map, which matching builds
+/// only when a regex pattern matched.
 pub(crate) fn normalize_lean(text: &str, opt: &NormalizeOptions) -> Normalized {
     normalize_with(text, opt, true)
 }
@@ -565,7 +565,7 @@ fn normalize_general(text: &str, opt: &NormalizeOptions, lean: bool) -> Normaliz
 impl Normalized {
     fn with_capacity(n: usize, lean: bool) -> Normalized {
         Normalized {
-            folded: String::with_capacity(n),
+            folded: String::with_capacity(if lean { 0 } else { n }),
             folded_units: Vec::with_capacity(if lean { 0 } else { n }),
             collapsed: String::with_capacity(n),
             units: Vec::with_capacity(n),
@@ -588,8 +588,8 @@ impl Normalized {
             Unit { byte: self.folded.len(), orig_start: s, orig_end: e, run: 1, word, folds, ch };
         if !self.lean {
             self.folded_units.push(u);
+            self.folded.push(ch);
         }
-        self.folded.push(ch);
         if let Some(last) = self.units.last_mut() {
             let same_run = opt.repeated && word && last.word && last.ch == ch && ch.is_alphabetic();
             if same_run || (!word && !last.word) {

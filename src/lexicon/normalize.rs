@@ -789,11 +789,12 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> (Screen, bool) {
     let mut raws: Vec<Raw> = Vec::new();
     // Whether letters may be spaced out: counted here while only plain segments are seen.
     let (mut general, mut spaced, mut lone_run) = (false, false, 0);
+    // `folded` is the text lower-cased outside general segments: copied in bulk, up to `copied`.
+    let mut copied = 0;
     let mut i = 0;
     while i < n {
         let c = b[i];
         if !segmentish(c) {
-            folded.push(c);
             if last_word || col.is_empty() {
                 col.push(b' ');
                 runs.push(1);
@@ -815,12 +816,8 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> (Screen, bool) {
             } else {
                 lone_run = 0;
             }
-            let from = folded.len();
-            folded.extend_from_slice(&b[start..i]);
-            if opt.case {
-                folded[from..].make_ascii_lowercase();
-            }
-            for &c in &folded[from..] {
+            for &c in &b[start..i] {
+                let c = if opt.case { c.to_ascii_lowercase() } else { c };
                 if last_word && opt.repeated && char::from(c) == last {
                     if let Some(r) = runs.last_mut() {
                         *r += 1;
@@ -835,6 +832,8 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> (Screen, bool) {
             continue;
         }
         general = true;
+        copy_folded(&mut folded, &b[copied..start], opt);
+        copied = i;
         raws.clear();
         push_raws(&text[start..i], start, opt, &mut raws);
         fold_tokens(&mut raws, opt);
@@ -860,6 +859,7 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> (Screen, bool) {
             last = c;
         }
     }
+    copy_folded(&mut folded, &b[copied..], opt);
     // Only whole characters were pushed, so both views are UTF-8.
     let out = Screen {
         folded: String::from_utf8(folded).unwrap_or_default(),
@@ -869,6 +869,15 @@ fn screen_segments(text: &str, opt: &NormalizeOptions) -> (Screen, bool) {
     };
     let spaced = if general { may_have_spaced_screen(&out) } else { spaced };
     (out, spaced)
+}
+
+/// Append ASCII bytes to the folded view: letters lower-cased (if case folds), the rest as is.
+fn copy_folded(folded: &mut Vec<u8>, ascii: &[u8], opt: &NormalizeOptions) {
+    let from = folded.len();
+    folded.extend_from_slice(ascii);
+    if opt.case {
+        folded[from..].make_ascii_lowercase();
+    }
 }
 
 #[inline(always)]

@@ -51,50 +51,58 @@ fn phone_re() -> &'static Regex {
     })
 }
 
-/// Cheap test before the link regex: a scheme, "www." or a dot directly followed by a letter.
+/// Cheap test before the link regex, true whenever the regex can match: a scheme ("://"), a
+/// dot after "www" in any case, or a dot followed by a letter (or by a non-ASCII character:
+/// case-insensitive `[a-z]` also matches the Kelvin sign and the long s).
 fn maybe_link(text: &str) -> bool {
     let b = text.as_bytes();
-    text.match_indices('.').any(|(i, _)| b.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
-        || text.contains("://")
-        || text.contains("www.")
-        || text.contains("WWW.")
+    text.match_indices('.').any(|(i, _)| {
+        b.get(i + 1).is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80)
+            || (i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"))
+    }) || text.contains("://")
 }
 
-/// Facts about an ASCII text that rule detectors out cheaply. Each is a count or search the
+/// Facts about a text that rule detectors out cheaply. Most are counts or searches the
 /// compiler vectorises (no loop-carried state), which is most of why this costs little.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Prescan {
+    /// Upper-case ASCII letters.
     upper: usize,
+    /// ASCII letters.
     letters: usize,
+    /// ASCII digits.
     digits: usize,
+    /// Characters outside ASCII (any of them may be an upper-case letter).
+    non_ascii: usize,
     at: bool,
-    dot_letter: bool,
-    /// Some byte occurs three times in a row (a run of `min_run` ≥ 3 needs one).
+    /// Some byte occurs three times in a row (an ASCII run of `min_run` ≥ 3 needs one).
     triple: bool,
+    /// Some non-ASCII character occurs twice in a row.
+    twin: bool,
 }
 
 impl Prescan {
-    /// `None` for non-ASCII text (the detectors then simply run).
-    pub(crate) fn of(text: &str) -> Option<Prescan> {
+    pub(crate) fn of(text: &str) -> Prescan {
         let b = text.as_bytes();
-        if !b.is_ascii() {
-            return None;
-        }
         let (upper, lower, digits) = class_counts(b);
         let n = b.len();
-        Some(Prescan {
+        let non_ascii = chunked_count(n, |i| b[i] >= 0xC0);
+        Prescan {
             upper,
             letters: upper + lower,
             digits,
+            non_ascii,
             at: b.contains(&b'@'),
-            dot_letter: text
-                .match_indices('.')
-                .any(|(i, _)| b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)),
             triple: n >= 3 && {
                 let (x, y, z) = (&b[..n - 2], &b[1..n - 1], &b[2..]);
                 chunked_count(x.len(), |i| (x[i] == y[i]) & (y[i] == z[i])) > 0
             },
-        })
+            twin: non_ascii > 1
+                && text
+                    .char_indices()
+                    .zip(text.chars().skip(1))
+                    .any(|((_, a), c)| a == c && !a.is_ascii()),
+        }
     }
 }
 
@@ -129,15 +137,20 @@ impl DetectorKind {
     /// Could this detector flag a text with these facts? (False means certainly not.)
     pub(crate) fn may_fire(self, p: &Prescan, text: &str) -> bool {
         match self {
-            DetectorKind::Links { .. } => p.dot_letter || text.contains("://"),
+            DetectorKind::Links { .. } => maybe_link(text),
             DetectorKind::Email => p.at,
             DetectorKind::Phone => p.digits >= 9,
+            DetectorKind::Shouting { min_letters, ratio } if p.non_ascii > 0 => {
+                // Upper-case letters are at least `ratio` of at least `min_letters`.
+                let most = p.upper + p.non_ascii;
+                most > 0 && most as f64 >= ratio * min_letters as f64
+            }
             DetectorKind::Shouting { min_letters, ratio } => {
                 p.upper > 0
                     && p.letters >= min_letters
                     && p.upper as f64 >= ratio * p.letters as f64
             }
-            DetectorKind::Flooding { min_run } => min_run < 3 || p.triple,
+            DetectorKind::Flooding { min_run } => min_run < 3 || p.triple || p.twin,
         }
     }
 
@@ -341,10 +354,10 @@ mod tests {
     proptest! {
         #[test]
         fn prescan_never_rules_out_a_detection(
-            text in "[a-cA-C0-9@.:/ !?-]{0,60}|[ -~]{0,80}",
+            text in "[a-cA-C0-9@.:/ !?-]{0,60}|[ -~]{0,80}|[wW.1 /:]{0,20}|[a-cA-CéÉжЖ\u{17f}\u{212a}.!? ]{0,60}|\\PC{0,40}",
             min_run in 2usize..8, min in 1usize..3,
         ) {
-            let p = Prescan::of(&text).expect("ASCII");
+            let p = Prescan::of(&text);
             for kind in [
                 DetectorKind::Links { min },
                 DetectorKind::Email,
@@ -357,6 +370,13 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn links_in_any_case_and_after_non_ascii_dots() {
+        let links = DetectorKind::Links { min: 1 };
+        assert_eq!(links.find("see wWw.1 now").len(), 1);
+        assert!(links.find("the end. Then more").is_empty());
     }
 
     #[test]

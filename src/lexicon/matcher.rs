@@ -286,7 +286,7 @@ impl<'a> Scan<'a> {
         let lex = self.lex;
         let pre = super::detectors::Prescan::of(self.text);
         for &(rule, kind) in &lex.detectors {
-            if !self.wanted(rule) || pre.as_ref().is_some_and(|p| !kind.may_fire(p, self.text)) {
+            if !self.wanted(rule) || !kind.may_fire(&pre, self.text) {
                 continue;
             }
             let spans = kind.find(self.text);
@@ -481,9 +481,10 @@ pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
         return Screened::Candidate { patterns, literals };
     }
     let pre = super::detectors::Prescan::of(text);
-    let detected = lex.detectors.iter().any(|&(_, kind)| {
-        pre.as_ref().map_or(true, |p| kind.may_fire(p, text)) && !kind.find(text).is_empty()
-    });
+    let detected = lex
+        .detectors
+        .iter()
+        .any(|&(_, kind)| kind.may_fire(&pre, text) && !kind.find(text).is_empty());
     if detected {
         Screened::Candidate { patterns, literals }
     } else {

@@ -86,8 +86,11 @@ impl<'a> Scan<'a> {
             vetoed: Vec::new(),
         };
         let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
+        // After the screen, a text with no word, phrase or pattern candidate needs no views
+        // unless a detector's rule has an allowlist or condition.
+        let screened_out = screened.is_some_and(|(p, lits)| !p && lits.is_empty());
         let mut norm = None;
-        if lexical {
+        if lexical && !screened_out {
             // The folded offset map (`folded_units`) is needed only by patterns.
             let patterns = screened.map_or(true, |(p, _)| p) && lex.set.is_some();
             let n = norm.insert(if patterns {
@@ -293,8 +296,13 @@ impl<'a> Scan<'a> {
             if spans.is_empty() {
                 continue;
             }
-            let norm =
-                norm.get_or_insert_with(|| normalize::normalize_lean(self.text, &lex.normalize));
+            // Views are needed only for the rule's allowlist and conditions (tokens).
+            let none = Normalized::default();
+            let norm = if self.needs_tokens(rule) {
+                norm.get_or_insert_with(|| normalize::normalize_lean(self.text, &lex.normalize))
+            } else {
+                &none
+            };
             let name = lex.rules[rule].id.clone();
             for (s, e) in spans {
                 self.consider(norm, rule, s, e, &name, FoldSet::EMPTY);
@@ -328,6 +336,12 @@ impl<'a> Scan<'a> {
         })
     }
 
+    /// Does `rule` look at the words around a match (allowlist, `near`, `unless`)?
+    fn needs_tokens(&self, rule: usize) -> bool {
+        let r = &self.lex.rt[rule];
+        !self.lex.cat_allow[r.category].is_empty() || r.near.is_some() || r.unless.is_some()
+    }
+
     /// Apply allowlist and conditions to a candidate; raise a flag if it passes.
     fn consider(
         &mut self,
@@ -341,7 +355,7 @@ impl<'a> Scan<'a> {
         let lex = self.lex;
         let r = &lex.rt[rule];
         let allow = &lex.cat_allow[r.category];
-        let needs_toks = !allow.is_empty() || r.near.is_some() || r.unless.is_some();
+        let needs_toks = self.needs_tokens(rule);
         let mut veto = None;
         if needs_toks {
             let toks = self.tokens(norm);

@@ -730,9 +730,9 @@ fn segment_end(b: &[u8], start: usize) -> (usize, bool) {
     (i, all & LETTER != 0)
 }
 
-/// The views of an ASCII text without the offset maps: enough to tell that a text has no
-/// match at all, which is what most comments are. `collapsed` is as in [`Normalized`];
-/// `runs[i]` is the letter-run length of the collapsed character at byte `i`.
+/// The views of a text without the offset maps: enough to tell that a text has no match at
+/// all, which is what most comments are. `collapsed` is as in [`Normalized`]; `runs[i]` is the
+/// letter-run length of the `i`-th collapsed character.
 #[derive(Debug, Default)]
 pub(crate) struct Screen {
     pub folded: String,

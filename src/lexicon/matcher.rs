@@ -60,9 +60,10 @@ impl<'a> Scan<'a> {
         lex: &'a Compiled,
         text: &'a str,
         tone: &'a mut dyn FnMut() -> f64,
-        screened: Option<(bool, &[Literal])>,
+        patterns: bool,
+        literals: &[Literal],
     ) -> Scan<'a> {
-        Scan::run_with(lex, text, tone, None, false, screened)
+        Scan::run_with(lex, text, tone, None, false, Some((patterns, literals)))
     }
 
     fn run_with(
@@ -253,14 +254,9 @@ impl<'a> Scan<'a> {
     fn patterns(&mut self, norm: &Normalized) {
         let Some(set) = &self.lex.set else { return };
         let lex = self.lex;
-        let rebuilt;
-        let full = if norm.lean {
-            rebuilt = normalize::normalize(self.text, &lex.normalize);
-            &rebuilt
-        } else {
-            norm
-        };
-        let folded = full.folded.as_str();
+        // Callers pass the full views when patterns are to run.
+        debug_assert!(!norm.lean, "patterns need the folded offset map");
+        let folded = norm.folded.as_str();
         let mut hits = regex_automata::PatternSet::new(set.pattern_len());
         set.which_overlapping_matches(&regex_automata::Input::new(folded), &mut hits);
         if hits.is_empty() {
@@ -275,11 +271,11 @@ impl<'a> Scan<'a> {
                 if m.is_empty() {
                     continue;
                 }
-                let Some((s, e)) = normalize::orig_span(&full.folded_units, m.start(), m.end())
+                let Some((s, e)) = normalize::orig_span(&norm.folded_units, m.start(), m.end())
                 else {
                     continue;
                 };
-                let folds = normalize::folds_in(&full.folded_units, m.start(), m.end());
+                let folds = normalize::folds_in(&norm.folded_units, m.start(), m.end());
                 self.consider(norm, p.rule, s, e, &p.source, folds);
             }
         }

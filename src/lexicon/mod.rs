@@ -359,7 +359,7 @@ impl Lexicon {
         };
         let mut tone = Some(compound);
         let mut f = move || tone.take().map_or(0.0, |f| f());
-        matcher::Scan::run_screened(&self.inner, text, &mut f, Some((patterns, &literals))).flags
+        matcher::Scan::run_screened(&self.inner, text, &mut f, patterns, &literals).flags
     }
 
     /// Explain what matching did on `text`: the normalised text, each match with the foldings

@@ -416,7 +416,7 @@ mod props {
                         // Trying only the screen's candidates, and patterns only when the
                         // screen saw one, changes nothing.
                         let mut tone = || -1.0;
-                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, Some((patterns, &literals)));
+                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, patterns, &literals);
                         prop_assert_eq!(&screened.flags, &full, "{:?}", text);
                     }
                 }

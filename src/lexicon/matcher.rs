@@ -9,7 +9,11 @@
 //!
 //! Patterns: one multi-pattern regex (no literal prefilter) says which patterns occur in the
 //! folded view; only those run their own `Regex` to find spans. Detectors run on the original
-//! text. [`screen`] runs first and skips all of this for texts with no candidate.
+//! text. [`screen`] runs first and skips all of this for texts with no candidate; for the
+//! others it hands over what it found (every word or phrase occurrence from one overlapping
+//! automaton, whether the pattern set matched), so [`Scan::run_screened`] tries those
+//! occurrences in the order the leftmost-longest scan would visit them instead of scanning
+//! again, and builds the folded offset map only when a pattern matched.
 
 use aho_corasick::{Anchored, Input};
 

@@ -14,7 +14,8 @@
 //! Matching is two-tier: a lean screen (folded text without offset maps, one overlapping
 //! automaton, the pattern set, detector pre-checks) proves most comments clean; only comments
 //! with a candidate get the full scan with offset maps, boundary and run checks, allowlists and
-//! conditions. A property test checks the screen never hides a flag.
+//! conditions. Property tests check the screen never hides a flag and the screened scan
+//! equals the unscreened one.
 //!
 //! Invariants: a [`Lexicon`] is immutable, `Send + Sync` and cheap to clone; `check` never
 //! panics, and every flag satisfies `flag.matched == text[flag.start..flag.end]`.

@@ -3,7 +3,7 @@
 //! Every parser returns an [`Extraction`]: one [`LineClass`] per input line plus the parts of
 //! each comment. [`extract`] runs them all and keeps the most confident; when none finds
 //! comments, [`fallback`] keeps the page as editorial minus the chrome it recognises. Adding
-//! a layout means adding a module and a line to [`PARSERS`].
+//! a layout means adding a module and a line to `PARSERS`.
 
 mod generic;
 mod wpdiscuz;

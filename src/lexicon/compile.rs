@@ -110,6 +110,55 @@ impl LiteralSet {
     }
 }
 
+/// A filter on the word starts of the collapsed view: one bit per hash of the first three
+/// bytes of every word-set term, so the screen runs the automaton only at the few word starts
+/// that can begin a term (one pass of an overlapping automaton over every byte cost more than
+/// all the rest of the screen). A two-byte term sets its bits for every third byte; a one-byte
+/// term turns the filter off. False positives only cost time: [`StartFilter::may_start`] never
+/// says no where a term starts.
+#[derive(Clone, Debug)]
+pub(crate) struct StartFilter {
+    bits: Box<[u64]>,
+    all: bool,
+}
+
+impl StartFilter {
+    const BITS: u32 = 16;
+
+    fn new(pats: &[String]) -> StartFilter {
+        let mut f = StartFilter { bits: vec![0; 1 << (Self::BITS - 6)].into(), all: false };
+        for p in pats {
+            match *p.as_bytes() {
+                [] | [_] => f.all = true,
+                [a, b] => (0..=255).for_each(|c| f.set(a, b, c)),
+                [a, b, c, ..] => f.set(a, b, c),
+            }
+        }
+        f
+    }
+
+    fn key(a: u8, b: u8, c: u8) -> usize {
+        let x = u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16;
+        (x.wrapping_mul(0x9E37_79B1) >> (32 - Self::BITS)) as usize
+    }
+
+    fn set(&mut self, a: u8, b: u8, c: u8) {
+        let k = Self::key(a, b, c);
+        self.bits[k >> 6] |= 1 << (k & 63);
+    }
+
+    /// Whether a term may start at `hay[p..]`.
+    #[inline]
+    pub fn may_start(&self, hay: &[u8], p: usize) -> bool {
+        if self.all {
+            return true;
+        }
+        let at = |i: usize| hay.get(p + i).copied().unwrap_or(0);
+        let k = Self::key(at(0), at(1), at(2));
+        self.bits[k >> 6] & (1 << (k & 63)) != 0
+    }
+}
+
 /// The compiled lexicon shared by clones of a [`Lexicon`].
 #[derive(Debug)]
 pub(crate) struct Compiled {
@@ -125,10 +174,11 @@ pub(crate) struct Compiled {
     pub words: LiteralSet,
     /// `*suffix` terms, searched everywhere.
     pub infix: LiteralSet,
-    /// Every term of both sets in one overlapping automaton, for the clean-text screen; maps
-    /// its pattern ids to (infix?, pattern id in that set).
-    pub screen_ac: Option<AhoCorasick>,
-    pub screen_ids: Vec<(bool, usize)>,
+    /// Which word starts the screen needs to try the word set at.
+    pub starts: StartFilter,
+    /// The infix terms in one overlapping automaton, for the screen (its pattern ids are the
+    /// infix set's).
+    pub screen_infix: Option<AhoCorasick>,
     /// All patterns in one automaton, without a literal prefilter: prefixes such as "u" or "i"
     /// occur in every comment and only slow the scan down.
     pub set: Option<meta::Regex>,
@@ -497,15 +547,8 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         });
     }
 
-    let mut screen_pats: Vec<&str> = Vec::new();
-    let mut screen_ids = Vec::new();
-    for (infix_set, set) in [(false, &words), (true, &infix)] {
-        for (pid, p) in set.pats.iter().enumerate() {
-            screen_pats.push(p);
-            screen_ids.push((infix_set, pid));
-        }
-    }
-    let screen_ac = if screen_pats.is_empty() {
+    let starts = StartFilter::new(&words.pats);
+    let screen_infix = if infix.pats.is_empty() {
         None
     } else {
         // A DFA is fastest; a lexicon too large for one gets the default automaton rather
@@ -514,7 +557,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .kind(kind)
-                .build(&screen_pats)
+                .build(&infix.pats)
                 .ok()
         };
         build(Some(AhoCorasickKind::DFA)).or_else(|| build(None))
@@ -563,8 +606,8 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         rt,
         words,
         infix,
-        screen_ac,
-        screen_ids,
+        starts,
+        screen_infix,
         set,
         patterns,
         detectors,

@@ -56,10 +56,13 @@ fn phone_re() -> &'static Regex {
 /// case-insensitive `[a-z]` also matches the Kelvin sign and the long s).
 fn maybe_link(text: &str) -> bool {
     let b = text.as_bytes();
-    text.match_indices('.').any(|(i, _)| {
+    memchr::memchr2_iter(b'.', b':', b).any(|i| {
+        if b[i] == b':' {
+            return b[i + 1..].starts_with(b"//");
+        }
         b.get(i + 1).is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80)
             || (i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"))
-    }) || text.contains("://")
+    })
 }
 
 /// Facts about a text that rule detectors out cheaply. Most are counts or searches the
@@ -75,62 +78,63 @@ pub(crate) struct Prescan {
     /// Characters outside ASCII (any of them may be an upper-case letter).
     non_ascii: usize,
     at: bool,
-    /// Some byte occurs three times in a row (an ASCII run of `min_run` ≥ 3 needs one).
+    /// Some byte occurs three times in a row (an ASCII run of `min_run` ≥ 3 needs one; a
+    /// non-ASCII run needs [`has_twin`]).
     triple: bool,
-    /// Some non-ASCII character occurs twice in a row.
-    twin: bool,
 }
 
 impl Prescan {
     pub(crate) fn of(text: &str) -> Prescan {
         let b = text.as_bytes();
-        let (upper, lower, digits) = class_counts(b);
         let n = b.len();
-        let non_ascii = chunked_count(n, |i| b[i] >= 0xC0);
+        let [upper, lower, digits, non_ascii, at] = class_counts(b);
         Prescan {
             upper,
             letters: upper + lower,
             digits,
             non_ascii,
-            at: b.contains(&b'@'),
-            triple: n >= 3 && {
-                let (x, y, z) = (&b[..n - 2], &b[1..n - 1], &b[2..]);
-                chunked_count(x.len(), |i| (x[i] == y[i]) & (y[i] == z[i])) > 0
-            },
-            twin: non_ascii > 1
-                && text
-                    .char_indices()
-                    .zip(text.chars().skip(1))
-                    .any(|((_, a), c)| a == c && !a.is_ascii()),
+            at: at > 0,
+            triple: n >= 3 && has_triple(b),
         }
     }
 }
 
-/// Upper-case ASCII letters, lower-case ASCII letters and ASCII digits in `b`.
-fn class_counts(b: &[u8]) -> (usize, usize, usize) {
-    (
-        chunked_count(b.len(), |i| b[i].wrapping_sub(b'A') < 26),
-        chunked_count(b.len(), |i| b[i].wrapping_sub(b'a') < 26),
-        chunked_count(b.len(), |i| b[i].wrapping_sub(b'0') < 10),
-    )
-}
-
-/// How many of `0..n` satisfy `pred`, counted in blocks of byte-sized sums, a shape the
-/// compiler turns into vector code.
-#[inline(always)]
-fn chunked_count(n: usize, pred: impl Fn(usize) -> bool) -> usize {
-    let mut total = 0usize;
-    let mut start = 0;
-    while start < n {
-        let end = (start + 255).min(n);
-        let mut block = 0u8;
-        for i in start..end {
-            block += u8::from(pred(i));
+/// Upper-case ASCII letters, lower-case ASCII letters, ASCII digits, bytes that start a
+/// non-ASCII character and `@` in `b`: one pass over blocks of at most 255 bytes with byte-sized
+/// sums and no bounds checks, a shape the compiler turns into vector code.
+fn class_counts(b: &[u8]) -> [usize; 5] {
+    let mut total = [0usize; 5];
+    for block in b.chunks(255) {
+        let mut sums = [0u8; 5];
+        for &x in block {
+            sums[0] = sums[0].wrapping_add(u8::from(x.wrapping_sub(b'A') < 26));
+            sums[1] = sums[1].wrapping_add(u8::from(x.wrapping_sub(b'a') < 26));
+            sums[2] = sums[2].wrapping_add(u8::from(x.wrapping_sub(b'0') < 10));
+            sums[3] = sums[3].wrapping_add(u8::from(x >= 0xC0));
+            sums[4] = sums[4].wrapping_add(u8::from(x == b'@'));
         }
-        total += usize::from(block);
-        start = end;
+        for (t, s) in total.iter_mut().zip(sums) {
+            *t += usize::from(s);
+        }
     }
     total
+}
+
+/// Whether some non-ASCII character occurs twice in a row.
+fn has_twin(text: &str) -> bool {
+    text.chars().zip(text.chars().skip(1)).any(|(a, c)| a == c && !a.is_ascii())
+}
+
+/// Whether some byte occurs three times in a row.
+fn has_triple(b: &[u8]) -> bool {
+    let (x, y, z) = (&b[..b.len() - 2], &b[1..b.len() - 1], &b[2..]);
+    x.chunks(255).zip(y.chunks(255)).zip(z.chunks(255)).any(|((x, y), z)| {
+        let mut sum = 0u8;
+        for ((a, b), c) in x.iter().zip(y).zip(z) {
+            sum = sum.wrapping_add(u8::from((a == b) & (b == c)));
+        }
+        sum > 0
+    })
 }
 
 impl DetectorKind {
@@ -150,7 +154,9 @@ impl DetectorKind {
                     && p.letters >= min_letters
                     && p.upper as f64 >= ratio * p.letters as f64
             }
-            DetectorKind::Flooding { min_run } => min_run < 3 || p.triple || p.twin,
+            DetectorKind::Flooding { min_run } => {
+                min_run < 3 || p.triple || (p.non_ascii > 1 && has_twin(text))
+            }
         }
     }
 

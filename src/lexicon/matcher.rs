@@ -10,15 +10,19 @@
 //! Patterns: one multi-pattern regex (no literal prefilter) says which patterns occur in the
 //! folded view; only those run their own `Regex` to find spans. Detectors run on the original
 //! text. [`screen`] runs first and skips all of this for texts with no candidate; for the
-//! others it hands over what it found (every word or phrase occurrence from one overlapping
-//! automaton, whether the pattern set matched), so [`Scan::run_screened`] tries those
-//! occurrences in the order the leftmost-longest scan would visit them instead of scanning
-//! again, and builds the folded offset map only when a pattern matched.
+//! others it hands over what it found (every word or phrase occurrence, whether the pattern set
+//! matched), so [`Scan::run_screened`] tries those occurrences in the order the leftmost-longest
+//! scan would visit them instead of scanning again, and builds the folded offset map only when a
+//! pattern matched. The screen looks for word-set terms only at the word starts a hashed filter
+//! of their first bytes lets through ([`super::compile::StartFilter`]), with one anchored search
+//! each: cheaper than one automaton step per byte of every comment.
+
+use std::cell::RefCell;
 
 use aho_corasick::{Anchored, Input};
 
 use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
-use super::normalize::{self, FoldSet, Folding, Normalized};
+use super::normalize::{self, FoldSet, Folding, Normalized, Screen};
 use super::{Flag, Match, Veto, Vetoed};
 
 /// A word of the collapsed view.
@@ -454,43 +458,70 @@ pub(crate) struct Literal {
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
 /// detector hit sends the text to the full [`Scan`].
 pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
-    let sc = normalize::screen(text, &lex.normalize);
-    let hay = sc.collapsed.as_str();
-    let c = hay.as_bytes();
-    // `runs` has one entry per collapsed character; index it by byte.
-    let mut runs_at = Vec::new();
-    let runs: &[u32] = if hay.is_ascii() {
-        &sc.runs
-    } else {
-        runs_at.resize(c.len(), 0);
-        for ((i, _), &r) in hay.char_indices().zip(&sc.runs) {
-            runs_at[i] = r;
-        }
-        &runs_at
-    };
+    thread_local! {
+        /// The screen's buffers, reused from text to text.
+        static SCREEN: RefCell<Screen> = RefCell::default();
+    }
+    SCREEN.with(|cell| {
+        let mut sc = cell.take();
+        normalize::screen_into(text, &lex.normalize, &mut sc);
+        let out = screen_views(lex, text, &sc);
+        cell.replace(sc);
+        out
+    })
+}
+
+/// [`screen`] on the views of `text`.
+fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
+    let c = &sc.collapsed[..];
+    let hay = Input::new(c);
     let repeated = lex.normalize.repeated;
+    // The byte offsets (from `s`) of the characters of `c[s..e]` (whole characters: the
+    // automata match whole UTF-8 sequences).
+    let chars = |s: usize, e: usize| {
+        c[s..e].iter().enumerate().filter(|&(_, &x)| (x as i8) >= -0x40).map(|(k, _)| k)
+    };
     let passes = |set: &LiteralSet, pid: usize, s: usize, e: usize| {
         set.entries[pid].iter().any(|en| {
             (!en.start_bound || s == 0 || c[s - 1] == b' ')
                 && (!en.end_bound || e == c.len() || c[e] == b' ')
-                && hay[s..e].char_indices().count() == en.runs.len()
-                && hay[s..e].char_indices().zip(&en.runs).all(|((k, _), &t)| {
-                    let r = runs[s + k];
+                && chars(s, e).count() == en.runs.len()
+                && chars(s, e).zip(&en.runs).all(|(k, &t)| {
+                    let r = sc.run_at(s + k);
                     r >= t && (repeated || r == t)
                 })
         })
     };
     let mut literals = Vec::new();
-    if let Some(ac) = &lex.screen_ac {
-        for m in ac.find_overlapping_iter(hay) {
-            let (infix, pid) = lex.screen_ids[m.pattern().as_usize()];
-            let set = if infix { &lex.infix } else { &lex.words };
-            if passes(set, pid, m.start(), m.end()) {
-                literals.push(Literal { infix, pid, start: m.start(), end: m.end() });
+    if let Some(ac) = &lex.words.ac {
+        // Word-set terms only count at word starts: at each one the filter lets through, every
+        // term that starts there, longest first (the set's automaton is leftmost-longest).
+        for p in 0..c.len() {
+            if (p > 0 && c[p - 1] != b' ') || !lex.starts.may_start(c, p) {
+                continue;
+            }
+            let mut end = c.len();
+            while let Some(m) = ac.find(hay.clone().span(p..end).anchored(Anchored::Yes)) {
+                let pid = m.pattern().as_usize();
+                if passes(&lex.words, pid, p, m.end()) {
+                    literals.push(Literal { infix: false, pid, start: p, end: m.end() });
+                }
+                end = m.end() - 1;
+                if end <= p {
+                    break;
+                }
             }
         }
     }
-    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(sc.folded.as_str()));
+    if let Some(ac) = &lex.screen_infix {
+        for m in ac.find_overlapping_iter(hay.clone()) {
+            let pid = m.pattern().as_usize();
+            if passes(&lex.infix, pid, m.start(), m.end()) {
+                literals.push(Literal { infix: true, pid, start: m.start(), end: m.end() });
+            }
+        }
+    }
+    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(&sc.folded[..]));
     if patterns || !literals.is_empty() {
         return Screened::Candidate { patterns, literals };
     }

@@ -110,52 +110,96 @@ impl LiteralSet {
     }
 }
 
-/// A filter on the word starts of the collapsed view: one bit per hash of the first three
-/// bytes of every word-set term, so the screen runs the automaton only at the few word starts
-/// that can begin a term (one pass of an overlapping automaton over every byte cost more than
-/// all the rest of the screen). A two-byte term sets its bits for every third byte; a one-byte
-/// term turns the filter off. False positives only cost time: [`StartFilter::may_start`] never
-/// says no where a term starts.
+/// A filter on the words of the collapsed view: which word starts can begin a word-set term, so
+/// the screen runs the automaton only there (one automaton step per byte of every comment cost
+/// more than all the rest of the screen). A term that must end with the word (no `*`) has to
+/// *be* the word; a `word*` term has to start it (its first four bytes at most are kept); a
+/// phrase has to be the word, a space and the next word's first byte. Each of these is one bit
+/// of a table indexed by a running hash of the word's bytes, so a word costs one hash step per
+/// byte and a few bit tests. False positives only cost time: [`StartFilter::starts`] never
+/// leaves out a word start where a term begins.
 #[derive(Clone, Debug)]
 pub(crate) struct StartFilter {
     bits: Box<[u64]>,
+    /// Bit `l` set: some `word*` term keeps `l` bytes (1 to 4).
+    prefix_lens: u8,
+    /// A term the scheme cannot describe (empty, or starting with a space): every word start
+    /// passes.
     all: bool,
 }
 
 impl StartFilter {
-    const BITS: u32 = 16;
+    const BITS: u32 = 17;
+    const PREFIX: usize = 4;
 
-    fn new(pats: &[String]) -> StartFilter {
-        let mut f = StartFilter { bits: vec![0; 1 << (Self::BITS - 6)].into(), all: false };
-        for p in pats {
-            match *p.as_bytes() {
-                [] | [_] => f.all = true,
-                [a, b] => (0..=255).for_each(|c| f.set(a, b, c)),
-                [a, b, c, ..] => f.set(a, b, c),
+    fn new(words: &LiteralSet) -> StartFilter {
+        let mut f = StartFilter {
+            bits: vec![0; 1 << (Self::BITS - 6)].into(),
+            prefix_lens: 0,
+            all: false,
+        };
+        for (t, entries) in words.pats.iter().zip(&words.entries) {
+            let t = t.as_bytes();
+            let key = match t.iter().position(|&b| b == b' ') {
+                _ if t.is_empty() => None,
+                Some(sp) => (sp > 0 && sp + 2 <= t.len()).then(|| &t[..sp + 2]),
+                None if entries.iter().any(|e| !e.end_bound) => {
+                    let l = t.len().min(Self::PREFIX);
+                    f.prefix_lens |= 1 << l;
+                    Some(&t[..l])
+                }
+                None => Some(t),
+            };
+            match key {
+                Some(k) => f.set(k.iter().fold(Self::SEED, |h, &b| Self::step(h, b))),
+                None => f.all = true,
             }
         }
         f
     }
 
-    fn key(a: u8, b: u8, c: u8) -> usize {
-        let x = u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16;
-        (x.wrapping_mul(0x9E37_79B1) >> (32 - Self::BITS)) as usize
+    const SEED: u64 = 0;
+
+    #[inline(always)]
+    fn step(h: u64, b: u8) -> u64 {
+        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7cc1_b727_220a_95)
     }
 
-    fn set(&mut self, a: u8, b: u8, c: u8) {
-        let k = Self::key(a, b, c);
+    fn set(&mut self, h: u64) {
+        let k = (h >> (64 - Self::BITS)) as usize;
         self.bits[k >> 6] |= 1 << (k & 63);
     }
 
-    /// Whether a term may start at `hay[p..]`.
-    #[inline]
-    pub fn may_start(&self, hay: &[u8], p: usize) -> bool {
-        if self.all {
-            return true;
-        }
-        let at = |i: usize| hay.get(p + i).copied().unwrap_or(0);
-        let k = Self::key(at(0), at(1), at(2));
+    #[inline(always)]
+    fn test(&self, h: u64) -> bool {
+        let k = (h >> (64 - Self::BITS)) as usize;
         self.bits[k >> 6] & (1 << (k & 63)) != 0
+    }
+
+    /// Call `f` with every word start of the collapsed view `c` where a term may begin.
+    #[inline]
+    pub fn starts(&self, c: &[u8], mut f: impl FnMut(usize)) {
+        let mut p = 0;
+        while p < c.len() {
+            if c[p] == b' ' {
+                p += 1;
+                continue;
+            }
+            let (mut h, mut q, mut hit) = (Self::SEED, p, self.all);
+            while q < c.len() && c[q] != b' ' {
+                h = Self::step(h, c[q]);
+                q += 1;
+                let l = q - p;
+                hit |= l <= Self::PREFIX && self.prefix_lens & (1 << l) != 0 && self.test(h);
+            }
+            hit = hit
+                || self.test(h)
+                || (q + 1 < c.len() && self.test(Self::step(Self::step(h, b' '), c[q + 1])));
+            if hit {
+                f(p);
+            }
+            p = q;
+        }
     }
 }
 
@@ -547,7 +591,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         });
     }
 
-    let starts = StartFilter::new(&words.pats);
+    let starts = StartFilter::new(&words);
     let screen_infix = if infix.pats.is_empty() {
         None
     } else {
@@ -693,5 +737,63 @@ impl Compiled {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry(end_bound: bool) -> LiteralEntry {
+        LiteralEntry { rule: 0, term: String::new(), runs: Vec::new(), start_bound: true, end_bound }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Every word start where a term occurs as the screen counts it (whole word, word
+        /// prefix for `word*`, phrase across a space) passes the filter.
+        #[test]
+        fn start_filter_never_leaves_out_a_term(
+            terms in prop::collection::vec(("[abc]{1,6}( [abc]{1,3})?", any::<bool>()), 1..6),
+            text in "[abc ]{0,40}",
+        ) {
+            let mut set = LiteralSet::default();
+            for (t, star) in &terms {
+                set.add(t.clone(), entry(!star));
+            }
+            let f = StartFilter::new(&set);
+            let mut passed = Vec::new();
+            f.starts(text.as_bytes(), |p| passed.push(p));
+            let c = text.as_bytes();
+            for p in 0..c.len() {
+                if p > 0 && c[p - 1] != b' ' {
+                    continue;
+                }
+                for (t, star) in &terms {
+                    let e = p + t.len();
+                    let found = c[p..].starts_with(t.as_bytes())
+                        && (*star || e == c.len() || c[e] == b' ');
+                    prop_assert!(!found || passed.contains(&p), "{t:?} at {p} in {text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn start_filter_lets_few_words_through() {
+        let mut set = LiteralSet::default();
+        set.add("idiot".into(), entry(true));
+        set.add("dimwit".into(), entry(false));
+        set.add("shut up".into(), entry(true));
+        let f = StartFilter::new(&set);
+        let text = b"the idiot said shut your mouth dimwits and shut up now";
+        let mut passed = Vec::new();
+        f.starts(text, |p| passed.push(p));
+        // "idiot", "dimwits", "shut up"; "shut your" may pass only by a hash collision.
+        for want in [4, 31, 43] {
+            assert!(passed.contains(&want), "{passed:?}");
+        }
+        assert!(passed.len() <= 4, "{passed:?}");
     }
 }

@@ -496,10 +496,7 @@ fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
     if let Some(ac) = &lex.words.ac {
         // Word-set terms only count at word starts: at each one the filter lets through, every
         // term that starts there, longest first (the set's automaton is leftmost-longest).
-        for p in 0..c.len() {
-            if (p > 0 && c[p - 1] != b' ') || !lex.starts.may_start(c, p) {
-                continue;
-            }
+        lex.starts.starts(c, |p| {
             let mut end = c.len();
             while let Some(m) = ac.find(hay.clone().span(p..end).anchored(Anchored::Yes)) {
                 let pid = m.pattern().as_usize();
@@ -511,7 +508,7 @@ fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
                     break;
                 }
             }
-        }
+        });
     }
     if let Some(ac) = &lex.screen_infix {
         for m in ac.find_overlapping_iter(hay.clone()) {

@@ -133,11 +133,8 @@ impl StartFilter {
     const PREFIX: usize = 4;
 
     fn new(words: &LiteralSet) -> StartFilter {
-        let mut f = StartFilter {
-            bits: vec![0; 1 << (Self::BITS - 6)].into(),
-            prefix_lens: 0,
-            all: false,
-        };
+        let mut f =
+            StartFilter { bits: vec![0; 1 << (Self::BITS - 6)].into(), prefix_lens: 0, all: false };
         for (t, entries) in words.pats.iter().zip(&words.entries) {
             let t = t.as_bytes();
             let key = match t.iter().position(|&b| b == b' ') {
@@ -746,7 +743,13 @@ mod tests {
     use proptest::prelude::*;
 
     fn entry(end_bound: bool) -> LiteralEntry {
-        LiteralEntry { rule: 0, term: String::new(), runs: Vec::new(), start_bound: true, end_bound }
+        LiteralEntry {
+            rule: 0,
+            term: String::new(),
+            runs: Vec::new(),
+            start_bound: true,
+            end_bound,
+        }
     }
 
     proptest! {

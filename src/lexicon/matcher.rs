@@ -360,6 +360,14 @@ impl<'a> Scan<'a> {
         let r = &lex.rt[rule];
         let allow = &lex.cat_allow[r.category];
         let needs_toks = self.needs_tokens(rule);
+        // Why the match is vetoed, borrowed: a `Veto` (which owns its words) is built only when
+        // explaining.
+        enum Why<'c> {
+            Allow(&'c str),
+            Unless(&'c str),
+            NotNear(&'c CtxRt),
+            Tone(f64, f64),
+        }
         let mut veto = None;
         if needs_toks {
             let toks = self.tokens(norm);
@@ -367,17 +375,14 @@ impl<'a> Scan<'a> {
             let hi = toks.partition_point(|t| t.orig_start < e).max(lo);
             let text = |k: usize| &norm.collapsed[toks[k].cs..toks[k].ce];
             if let Some(a) = allow.iter().find(|a| covers(a, toks.len(), lo, hi, &text)) {
-                veto = Some(Veto::Allowlist { entry: a.written.clone() });
+                veto = Some(Why::Allow(&a.written));
             } else if let Some(w) =
                 r.unless.as_ref().and_then(|u| near(u, toks.len(), lo, hi, &text))
             {
-                veto = Some(Veto::Unless { word: w });
+                veto = Some(Why::Unless(w));
             } else if let Some(n) = &r.near {
                 if near(n, toks.len(), lo, hi, &text).is_none() {
-                    veto = Some(Veto::NotNear {
-                        words: n.seqs.iter().map(|s| s.written.clone()).collect(),
-                        within: n.within,
-                    });
+                    veto = Some(Why::NotNear(n));
                 }
             }
         }
@@ -392,13 +397,22 @@ impl<'a> Scan<'a> {
                     }
                 };
                 if c.is_nan() || c >= below {
-                    veto = Some(Veto::Tone { compound: c, below });
+                    veto = Some(Why::Tone(c, below));
                 }
             }
         }
         let info = &lex.rules[rule];
-        if let Some(reason) = veto {
+        if let Some(why) = veto {
             if self.explain {
+                let reason = match why {
+                    Why::Allow(entry) => Veto::Allowlist { entry: entry.to_owned() },
+                    Why::Unless(word) => Veto::Unless { word: word.to_owned() },
+                    Why::NotNear(n) => Veto::NotNear {
+                        words: n.seqs.iter().map(|s| s.written.clone()).collect(),
+                        within: n.within,
+                    },
+                    Why::Tone(compound, below) => Veto::Tone { compound, below },
+                };
                 self.vetoed.push(Vetoed {
                     rule: info.id.clone(),
                     category: info.category.clone(),
@@ -458,18 +472,25 @@ pub(crate) struct Literal {
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
 /// detector hit sends the text to the full [`Scan`].
 pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
-    thread_local! {
-        /// The screen's buffers, reused from text to text.
-        static SCREEN: RefCell<Screen> = RefCell::default();
-    }
     SCREEN.with(|cell| {
         let mut sc = cell.take();
         normalize::screen_into(text, &lex.normalize, &mut sc);
         let out = screen_views(lex, text, &sc);
-        cell.replace(sc);
+        if sc.collapsed.capacity() <= REUSE_LIMIT {
+            cell.replace(sc);
+        }
         out
     })
 }
+
+thread_local! {
+    /// The screen's buffers, reused from text to text.
+    static SCREEN: RefCell<Screen> = RefCell::default();
+}
+
+/// Buffers sized for texts up to this many bytes are kept for the next text; larger ones are
+/// freed, so one huge comment does not hold its memory for the rest of a run.
+const REUSE_LIMIT: usize = 1 << 16;
 
 /// [`screen`] on the views of `text`.
 fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
@@ -564,13 +585,13 @@ fn covers<'t>(
 }
 
 /// The first word of `ctx` occurring within its distance of tokens `lo..hi`.
-fn near<'t>(
-    ctx: &CtxRt,
+fn near<'c, 't>(
+    ctx: &'c CtxRt,
     ntok: usize,
     lo: usize,
     hi: usize,
     text: &dyn Fn(usize) -> &'t str,
-) -> Option<String> {
+) -> Option<&'c str> {
     let hi = hi.max(lo + 1);
     for seq in &ctx.seqs {
         let n = seq.toks.len();
@@ -594,7 +615,7 @@ fn near<'t>(
                 continue;
             }
             if seq_at(seq, p, text) {
-                return Some(seq.written.clone());
+                return Some(&seq.written);
             }
         }
     }

@@ -159,7 +159,7 @@ impl StartFilter {
 
     #[inline(always)]
     fn step(h: u64, b: u8) -> u64 {
-        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7cc1_b727_220a_95)
+        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
     }
 
     fn set(&mut self, h: u64) {

@@ -770,6 +770,9 @@ impl Tables {
         // only non-ASCII code points whose lowercase contains ASCII are U+212A KELVIN SIGN
         // -> "k" and U+0130 -> "i\u{307}" (which is not ASCII as a whole).
         let mut key = [0u8; MAX_KEY_LEN];
+        // The key as the table's three words, when the SWAR path built them (read back from
+        // `key`, they would cost a failed store-to-load forwarding per token).
+        let mut key_words = None;
         let mut len = 0usize;
         let mut keyable = bytes.len() <= MAX_KEY_LEN;
         let mut apostrophe = false;
@@ -790,15 +793,17 @@ impl Tables {
                     *w &= if valid == 8 { !0 } else { (1u64 << (8 * valid)) - 1 };
                 }
                 let (mut up_any, mut low_any, mut apos_any) = (0u64, 0u64, 0u64);
-                for (i, &x) in words.iter().enumerate() {
+                let mut lowered = [0u64; 3];
+                for (&x, l) in words.iter().zip(&mut lowered) {
                     let up = x.wrapping_add(ONES * 0x3f) & !x.wrapping_add(ONES * 0x25) & HIGHS;
                     let low = x.wrapping_add(ONES * 0x1f) & !x.wrapping_add(ONES * 0x05) & HIGHS;
                     let q = x ^ (ONES * b'\'' as u64);
                     up_any |= up;
                     low_any |= low;
                     apos_any |= q.wrapping_sub(ONES) & !q & HIGHS;
-                    key[i * 8..i * 8 + 8].copy_from_slice(&(x | (up >> 2)).to_le_bytes());
+                    *l = x | (up >> 2);
                 }
+                key_words = Some(lowered);
                 has_upper = up_any != 0;
                 has_lower = low_any != 0;
                 apostrophe = apos_any != 0;
@@ -837,7 +842,8 @@ impl Tables {
                 .windows(3)
                 .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't');
         if keyable {
-            if let Some(info) = self.words.get(&key, len) {
+            let k = key_words.unwrap_or_else(|| WordTable::words(&key));
+            if let Some(info) = self.words.get(&k, len) {
                 t.lex_or_nan = info.lex.unwrap_or(f64::NAN);
                 t.booster_or_zero = info.booster.unwrap_or(0.0);
                 t.word = info.word;
@@ -959,10 +965,11 @@ impl WordTable {
         ((h >> 40) as usize & self.mask, (h as u32) & !((1 << SLOT_INDEX_BITS) - 1))
     }
 
-    /// `key` is zero-padded after `len` bytes; `1 <= len <= MAX_KEY_LEN`.
+    /// `k` is the key as [`WordTable::words`] (zero-padded after `len` bytes);
+    /// `1 <= len <= MAX_KEY_LEN`.
     #[inline]
-    fn get(&self, key: &[u8; MAX_KEY_LEN], len: usize) -> Option<Info> {
-        let k = Self::words(key);
+    fn get(&self, k: &[u64; 3], len: usize) -> Option<Info> {
+        let k = *k;
         let (mut i, tag) = self.position(&k);
         loop {
             let slot = self.slots[i];

@@ -11,8 +11,9 @@
 //! compile (words and phrases into leftmost-longest Aho-Corasick automata over the normalised
 //! text, regex patterns into one multi-pattern regex) → run every rule's examples.
 //!
-//! Matching is two-tier: a lean screen (folded text without offset maps, one overlapping
-//! automaton, the pattern set, detector pre-checks) proves most comments clean; only comments
+//! Matching is two-tier: a lean screen (folded text without offset maps, anchored searches at
+//! the few word starts a hashed filter lets through, the pattern set, detector pre-checks)
+//! proves most comments clean; only comments
 //! with a candidate get the full scan with offset maps, boundary and run checks, allowlists and
 //! conditions. Property tests check the screen never hides a flag and the screened scan
 //! equals the unscreened one.

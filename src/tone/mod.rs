@@ -843,7 +843,7 @@ impl Tables {
                 .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't');
         if keyable {
             let k = key_words.unwrap_or_else(|| WordTable::words(&key));
-            if let Some(info) = self.words.get(&k, len) {
+            if let Some(info) = self.words.get(k, len) {
                 t.lex_or_nan = info.lex.unwrap_or(f64::NAN);
                 t.booster_or_zero = info.booster.unwrap_or(0.0);
                 t.word = info.word;
@@ -968,8 +968,7 @@ impl WordTable {
     /// `k` is the key as [`WordTable::words`] (zero-padded after `len` bytes);
     /// `1 <= len <= MAX_KEY_LEN`.
     #[inline]
-    fn get(&self, k: &[u64; 3], len: usize) -> Option<Info> {
-        let k = *k;
+    fn get(&self, k: [u64; 3], len: usize) -> Option<Info> {
         let (mut i, tag) = self.position(&k);
         loop {
             let slot = self.slots[i];

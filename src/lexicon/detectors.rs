@@ -26,9 +26,10 @@ pub(crate) enum DetectorKind {
 fn link_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>"'()\[\]]+|(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|ru|cn|xyz|top|io|co|ly|me|tk|us|uk|ca|de|online|site|club|shop)(?-u:\b)(?:/[^\s<>"'()\[\]]*)?"#,
-        )
+        Regex::new(&format!(
+            r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>"'()\[\]]+|(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{})(?-u:\b)(?:/[^\s<>"'()\[\]]*)?"#,
+            TLDS.join("|")
+        ))
         .expect("link regex")
     })
 }
@@ -51,17 +52,76 @@ fn phone_re() -> &'static Regex {
     })
 }
 
+/// The top-level domains [`link_re`] knows, lower case.
+const TLDS: [&str; 22] = [
+    "com", "net", "org", "info", "biz", "ru", "cn", "xyz", "top", "io", "co", "ly", "me", "tk",
+    "us", "uk", "ca", "de", "online", "site", "club", "shop",
+];
+
 /// Cheap test before the link regex, true whenever the regex can match: a scheme ("://"), a
-/// dot after "www" in any case, or a dot followed by a letter (or by a non-ASCII character:
-/// case-insensitive `[a-z]` also matches the Kelvin sign and the long s).
+/// dot after "www" in any case, or a dot between a domain character and one of [`TLDS`] that
+/// ends at an ASCII word boundary. Case-insensitive `[a-z]` also matches two non-ASCII
+/// characters, the Kelvin sign (as k) and the long s (as s), so those count as letters here.
 fn maybe_link(text: &str) -> bool {
     let b = text.as_bytes();
     memchr::memchr2_iter(b'.', b':', b).any(|i| {
         if b[i] == b':' {
             return b[i + 1..].starts_with(b"//");
         }
-        b.get(i + 1).is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80)
-            || (i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"))
+        if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www") {
+            return true;
+        }
+        let domain = i > 0
+            && (b[i - 1].is_ascii_alphanumeric()
+                || b[i - 1] == b'-'
+                || b[..i].ends_with(KELVIN)
+                || b[..i].ends_with(LONG_S));
+        domain && tld_at(&b[i + 1..])
+    })
+}
+
+/// The two non-ASCII characters case-insensitive `[a-z]` matches, as UTF-8.
+const KELVIN: &[u8] = "\u{212a}".as_bytes();
+const LONG_S: &[u8] = "\u{17f}".as_bytes();
+
+/// Does `rest` (the bytes after a dot) start with a top-level domain, in any case, followed by
+/// an ASCII word boundary (`(?-u:\b)`: the bytes on either side differ in being ASCII word
+/// characters, so after a TLD ending in the Kelvin sign or long s the next byte must be one)?
+fn tld_at(rest: &[u8]) -> bool {
+    // Most dots end a sentence.
+    if !rest.first().is_some_and(|&c| c.is_ascii_alphabetic() || c == KELVIN[0] || c == LONG_S[0]) {
+        return false;
+    }
+    // The letters that start `rest` as the regex reads them, and the character after them, up
+    // to seven: (letter lower-cased or 0, whether it is an ASCII word character).
+    let mut chars = [(0u8, false); 7];
+    let (mut n, mut i) = (0, 0);
+    while n < chars.len() && i < rest.len() {
+        let c = rest[i];
+        let (letter, len, word) = if c.is_ascii_alphabetic() {
+            (c.to_ascii_lowercase(), 1, true)
+        } else if c < 0x80 {
+            (0, 1, c.is_ascii_alphanumeric() || c == b'_')
+        } else if rest[i..].starts_with(KELVIN) {
+            (b'k', KELVIN.len(), false)
+        } else if rest[i..].starts_with(LONG_S) {
+            (b's', LONG_S.len(), false)
+        } else {
+            (0, 1, false)
+        };
+        chars[n] = (letter, word);
+        n += 1;
+        if letter == 0 {
+            break;
+        }
+        i += len;
+    }
+    TLDS.iter().any(|t| {
+        let t = t.as_bytes();
+        let word_after = t.len() < n && chars[t.len()].1;
+        t.len() <= n
+            && t.iter().zip(&chars).all(|(&x, &(c, _))| x == c)
+            && chars[t.len() - 1].1 != word_after
     })
 }
 
@@ -78,8 +138,8 @@ pub(crate) struct Prescan {
     /// Characters outside ASCII (any of them may be an upper-case letter).
     non_ascii: usize,
     at: bool,
-    /// Some byte occurs three times in a row (an ASCII run of `min_run` ≥ 3 needs one; a
-    /// non-ASCII run needs [`has_twin`]).
+    /// Some ASCII letter, `!` or `?` occurs three times in a row (a flooding run of `min_run`
+    /// ≥ 3 of an ASCII character needs one; a non-ASCII run needs [`has_twin`]).
     triple: bool,
 }
 
@@ -125,13 +185,14 @@ fn has_twin(text: &str) -> bool {
     text.chars().zip(text.chars().skip(1)).any(|(a, c)| a == c && !a.is_ascii())
 }
 
-/// Whether some byte occurs three times in a row.
+/// Whether some byte that floods (an ASCII letter, `!` or `?`) occurs three times in a row.
 fn has_triple(b: &[u8]) -> bool {
     let (x, y, z) = (&b[..b.len() - 2], &b[1..b.len() - 1], &b[2..]);
     x.chunks(255).zip(y.chunks(255)).zip(z.chunks(255)).any(|((x, y), z)| {
         let mut sum = 0u8;
         for ((a, b), c) in x.iter().zip(y).zip(z) {
-            sum = sum.wrapping_add(u8::from((a == b) & (b == c)));
+            let floods = ((a | 0x20).wrapping_sub(b'a') < 26) | (*a == b'!') | (*a == b'?');
+            sum = sum.wrapping_add(u8::from((a == b) & (b == c) & floods));
         }
         sum > 0
     })
@@ -376,6 +437,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest! {
+        #[test]
+        fn link_pre_test_never_rules_out_a_link(
+            text in "(?:[a-z0-9-]{1,3}|[CcOoSsKk\u{17f}\u{212a}é\u{201d}]|\\.|\\.\\.| |_|/|com|co|Co|us|uS|sh\u{17f}p|u\u{212a}|u\u{17f}|\u{17f}ite|shop|online|io|www|http:|//){0,12}",
+        ) {
+            // The regex itself: `find` trusts the pre-test.
+            if link_re().is_match(&text) {
+                prop_assert!(maybe_link(&text), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn link_pre_test_skips_dots_that_start_no_domain() {
+        for t in [
+            "e.g. this",
+            "the U.S. is",
+            "Node.js and",
+            "wait... what",
+            "v1.2 out",
+            "x.commit",
+            "native.\u{201d} Not",
+            "\u{201d}.com",
+            "a.u\u{212a}",
+        ] {
+            assert!(!maybe_link(t), "{t}");
+        }
+        for t in ["see x.com", "X.COM/a", "a-b.co.uk", "site.ſhop", "a.u\u{212a}x", "x.co\u{212a}"]
+        {
+            assert!(maybe_link(t) && link_re().is_match(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn flooding_pre_test_ignores_runs_that_cannot_flood() {
+        assert!(!Prescan::of("wait... what --- ok 1000").triple);
+        assert!(Prescan::of("nooo").triple && Prescan::of("what???").triple);
     }
 
     #[test]

@@ -62,16 +62,16 @@ impl<'a> Scan<'a> {
     }
 
     /// [`Scan::run`] after [`screen`] said `Candidate`: regex patterns are run only when the
-    /// screen saw one match (it ran the same set on the same folded view), and only the
-    /// screen's `literals` are tried as words and phrases.
+    /// screen saw one match (it ran the same set on the same folded view), only the screen's
+    /// `literals` are tried as words and phrases, and detectors the screen already ran are not
+    /// run again.
     pub(crate) fn run_screened(
         lex: &'a Compiled,
         text: &'a str,
         tone: &'a mut dyn FnMut() -> f64,
-        patterns: bool,
-        literals: &[Literal],
+        candidate: &Candidate,
     ) -> Scan<'a> {
-        Scan::run_with(lex, text, tone, None, false, Some((patterns, literals)))
+        Scan::run_with(lex, text, tone, None, false, Some(candidate))
     }
 
     fn run_with(
@@ -80,7 +80,7 @@ impl<'a> Scan<'a> {
         tone: &'a mut dyn FnMut() -> f64,
         only: Option<usize>,
         explain: bool,
-        screened: Option<(bool, &[Literal])>,
+        screened: Option<&Candidate>,
     ) -> Scan<'a> {
         let mut scan = Scan {
             lex,
@@ -97,25 +97,25 @@ impl<'a> Scan<'a> {
         let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
         // After the screen, a text with no word, phrase or pattern candidate needs no views
         // unless a detector's rule has an allowlist or condition.
-        let screened_out = screened.is_some_and(|(p, lits)| !p && lits.is_empty());
+        let screened_out = screened.is_some_and(|c| !c.patterns && c.literals.is_empty());
         let mut norm = None;
         if lexical && !screened_out {
             // The folded offset map (`folded_units`) is needed only by patterns.
-            let patterns = screened.map_or(true, |(p, _)| p) && lex.set.is_some();
+            let patterns = screened.map_or(true, |c| c.patterns) && lex.set.is_some();
             let n = norm.insert(if patterns {
                 normalize::normalize(text, &lex.normalize)
             } else {
                 normalize::normalize_lean(text, &lex.normalize)
             });
             match screened {
-                Some((_, lits)) => scan.screened_literals(n, lits),
+                Some(c) => scan.screened_literals(n, &c.literals),
                 None => scan.literals(n),
             }
             if patterns {
                 scan.patterns(n);
             }
         }
-        scan.detectors(&mut norm);
+        scan.detectors(&mut norm, screened.and_then(|c| c.detected.as_deref()));
         scan.flags.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
         scan.flags.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.rule == b.rule);
         scan
@@ -289,17 +289,19 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn detectors(&mut self, norm: &mut Option<Normalized>) {
+    /// Run the detectors, or take what the screen found (`found`: see [`Candidate::detected`]).
+    fn detectors(&mut self, norm: &mut Option<Normalized>, found: Option<&[Detected]>) {
         let lex = self.lex;
-        let pre = super::detectors::Prescan::of(self.text);
-        for &(rule, kind) in &lex.detectors {
-            if !self.wanted(rule) || !kind.may_fire(&pre, self.text) {
-                continue;
+        let ran;
+        let found = match found {
+            Some(f) => f,
+            None => {
+                ran = detect(lex, self.text, |rule| self.wanted(rule));
+                &ran[..]
             }
-            let spans = kind.find(self.text);
-            if spans.is_empty() {
-                continue;
-            }
+        };
+        for (d, spans) in found {
+            let rule = lex.detectors[*d].0;
             // Views are needed only for the rule's allowlist and conditions (tokens).
             let none = Normalized::default();
             let norm = if self.needs_tokens(rule) {
@@ -308,7 +310,7 @@ impl<'a> Scan<'a> {
                 &none
             };
             let name = lex.rules[rule].id.clone();
-            for (s, e) in spans {
+            for &(s, e) in spans {
                 self.consider(norm, rule, s, e, &name, FoldSet::EMPTY);
             }
         }
@@ -451,10 +453,38 @@ impl<'a> Scan<'a> {
 pub(crate) enum Screened {
     /// Certainly no flag.
     Clean,
-    /// Something may flag: the full [`Scan`] decides. `patterns`: the regex set matched;
-    /// `literals`: every word or phrase occurrence that passed the boundary and letter-run
-    /// checks, in the collapsed view (the only ones the full scan can accept).
-    Candidate { patterns: bool, literals: Vec<Literal> },
+    /// Something may flag: the full [`Scan`] decides.
+    Candidate(Candidate),
+}
+
+/// What the full [`Scan`] of a text the screen let through needs to know.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    /// The regex set matched.
+    pub patterns: bool,
+    /// Every word or phrase occurrence that passed the boundary and letter-run checks, in the
+    /// collapsed view (the only ones the full scan can accept).
+    pub literals: Vec<Literal>,
+    /// The detectors' spans, when the screen ran them (it does when nothing else was found).
+    pub detected: Option<Vec<Detected>>,
+}
+
+/// The spans one detector found: its index in [`Compiled::detectors`], and the spans.
+pub(crate) type Detected = (usize, Vec<(usize, usize)>);
+
+/// The detectors (those whose rule `wanted` says) that find something in `text`.
+fn detect(lex: &Compiled, text: &str, wanted: impl Fn(usize) -> bool) -> Vec<Detected> {
+    let pre = super::detectors::Prescan::of(text);
+    let mut out = Vec::new();
+    for (d, &(rule, kind)) in lex.detectors.iter().enumerate() {
+        if wanted(rule) && kind.may_fire(&pre, text) {
+            let spans = kind.find(text);
+            if !spans.is_empty() {
+                out.push((d, spans));
+            }
+        }
+    }
+    out
 }
 
 /// One occurrence of a lexicon word or phrase in the collapsed view.
@@ -541,17 +571,13 @@ fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
     }
     let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(&sc.folded[..]));
     if patterns || !literals.is_empty() {
-        return Screened::Candidate { patterns, literals };
+        return Screened::Candidate(Candidate { patterns, literals, detected: None });
     }
-    let pre = super::detectors::Prescan::of(text);
-    let detected = lex
-        .detectors
-        .iter()
-        .any(|&(_, kind)| kind.may_fire(&pre, text) && !kind.find(text).is_empty());
-    if detected {
-        Screened::Candidate { patterns, literals }
-    } else {
+    let detected = detect(lex, text, |_| true);
+    if detected.is_empty() {
         Screened::Clean
+    } else {
+        Screened::Candidate(Candidate { patterns, literals, detected: Some(detected) })
     }
 }
 

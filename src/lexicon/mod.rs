@@ -354,14 +354,12 @@ impl Lexicon {
     /// Like [`Lexicon::check`], but the compound score is computed only if a rule with a
     /// tone condition matched (at most once).
     pub fn check_with(&self, text: &str, compound: impl FnOnce() -> f64) -> Vec<Flag> {
-        let matcher::Screened::Candidate { patterns, literals } =
-            matcher::screen(&self.inner, text)
-        else {
+        let matcher::Screened::Candidate(candidate) = matcher::screen(&self.inner, text) else {
             return Vec::new();
         };
         let mut tone = Some(compound);
         let mut f = move || tone.take().map_or(0.0, |f| f());
-        matcher::Scan::run_screened(&self.inner, text, &mut f, patterns, &literals).flags
+        matcher::Scan::run_screened(&self.inner, text, &mut f, &candidate).flags
     }
 
     /// Explain what matching did on `text`: the normalised text, each match with the foldings

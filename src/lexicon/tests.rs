@@ -365,6 +365,10 @@ mod props {
             Just("a$$".to_owned()),
             Just("!!".to_owned()),
             Just("http://x.example ".to_owned()),
+            Just(" see a.com and www.b.co.uk ".to_owned()),
+            Just(" mail jo@ex.org or (416) 555-0199 ".to_owned()),
+            Just(" THIS IS SO VERY LOUD INDEED ".to_owned()),
+            Just("nooooooo!!!!!!".to_owned()),
             "[a-zA-Z0-9 .!$@*|-]{0,12}",
             "\\PC{0,8}",
         ]
@@ -412,11 +416,12 @@ mod props {
                     matcher::Screened::Clean => {
                         prop_assert!(full.is_empty(), "{:?}: {:?}", text, full);
                     }
-                    matcher::Screened::Candidate { patterns, literals } => {
-                        // Trying only the screen's candidates, and patterns only when the
-                        // screen saw one, changes nothing.
+                    matcher::Screened::Candidate(candidate) => {
+                        // Trying only the screen's candidates, patterns only when the screen
+                        // saw one, and taking the detectors' spans from the screen changes
+                        // nothing.
                         let mut tone = || -1.0;
-                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, patterns, &literals);
+                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, &candidate);
                         prop_assert_eq!(&screened.flags, &full, "{:?}", text);
                     }
                 }

@@ -858,14 +858,20 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// Open addressing over fixed-size, zero-padded keys compared as three words (no
-/// `memcmp`, no SIMD group probing). The probed array holds 32-bit slots (64 KiB, stays
-/// in cache): an 18-bit hash tag and the index of the entry, so a miss (most tokens)
-/// rarely touches the entries.
+/// `memcmp`, no SIMD group probing). The probed array holds 32-bit slots: an 18-bit hash
+/// tag and the index of the entry, so a miss rarely touches the entries. Most tokens are
+/// misses, and the slots (64 KiB) do not stay in the first-level cache, so a one-hash bit
+/// filter of 8 KiB, which does, answers most misses first (`perf` put a fifth of the time of
+/// a token's classification on the slot load before it).
 struct WordTable {
+    filter: Vec<u64>,
     slots: Vec<u32>,
     mask: usize,
     entries: Vec<Entry>,
 }
+
+/// log2 of the filter's size in bits.
+const FILTER_BITS: u32 = 16;
 
 /// 32 bytes: the lexicon's valences all have one decimal, stored as tenths
 /// (`tenths as f64 / 10.0` is checked at load to give the same double as the parse).
@@ -903,6 +909,7 @@ impl WordTable {
         assert!(words.len() < (1 << SLOT_INDEX_BITS) - 1);
         let cap = (words.len() * 2).next_power_of_two();
         let mut table = WordTable {
+            filter: vec![0; 1 << (FILTER_BITS - 6)],
             slots: vec![0; cap],
             mask: cap - 1,
             entries: Vec::with_capacity(words.len()),
@@ -912,7 +919,9 @@ impl WordTable {
             let mut key = [0u8; MAX_KEY_LEN];
             key[..w.len()].copy_from_slice(w);
             let k = Self::words(&key);
-            let (mut i, tag) = table.position(&k);
+            let h = Self::hash(&k);
+            table.filter[Self::filter_bit(h) >> 6] |= 1 << (Self::filter_bit(h) & 63);
+            let (mut i, tag) = table.position(h);
             while table.slots[i] != 0 {
                 i = (i + 1) & table.mask;
             }
@@ -956,12 +965,22 @@ impl WordTable {
         w
     }
 
-    /// (first slot, tag bits)
     #[inline]
-    fn position(&self, k: &[u64; 3]) -> (usize, u32) {
+    fn hash(k: &[u64; 3]) -> u64 {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let h = (k[0].wrapping_mul(K).rotate_left(26) ^ k[1]).wrapping_mul(K);
-        let h = (h.rotate_left(26) ^ k[2]).wrapping_mul(K);
+        (h.rotate_left(26) ^ k[2]).wrapping_mul(K)
+    }
+
+    /// The filter bit of hash `h` (bits the slot position does not use).
+    #[inline]
+    fn filter_bit(h: u64) -> usize {
+        (h >> 20) as usize & ((1 << FILTER_BITS) - 1)
+    }
+
+    /// (first slot, tag bits) of hash `h`
+    #[inline]
+    fn position(&self, h: u64) -> (usize, u32) {
         ((h >> 40) as usize & self.mask, (h as u32) & !((1 << SLOT_INDEX_BITS) - 1))
     }
 
@@ -969,7 +988,12 @@ impl WordTable {
     /// `1 <= len <= MAX_KEY_LEN`.
     #[inline]
     fn get(&self, k: [u64; 3], len: usize) -> Option<Info> {
-        let (mut i, tag) = self.position(&k);
+        let h = Self::hash(&k);
+        let bit = Self::filter_bit(h);
+        if self.filter[bit >> 6] & (1 << (bit & 63)) == 0 {
+            return None;
+        }
+        let (mut i, tag) = self.position(h);
         loop {
             let slot = self.slots[i];
             if slot == 0 {

@@ -13,6 +13,7 @@
 
 pub mod aggregate;
 pub mod audit;
+mod bits;
 pub mod cli;
 pub mod error;
 pub mod input;

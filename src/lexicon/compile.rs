@@ -15,6 +15,8 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use toml::Spanned;
 
+use crate::bits::Bits;
+
 use super::detectors::DetectorKind;
 use super::error::{Diagnostic, LexiconError, Source};
 use super::load::{Loader, Merged};
@@ -120,7 +122,7 @@ impl LiteralSet {
 /// leaves out a word start where a term begins.
 #[derive(Clone, Debug)]
 pub(crate) struct StartFilter {
-    bits: Box<[u64]>,
+    bits: Bits,
     /// Bit `l` set: some `word*` term keeps `l` bytes (1 to 4).
     prefix_lens: u8,
     /// A term the scheme cannot describe (empty, or starting with a space): every word start
@@ -133,8 +135,7 @@ impl StartFilter {
     const PREFIX: usize = 4;
 
     fn new(words: &LiteralSet) -> StartFilter {
-        let mut f =
-            StartFilter { bits: vec![0; 1 << (Self::BITS - 6)].into(), prefix_lens: 0, all: false };
+        let mut f = StartFilter { bits: Bits::new(Self::BITS), prefix_lens: 0, all: false };
         for (t, entries) in words.pats.iter().zip(&words.entries) {
             let t = t.as_bytes();
             let key = match t.iter().position(|&b| b == b' ') {
@@ -163,14 +164,12 @@ impl StartFilter {
     }
 
     fn set(&mut self, h: u64) {
-        let k = (h >> (64 - Self::BITS)) as usize;
-        self.bits[k >> 6] |= 1 << (k & 63);
+        self.bits.set((h >> (64 - Self::BITS)) as usize);
     }
 
     #[inline(always)]
     fn test(&self, h: u64) -> bool {
-        let k = (h >> (64 - Self::BITS)) as usize;
-        self.bits[k >> 6] & (1 << (k & 63)) != 0
+        self.bits.get((h >> (64 - Self::BITS)) as usize)
     }
 
     /// Call `f` with every word start of the collapsed view `c` where a term may begin.

@@ -458,7 +458,7 @@ pub(crate) enum Screened {
 }
 
 /// What the full [`Scan`] of a text the screen let through needs to know.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Candidate {
     /// The regex set matched.
     pub patterns: bool,

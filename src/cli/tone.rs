@@ -5,7 +5,7 @@ use super::{output, Format, GlobalOpts};
 use crate::audit::Tone;
 use crate::error::Outcome;
 use crate::pipeline;
-use crate::report::json::SafeJson;
+use crate::report::json::{make_safe, SafeJson};
 use crate::report::{escape, table};
 use crate::tone::Analyzer;
 use anyhow::{Context, Result};
@@ -44,8 +44,10 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
             let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
                 let text = decode_line(line, line_no);
                 let tone = Tone::from(analyzer.polarity_scores(&text));
-                serde_json::to_writer(SafeJson(&mut *buf), &Scored { text: &text, tone })
+                let start = buf.len();
+                serde_json::to_writer(&mut *buf, &Scored { text: &text, tone })
                     .expect("serialising to memory cannot fail");
+                make_safe(buf, start);
                 buf.push(b'\n');
             };
             pipeline::ordered_map(stdin, out, threads, process, |_| {}).context("reading stdin")?;

@@ -60,9 +60,40 @@ impl<W: Write> Write for SafeJson<W> {
     }
 }
 
+/// Escapes in `buf[from..]`, a finished piece of serde_json output, what [`SafeJson`] would
+/// have escaped: the same bytes as serialising through it. serde_json hands a writer each
+/// record in dozens of small pieces; serialising into memory and checking the whole piece
+/// once is cheaper, and most records have no byte above `0x7e` at all.
+pub fn make_safe(buf: &mut Vec<u8>, from: usize) {
+    let Some(first) = buf[from..].iter().position(|&b| b >= 0x7f) else {
+        return;
+    };
+    let tail = buf.split_off(from + first);
+    SafeJson(&mut *buf).write_all(&tail).expect("writing to memory cannot fail");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn made_safe_afterwards_equals_written_through() {
+        for text in [
+            "plain ascii",
+            "a\u{202e}b\u{9b}2J\u{2028}é\u{1b}]0;x\u{7}\u{7f}😀",
+            "é only",
+            "\u{7f}",
+            "tail \u{2069}",
+        ] {
+            let v = serde_json::json!({ "id": 1, "t": text, "more": [text, "x"] });
+            let mut through = b"prefix\x7f".to_vec();
+            serde_json::to_writer(SafeJson(&mut through), &v).unwrap();
+            let mut after = b"prefix\x7f".to_vec();
+            serde_json::to_writer(&mut after, &v).unwrap();
+            make_safe(&mut after, b"prefix\x7f".len());
+            assert_eq!(String::from_utf8(after).unwrap(), String::from_utf8(through).unwrap());
+        }
+    }
 
     #[test]
     fn bidi_c1_and_separators_are_escaped_and_read_back_the_same() {

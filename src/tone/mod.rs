@@ -217,10 +217,10 @@ impl Analyzer {
         let bytes = buf.as_bytes();
         // `token.strip(string.punctuation)`: ASCII bytes, never inside a UTF-8 sequence
         let (mut a, mut b) = (start, end);
-        while a < b && bytes[a].is_ascii_punctuation() {
+        while a < b && PUNCTUATION[bytes[a] as usize] {
             a += 1;
         }
-        while b > a && bytes[b - 1].is_ascii_punctuation() {
+        while b > a && PUNCTUATION[bytes[b - 1] as usize] {
             b -= 1;
         }
         // `len(stripped) <= 2` (code points): keep the original token
@@ -789,9 +789,8 @@ impl Tables {
                     key[..len].copy_from_slice(bytes);
                 }
                 let mut words = WordTable::words(&key);
-                for (i, w) in words.iter_mut().enumerate() {
-                    let valid = len.saturating_sub(8 * i).min(8);
-                    *w &= if valid == 8 { !0 } else { (1u64 << (8 * valid)) - 1 };
+                for (w, keep) in words.iter_mut().zip(KEEP[len]) {
+                    *w &= keep;
                 }
                 let (mut up_any, mut low_any, mut apos_any) = (0u64, 0u64, 0u64);
                 let mut lowered = [0u64; 3];
@@ -854,6 +853,34 @@ impl Tables {
         t
     }
 }
+
+/// `string.punctuation` (`u8::is_ascii_punctuation`) as a table: one load instead of a chain
+/// of range tests per byte.
+const PUNCTUATION: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_punctuation();
+        b += 1;
+    }
+    t
+};
+
+/// `KEEP[len]`: the masks that keep the first `len` bytes of a key read as three words.
+const KEEP: [[u64; 3]; MAX_KEY_LEN + 1] = {
+    let mut t = [[0u64; 3]; MAX_KEY_LEN + 1];
+    let mut len = 0;
+    while len <= MAX_KEY_LEN {
+        let mut i = 0;
+        while i < 3 {
+            let valid = if len > 8 * i { len - 8 * i } else { 0 };
+            t[len][i] = if valid >= 8 { !0 } else { (1u64 << (8 * valid)) - 1 };
+            i += 1;
+        }
+        len += 1;
+    }
+    t
+};
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;

@@ -873,7 +873,7 @@ const KEEP: [[u64; 3]; MAX_KEY_LEN + 1] = {
     while len <= MAX_KEY_LEN {
         let mut i = 0;
         while i < 3 {
-            let valid = if len > 8 * i { len - 8 * i } else { 0 };
+            let valid = len.saturating_sub(8 * i);
             t[len][i] = if valid >= 8 { !0 } else { (1u64 << (8 * valid)) - 1 };
             i += 1;
         }

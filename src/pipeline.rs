@@ -1,10 +1,12 @@
 //! The streaming pipeline: reader → parallel workers → ordered writer.
 //!
 //! Record-by-record commands (`audit --input jsonl`, `tone`) run every line through a pure
-//! function. Lines are read in batches on a reader thread, each batch is mapped on a rayon
-//! pool, and results are written in input order, so memory stays bounded by a few batches
-//! whatever the input size, and output order always equals input order (the property a
-//! `Spark RDD.pipe` or `xargs -P` filter needs: one output line per input line).
+//! function. Lines are read in batches on a reader thread, a mapper thread maps each batch on
+//! a rayon pool (in chunks of consecutive lines, for functions that run stage by stage), and
+//! the calling thread writes the previous batch's results, in input order, meanwhile. Memory
+//! stays bounded by a few batches whatever the input size, and output order always equals
+//! input order (the property a `Spark RDD.pipe` or `xargs -P` filter needs: one output line
+//! per input line).
 
 use std::io::{self, BufRead, Write};
 use std::sync::mpsc;

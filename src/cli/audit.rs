@@ -11,7 +11,7 @@ use crate::lexicon::{Lexicon, Verdict};
 use crate::parse::parse_page;
 use crate::pipeline;
 use crate::report::audit::flag_list;
-use crate::report::json::make_safe;
+use crate::report::json;
 use crate::report::{audit as render, escape, table};
 use crate::tone::Analyzer;
 use anyhow::{Context, Result};
@@ -189,13 +189,12 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
             let process = |first_no: u64, lines: &[&[u8]], buf: &mut Vec<u8>| {
                 let audits = audit_records(lines, first_no, &analyzer, lexicon);
                 for (audit, line_no) in audits.into_iter().zip(first_no..) {
-                    let start = buf.len();
-                    let value = match audit {
+                    match audit {
                         Ok(rec) => {
                             if args.fail_on.is_some_and(|level| level.reached_by(rec.verdict)) {
                                 flagged.store(true, Ordering::Relaxed);
                             }
-                            serde_json::to_writer(&mut *buf, &rec)
+                            json::write_line(buf, &rec);
                         }
                         Err(why) => {
                             errors.fetch_add(1, Ordering::Relaxed);
@@ -204,15 +203,12 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
                                 "moderato: {}: line {line_no}: {why_shown}",
                                 escape::terminal(&name)
                             );
-                            serde_json::to_writer(
-                                &mut *buf,
+                            json::write_line(
+                                buf,
                                 &serde_json::json!({"line": line_no, "error": why}),
-                            )
+                            );
                         }
-                    };
-                    value.expect("serialising to memory cannot fail");
-                    make_safe(buf, start);
-                    buf.push(b'\n');
+                    }
                 }
             };
             let bar = common::progress_bar(&name);

@@ -5,7 +5,7 @@ use super::{output, Format, GlobalOpts};
 use crate::audit::Tone;
 use crate::error::Outcome;
 use crate::pipeline;
-use crate::report::json::{make_safe, SafeJson};
+use crate::report::json::{self, SafeJson};
 use crate::report::{escape, table};
 use crate::tone::Analyzer;
 use anyhow::{Context, Result};
@@ -44,11 +44,7 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
             let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
                 let text = decode_line(line, line_no);
                 let tone = Tone::from(analyzer.polarity_scores(&text));
-                let start = buf.len();
-                serde_json::to_writer(&mut *buf, &Scored { text: &text, tone })
-                    .expect("serialising to memory cannot fail");
-                make_safe(buf, start);
-                buf.push(b'\n');
+                json::write_line(buf, &Scored { text: &text, tone });
             };
             pipeline::ordered_map(stdin, out, threads, process, |_| {}).context("reading stdin")?;
             Ok(())

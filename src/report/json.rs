@@ -60,16 +60,18 @@ impl<W: Write> Write for SafeJson<W> {
     }
 }
 
-/// Escapes in `buf[from..]`, a finished piece of serde_json output, what [`SafeJson`] would
-/// have escaped: the same bytes as serialising through it. serde_json hands a writer each
-/// record in dozens of small pieces; serialising into memory and checking the whole piece
-/// once is cheaper, and most records have no byte above `0x7e` at all.
-pub fn make_safe(buf: &mut Vec<u8>, from: usize) {
-    let Some(first) = buf[from..].iter().position(|&b| b >= 0x7f) else {
-        return;
-    };
-    let tail = buf.split_off(from + first);
-    SafeJson(&mut *buf).write_all(&tail).expect("writing to memory cannot fail");
+/// Appends `value` to `buf` as one JSON line (newline included), escaped as [`SafeJson`]
+/// escapes: the same bytes as serialising through it. serde_json hands a writer each record
+/// in dozens of small pieces; serialising into memory and checking the finished record once
+/// is cheaper, and most records have no byte above `0x7e` at all.
+pub fn write_line(buf: &mut Vec<u8>, value: &impl serde::Serialize) {
+    let from = buf.len();
+    serde_json::to_writer(&mut *buf, value).expect("serialising to memory cannot fail");
+    if let Some(first) = buf[from..].iter().position(|&b| b >= 0x7f) {
+        let tail = buf.split_off(from + first);
+        SafeJson(&mut *buf).write_all(&tail).expect("writing to memory cannot fail");
+    }
+    buf.push(b'\n');
 }
 
 #[cfg(test)]
@@ -77,7 +79,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn made_safe_afterwards_equals_written_through() {
+    fn a_line_written_safe_equals_one_written_through() {
         for text in [
             "plain ascii",
             "a\u{202e}b\u{9b}2J\u{2028}é\u{1b}]0;x\u{7}\u{7f}😀",
@@ -88,10 +90,10 @@ mod tests {
             let v = serde_json::json!({ "id": 1, "t": text, "more": [text, "x"] });
             let mut through = b"prefix\x7f".to_vec();
             serde_json::to_writer(SafeJson(&mut through), &v).unwrap();
-            let mut after = b"prefix\x7f".to_vec();
-            serde_json::to_writer(&mut after, &v).unwrap();
-            make_safe(&mut after, b"prefix\x7f".len());
-            assert_eq!(String::from_utf8(after).unwrap(), String::from_utf8(through).unwrap());
+            through.push(b'\n');
+            let mut line = b"prefix\x7f".to_vec();
+            write_line(&mut line, &v);
+            assert_eq!(String::from_utf8(line).unwrap(), String::from_utf8(through).unwrap());
         }
     }
 

@@ -21,6 +21,7 @@ use super::detectors::DetectorKind;
 use super::error::{Diagnostic, LexiconError, Source};
 use super::load::{Loader, Merged};
 use super::normalize::{self, NormalizeOptions};
+use super::quick::Quick;
 use super::schema::{
     CategorySpec, ContextSpec, DetectorSpec, DetectorsSpec, ExamplesSpec, FileSpec, NormalizeSpec,
     RuleSpec, ToneSpec,
@@ -84,7 +85,8 @@ pub(crate) struct LiteralSet {
     pub ac: Option<AhoCorasick>,
     pub entries: Vec<Vec<LiteralEntry>>,
     index: HashMap<String, usize>,
-    pats: Vec<String>,
+    /// The collapsed terms, by pattern id.
+    pub pats: Vec<String>,
 }
 
 impl LiteralSet {
@@ -222,6 +224,8 @@ pub(crate) struct Compiled {
     /// All patterns in one automaton, without a literal prefilter: prefixes such as "u" or "i"
     /// occur in every comment and only slow the scan down.
     pub set: Option<meta::Regex>,
+    /// The first pass over plain ASCII texts (see [`super::quick`]).
+    pub quick: Option<Quick>,
     pub patterns: Vec<PatternRt>,
     pub detectors: Vec<(usize, DetectorKind)>,
     pub sources: Vec<Source>,
@@ -634,6 +638,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     if !diags.is_empty() {
         return None;
     }
+    let quick = Quick::build(&words, &infix, &sources, &opt);
     Some(Compiled {
         name: m.name.unwrap_or_else(|| "lexicon".into()),
         version: m.version,
@@ -649,6 +654,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         starts,
         screen_infix,
         set,
+        quick,
         patterns,
         detectors,
         sources: m.sources,

@@ -15,7 +15,9 @@
 //! scan would visit them instead of scanning again, and builds the folded offset map only when a
 //! pattern matched. The screen looks for word-set terms only at the word starts a hashed filter
 //! of their first bytes lets through ([`super::compile::StartFilter`]), with one anchored search
-//! each: cheaper than one automaton step per byte of every comment.
+//! each: cheaper than one automaton step per byte of every comment. Before any of that, a plain
+//! ASCII text goes through the first pass ([`super::quick`]), one lazy DFA over the lower-cased
+//! text that rules out most comments without building the views at all.
 
 use std::cell::RefCell;
 
@@ -23,6 +25,7 @@ use aho_corasick::{Anchored, Input};
 
 use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
 use super::normalize::{self, FoldSet, Folding, Normalized, Screen};
+use super::quick::Quick;
 use super::{Flag, Match, Veto, Vetoed};
 
 /// A word of the collapsed view.
@@ -501,12 +504,27 @@ pub(crate) struct Literal {
 /// Screen `text` on the lean views (no offset maps), which is all most comments need.
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
 /// detector hit sends the text to the full [`Scan`].
+/// Plain ASCII texts go through the first pass ([`Quick`]) first, and on to the views only
+/// when it matches.
 pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
+    screen_with(lex, text, true)
+}
+
+/// [`screen`], with or without the first pass.
+pub(crate) fn screen_with(lex: &Compiled, text: &str, first_pass: bool) -> Screened {
     SCREEN.with(|cell| {
         let mut sc = cell.take();
-        normalize::screen_into(text, &lex.normalize, &mut sc);
-        let out = screen_views(lex, text, &sc);
-        if sc.collapsed.capacity() <= REUSE_LIMIT {
+        let quick = lex.quick.as_ref().filter(|_| first_pass);
+        let ruled_out = quick.is_some_and(|q| {
+            Quick::lower(text, &mut sc.folded).is_some_and(|lower| !q.may_match(lower))
+        });
+        let out = if ruled_out {
+            detectors_only(lex, text)
+        } else {
+            normalize::screen_into(text, &lex.normalize, &mut sc);
+            screen_views(lex, text, &sc)
+        };
+        if sc.collapsed.capacity().max(sc.folded.capacity()) <= REUSE_LIMIT {
             cell.replace(sc);
         }
         out
@@ -573,11 +591,21 @@ fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
     if patterns || !literals.is_empty() {
         return Screened::Candidate(Candidate { patterns, literals, detected: None });
     }
+    detectors_only(lex, text)
+}
+
+/// The screen's answer for a text with no word, phrase or pattern candidate: what the detectors
+/// find.
+fn detectors_only(lex: &Compiled, text: &str) -> Screened {
     let detected = detect(lex, text, |_| true);
     if detected.is_empty() {
         Screened::Clean
     } else {
-        Screened::Candidate(Candidate { patterns, literals, detected: Some(detected) })
+        Screened::Candidate(Candidate {
+            patterns: false,
+            literals: Vec::new(),
+            detected: Some(detected),
+        })
     }
 }
 

@@ -27,6 +27,7 @@ mod error;
 mod load;
 mod matcher;
 pub mod normalize;
+mod quick;
 mod schema;
 
 use std::fmt;

@@ -429,6 +429,28 @@ mod props {
         }
 
         #[test]
+        fn first_pass_never_rules_out_a_candidate(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    "[a-zA-Z]{1,8}",
+                    "[a-zA-Z0-9 .!$@*|_-]{1,6}",
+                    proptest::sample::select(vec![
+                        "idiot", "1d10t", "stuuupid", "i.d.i.o.t", "i d i o t s", "f**k", "a$$",
+                        "sh!t", "shut  up", "assh0le", "moron", "MORONS", "u r a", "you r an idiot",
+                        "b1tch", "911", "get a life", "@you", "holes", "retardation",
+                    ]).prop_map(str::to_owned),
+                ],
+                0..10,
+            ),
+        ) {
+            let text = words.join(" ");
+            for l in first_pass_lexicons() {
+                let quick = matcher::screen_with(&l.inner, &text, true);
+                prop_assert_eq!(quick, matcher::screen_with(&l.inner, &text, false), "{:?}", text);
+            }
+        }
+
+        #[test]
         fn arbitrary_lexicon_text_never_panics(s in "\\PC{0,200}") {
             let _ = Lexicon::from_str("p.toml", &s);
         }
@@ -563,4 +585,120 @@ fn builtin_spares_innocent_words() {
         let flags = lex.check(text, -1.0);
         assert!(flags.is_empty(), "{text:?} flagged: {flags:?}");
     }
+}
+
+/// ASCII variants of `text` that exercise what the first pass must hand on to the views: case,
+/// leetspeak, masks, repeated letters, letters spelled out, mentions and digits in words.
+fn ascii_variants(text: &str) -> Vec<String> {
+    let leet: String = text
+        .chars()
+        .map(|c| match c {
+            'a' => '4',
+            'e' => '3',
+            'i' => '1',
+            'o' => '0',
+            's' => '$',
+            't' => '7',
+            _ => c,
+        })
+        .collect();
+    let mut spaced = String::new();
+    let mut doubled = String::new();
+    for (k, w) in text.split(' ').enumerate() {
+        if k > 0 {
+            spaced.push(' ');
+            doubled.push(' ');
+        }
+        if k % 3 == 1 {
+            let sep = if k % 2 == 0 { " " } else { "." };
+            spaced.push_str(&w.chars().map(String::from).collect::<Vec<_>>().join(sep));
+        } else {
+            spaced.push_str(w);
+        }
+        for c in w.chars() {
+            doubled.push(c);
+            if k % 2 == 0 && c.is_ascii_alphabetic() {
+                doubled.push(c);
+                doubled.push(c);
+            }
+        }
+    }
+    let masked: String = text
+        .chars()
+        .enumerate()
+        .map(|(k, c)| if k % 5 == 2 && c.is_ascii_alphabetic() { '*' } else { c })
+        .collect();
+    vec![
+        text.to_owned(),
+        text.to_uppercase(),
+        leet,
+        spaced,
+        doubled,
+        masked,
+        format!("@{}", text.replace(' ', "! ")),
+        text.replace(' ', "2 "),
+    ]
+}
+
+/// Lexicons whose terms take every shape the first pass turns into a regex: phrases, `*` at
+/// either end, letter runs, digits, and folding switched off in part.
+fn first_pass_lexicons() -> &'static [Lexicon] {
+    static LEXICONS: std::sync::OnceLock<Vec<Lexicon>> = std::sync::OnceLock::new();
+    LEXICONS.get_or_init(build_first_pass_lexicons)
+}
+
+fn build_first_pass_lexicons() -> Vec<Lexicon> {
+    let rules = r#"
+[[rule]]
+id = "insult/shapes"
+category = "insult"
+words = ["idiot", "moron*", "*hole", "*tard*", "ass", "good", "b1tch", "911", "dr."]
+phrases = ["shut up", "get a life", "you people", "oh  no", "mr. smith"]
+patterns = ['(?-u)\bsh[\*#@]+t\b', 'u r an? \w+']
+"#;
+    let mut out = vec![Lexicon::builtin(), lex(rules)];
+    for normalize in ["repeated = false", "spaced = false", "leet = false"] {
+        out.push(lex(&format!("[normalize]\n{normalize}\n{rules}")));
+    }
+    out
+}
+
+/// The first pass never rules out a text the views would send on: with and without it, the
+/// screen says the same, on the VADER fixtures' sentences (tweets, editorials, reviews) and
+/// their evasive variants.
+#[test]
+fn first_pass_agrees_with_the_views() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vader");
+    let mut texts = Vec::new();
+    for f in ["tweets.jsonl", "nytEditorialSnippets.jsonl", "tricky.jsonl"] {
+        let data = std::fs::read_to_string(format!("{dir}/{f}")).expect("fixture");
+        for line in data.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
+            texts.push(v["text"].as_str().expect("text").to_owned());
+        }
+    }
+    let lexicons = first_pass_lexicons();
+    assert!(lexicons.iter().all(|l| l.inner.quick.is_some()));
+    let (mut ruled_out, mut tried) = (0usize, 0usize);
+    for text in &texts {
+        for v in ascii_variants(text) {
+            for l in lexicons {
+                let quick = matcher::screen_with(&l.inner, &v, true);
+                let views = matcher::screen_with(&l.inner, &v, false);
+                assert_eq!(quick, views, "{v:?}");
+                tried += 1;
+                ruled_out += usize::from(matches!(quick, matcher::Screened::Clean));
+            }
+        }
+    }
+    // The first pass has to rule something out for the comparison to mean anything.
+    assert!(ruled_out > tried / 4, "{ruled_out} of {tried}");
+}
+
+/// A lexicon that keeps case gets no first pass (its model folds case); its screen still works.
+#[test]
+fn first_pass_needs_case_folding() {
+    let l = lex(&format!("[normalize]\ncase = false\n{IDIOT}"));
+    assert!(l.inner.quick.is_none());
+    assert_eq!(hits(&l, "you idiot"), ["idiot"]);
 }

@@ -279,6 +279,26 @@ fn confusable(c: char) -> Option<char> {
     })
 }
 
+/// A character outside ASCII that folding leaves as it is and that is no part of a word: curly
+/// quotes, dashes, ellipses written as one character, emoji. In a text whose other characters
+/// are ASCII, the folded view is the text in lower case and such a character separates words.
+pub(crate) fn folds_to_itself_outside_words(c: char) -> bool {
+    !c.is_alphanumeric()
+        && !is_invisible(c)
+        && !is_combining_mark(c)
+        && leet(c).is_none()
+        && confusable(c).is_none()
+        && {
+            let mut same = true;
+            let mut n = 0;
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                n += 1;
+                same &= d == c;
+            });
+            same && n == 1
+        }
+}
+
 /// Characters that render as nothing and are used to split words invisibly.
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'

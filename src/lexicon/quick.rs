@@ -1,13 +1,14 @@
 //! The first pass over plain comments: one automaton over the lower-cased text.
 //!
-//! Most comments are plain ASCII prose with nothing to flag. For such a text the folded view is
-//! the text in lower case, and the collapsed view is that with every run of one letter kept once
-//! and every run of other characters turned into one space, *unless* a word mixes letters with
-//! digits or leet and mask symbols ("1d10t", "a$$", "f*ck") or letters are spelled out one by one
-//! ("i.d.i.o.t"). Building those views byte by byte, then looking for terms at word starts and
-//! running the pattern set, was most of the cost of matching.
+//! Most comments are plain prose with nothing to flag: ASCII, perhaps with curly quotes, dashes
+//! or emoji. For such a text the folded view is the text in lower case, and the collapsed view is
+//! that with every run of one letter kept once and every run of other characters turned into one
+//! space, *unless* a word mixes letters with digits or leet and mask symbols ("1d10t", "a$$",
+//! "f*ck") or letters are spelled out one by one ("i.d.i.o.t"). Building those views character
+//! by character, then looking for terms at word starts and running the pattern set, was most of
+//! the cost of matching.
 //!
-//! So for ASCII texts [`Quick`] runs one lazy DFA over the lower-cased text. It matches if
+//! So for such texts [`Quick`] runs one lazy DFA over the lower-cased text. It matches if
 //! - a word or phrase of the lexicon may occur: every term becomes a regex over the raw text
 //!   (`stupid` → `s+t+u+p+i+d+`, a space → a run of non-alphanumerics, a word start or end
 //!   → a non-alphanumeric or the text's edge), which matches wherever the collapsed view could
@@ -19,17 +20,19 @@
 //!
 //! When it does not match, no word, phrase or pattern can flag the text, and only the detectors
 //! are left to run. When it does, the screen ([`super::matcher::screen`]) decides exactly, as
-//! before. A test checks on mutated real comments that both paths give the same flags.
+//! before. Tests check on real sentences, their evasive variants and generated texts that both
+//! paths give the same answer.
 
 use std::sync::Arc;
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
+use regex_automata::util::syntax;
 use regex_automata::Input;
 
 use super::compile::LiteralSet;
-use super::normalize::NormalizeOptions;
+use super::normalize::{self, NormalizeOptions};
 
 /// Largest compiled size of the first pass; a lexicon past it goes without one (slower, same
 /// results).
@@ -40,10 +43,11 @@ const SIZE_LIMIT: usize = 64 << 20;
 /// same.
 const CACHE: usize = 8 << 20;
 
-/// A non-alphanumeric character: what separates words in the texts [`Quick`] models. Those are
-/// ASCII, so the class is written as ASCII ranges, which compile to a few states where
-/// `[^a-z0-9]` would take in all of Unicode.
-const SEP: &str = r"[\x00-\x2F\x3A-\x60\x7B-\x7F]";
+/// A byte of a non-alphanumeric character: what separates words in the texts [`Quick`]
+/// models. Their only characters outside ASCII are word separators, so any byte above 0x7F is
+/// one; written as byte ranges, the class compiles to a few states where `[^a-z0-9]` would take
+/// in all of Unicode.
+const SEP: &str = r"(?-u:[\x00-\x2F\x3A-\x60\x7B-\xFF])";
 
 /// The first pass of one lexicon; see the module documentation.
 pub(crate) struct Quick {
@@ -92,11 +96,13 @@ impl Quick {
         // `@ ! | *` after one that another word character or `$` follows.
         sources.push(r"[0-9@$!|*][a-z]|[a-z][0-9$]|[a-z][@!|*]+[0-9$a-z]".into());
         if opt.spaced {
-            sources.push(format!("(?:^|{SEP})[a-z]{SEP}{{1,2}}[a-z]{SEP}{{1,2}}[a-z](?:{SEP}|$)"));
+            // Letters spaced out are one or two separators apart, of up to four bytes each.
+            sources.push(format!("(?:^|{SEP})[a-z]{SEP}{{1,8}}[a-z]{SEP}{{1,8}}[a-z](?:{SEP}|$)"));
         }
         sources.extend(patterns.iter().map(|p| (*p).to_owned()));
         let dfa = DFA::builder()
             .configure(DFA::config().cache_capacity(CACHE))
+            .syntax(syntax::Config::new().utf8(false))
             .thompson(
                 thompson::Config::new()
                     .which_captures(WhichCaptures::None)
@@ -110,10 +116,14 @@ impl Quick {
         Some(Quick { dfa, caches })
     }
 
-    /// Lower-case `text` into `lower` if it is ASCII; `None` when it is not (the first pass does
-    /// not apply).
+    /// Lower-case `text` into `lower` if the first pass applies to it: ASCII, except for
+    /// characters that fold to themselves outside words
+    /// ([`normalize::folds_to_itself_outside_words`]: curly quotes, dashes, emoji); `None`
+    /// when it does not.
     pub(crate) fn lower<'b>(text: &str, lower: &'b mut Vec<u8>) -> Option<&'b [u8]> {
-        if !text.is_ascii() {
+        if !text.is_ascii()
+            && !text.chars().all(|c| c.is_ascii() || normalize::folds_to_itself_outside_words(c))
+        {
             return None;
         }
         lower.clear();
@@ -121,7 +131,8 @@ impl Quick {
         Some(lower)
     }
 
-    /// Whether the lower-cased ASCII text `lower` may hold a candidate (false: certainly not).
+    /// Whether the text lower-cased by [`Quick::lower`] may hold a candidate (false: certainly
+    /// not).
     pub(crate) fn may_match(&self, lower: &[u8]) -> bool {
         let mut cache = self.caches.get();
         // An error (the lazy DFA gave up) counts as a match: the views then decide.
@@ -175,7 +186,7 @@ mod tests {
     }
 
     fn matches(re: &str, text: &str) -> bool {
-        regex::Regex::new(re).expect("regex").is_match(text)
+        regex::bytes::Regex::new(re).expect("regex").is_match(text.as_bytes())
     }
 
     #[test]
@@ -199,7 +210,11 @@ mod tests {
         assert!(matches(&both, "as"));
         // A phrase's space is any run of non-alphanumerics.
         let shut = term_regex("shut up", &[entry(&[1; 7], true)]).expect("ASCII");
-        assert!(matches(&shut, "shut -- up") && !matches(&shut, "shutup"));
+        assert!(
+            matches(&shut, "shut -- up")
+                && matches(&shut, "shut — up")
+                && !matches(&shut, "shutup")
+        );
         // Digits are literal; an entry without an end bound leaves the end open.
         let n = term_regex("911", &[entry(&[1; 3], false)]).expect("ASCII");
         assert!(matches(&n, "9111") && !matches(&n, "91"));
@@ -212,5 +227,9 @@ mod tests {
         let mut buf = Vec::new();
         assert_eq!(Quick::lower("You IDIOT.", &mut buf), Some(&b"you idiot."[..]));
         assert_eq!(Quick::lower("ѕtupid", &mut buf), None);
+        assert_eq!(Quick::lower("Don’t — 📚", &mut buf), Some("don’t — 📚".as_bytes()));
+        for other in ["café", "e\u{301}", "zero\u{200B}width", "ﬁne", "x\u{A0}y", "3€"] {
+            assert_eq!(Quick::lower(other, &mut buf), None, "{other:?}");
+        }
     }
 }

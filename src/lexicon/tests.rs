@@ -437,7 +437,8 @@ mod props {
                     proptest::sample::select(vec![
                         "idiot", "1d10t", "stuuupid", "i.d.i.o.t", "i d i o t s", "f**k", "a$$",
                         "sh!t", "shut  up", "assh0le", "moron", "MORONS", "u r a", "you r an idiot",
-                        "b1tch", "911", "get a life", "@you", "holes", "retardation",
+                        "b1tch", "911", "get a life", "@you", "holes", "retardation", "you’re",
+                        "i•d•i•o•t", "i·d·i·o·t", "—", "📚", "…", "\u{A0}", "ѕtupid", "idiot’s",
                     ]).prop_map(str::to_owned),
                 ],
                 0..10,
@@ -587,8 +588,9 @@ fn builtin_spares_innocent_words() {
     }
 }
 
-/// ASCII variants of `text` that exercise what the first pass must hand on to the views: case,
-/// leetspeak, masks, repeated letters, letters spelled out, mentions and digits in words.
+/// Variants of `text` that exercise what the first pass must hand on to the views: case,
+/// leetspeak, masks, repeated letters, letters spelled out, mentions, digits in words, curly
+/// quotes and emoji, and characters outside ASCII that fold.
 fn ascii_variants(text: &str) -> Vec<String> {
     let leet: String = text
         .chars()
@@ -637,6 +639,12 @@ fn ascii_variants(text: &str) -> Vec<String> {
         masked,
         format!("@{}", text.replace(' ', "! ")),
         text.replace(' ', "2 "),
+        // Characters outside ASCII that the first pass reads as separators, and some it must not.
+        text.replace('\'', "’").replace(", ", " — ").replace('.', " 📚 "),
+        text.replace(' ', "•"),
+        text.replace(' ', "\u{A0}"),
+        text.replace('e', "é"),
+        text.replace('o', "о"),
     ]
 }
 

@@ -224,7 +224,7 @@ pub(crate) struct Compiled {
     /// All patterns in one automaton, without a literal prefilter: prefixes such as "u" or "i"
     /// occur in every comment and only slow the scan down.
     pub set: Option<meta::Regex>,
-    /// The first pass over plain ASCII texts (see [`super::quick`]).
+    /// The first pass over plain texts (see [`super::quick`]).
     pub quick: Option<Quick>,
     pub patterns: Vec<PatternRt>,
     pub detectors: Vec<(usize, DetectorKind)>,

@@ -15,9 +15,10 @@
 //! scan would visit them instead of scanning again, and builds the folded offset map only when a
 //! pattern matched. The screen looks for word-set terms only at the word starts a hashed filter
 //! of their first bytes lets through ([`super::compile::StartFilter`]), with one anchored search
-//! each: cheaper than one automaton step per byte of every comment. Before any of that, a plain
-//! ASCII text goes through the first pass ([`super::quick`]), one lazy DFA over the lower-cased
-//! text that rules out most comments without building the views at all.
+//! each: cheaper than one automaton step per byte of every comment. Before any of that, a text
+//! that is ASCII apart from curly quotes, dashes and the like goes through the first pass
+//! ([`super::quick`]), one lazy DFA over the lower-cased text that rules out most comments
+//! without building the views at all.
 
 use std::cell::RefCell;
 
@@ -503,9 +504,8 @@ pub(crate) struct Literal {
 
 /// Screen `text` on the lean views (no offset maps), which is all most comments need.
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
-/// detector hit sends the text to the full [`Scan`].
-/// Plain ASCII texts go through the first pass ([`Quick`]) first, and on to the views only
-/// when it matches.
+/// detector hit sends the text to the full [`Scan`]. Texts the first pass ([`Quick`]) applies
+/// to go through it first, and on to the views only when it matches.
 pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
     screen_with(lex, text, true)
 }

@@ -694,16 +694,24 @@ fn first_pass_agrees_with_the_views() {
         let lexicons = if i % 16 == 0 { lexicons } else { &lexicons[..2] };
         for v in ascii_variants(text) {
             for l in lexicons {
-                let quick = matcher::screen_with(&l.inner, &v, true);
+                let with_first = matcher::screen_with(&l.inner, &v, true);
                 let views = matcher::screen_with(&l.inner, &v, false);
-                assert_eq!(quick, views, "{v:?}");
+                assert_eq!(with_first, views, "{v:?}");
                 tried += 1;
-                ruled_out += usize::from(matches!(quick, matcher::Screened::Clean));
+                // Counted from the first pass itself: with it matching everything, the two
+                // screens would agree trivially.
+                let mut lower = Vec::new();
+                let first = l.inner.quick.as_ref().expect("first pass");
+                ruled_out += usize::from(
+                    quick::Quick::lower(&v, &mut lower).is_some_and(|t| !first.may_match(t)),
+                );
             }
         }
     }
-    // The first pass has to rule something out for the comparison to mean anything.
-    assert!(ruled_out > tried / 4, "{ruled_out} of {tried}");
+    // The first pass has to rule something out for the comparison to mean anything. Most of
+    // the variants are built to be handed on (leet, masks, spacing, accents, look-alikes);
+    // the plain, upper-case and curly-quoted ones mostly are not (about a quarter in all).
+    assert!(ruled_out > tried / 5, "{ruled_out} of {tried}");
 }
 
 /// A lexicon that keeps case gets no first pass (its model folds case); its screen still works.

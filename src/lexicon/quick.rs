@@ -57,6 +57,8 @@ pub(crate) struct Quick {
     caches: Pool<Cache, CacheFn>,
 }
 
+/// The unwind-safety bounds keep [`crate::lexicon::Lexicon`] unwind-safe, as it is without a
+/// first pass.
 type CacheFn =
     Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 

@@ -341,7 +341,7 @@ fn builtin_loads_and_examples_pass() {
 
 #[test]
 fn lexicon_is_send_sync() {
-    fn assert<T: Send + Sync + Clone>() {}
+    fn assert<T: Send + Sync + Clone + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
     assert::<Lexicon>();
 }
 

@@ -90,7 +90,7 @@ pub(crate) struct LiteralSet {
 }
 
 impl LiteralSet {
-    fn add(&mut self, text: String, entry: LiteralEntry) {
+    pub(crate) fn add(&mut self, text: String, entry: LiteralEntry) {
         let pid = *self.index.entry(text.clone()).or_insert_with(|| {
             self.pats.push(text);
             self.entries.push(Vec::new());

@@ -26,7 +26,6 @@ use aho_corasick::{Anchored, Input};
 
 use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
 use super::normalize::{self, FoldSet, Folding, Normalized, Screen};
-use super::quick::Quick;
 use super::{Flag, Match, Veto, Vetoed};
 
 /// A word of the collapsed view.
@@ -504,7 +503,7 @@ pub(crate) struct Literal {
 
 /// Screen `text` on the lean views (no offset maps), which is all most comments need.
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
-/// detector hit sends the text to the full [`Scan`]. Texts the first pass ([`Quick`]) applies
+/// detector hit sends the text to the full [`Scan`]. Texts the first pass ([`super::quick::Quick`]) applies
 /// to go through it first, and on to the views only when it matches.
 pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
     screen_with(lex, text, true)
@@ -515,9 +514,7 @@ pub(crate) fn screen_with(lex: &Compiled, text: &str, first_pass: bool) -> Scree
     SCREEN.with(|cell| {
         let mut sc = cell.take();
         let quick = lex.quick.as_ref().filter(|_| first_pass);
-        let ruled_out = quick.is_some_and(|q| {
-            Quick::lower(text, &mut sc.folded).is_some_and(|lower| !q.may_match(lower))
-        });
+        let ruled_out = quick.is_some_and(|q| q.rules_out(text, &mut sc.folded));
         let out = if ruled_out {
             detectors_only(lex, text)
         } else {

@@ -694,15 +694,74 @@ fn fold_segments(text: &str, opt: &NormalizeOptions, out: &mut impl Sink) {
                 out.put(ch, start + k, start + k + 1, true, f, opt);
             }
         } else {
-            raws.clear();
-            if push_raws(&text[start..i], start, opt, &mut raws) {
+            if fold_segment(text, start, i, opt, &mut raws) {
                 out.mark_invisible();
             }
-            fold_tokens(&mut raws, opt);
             for r in &raws {
                 out.put(r.c, r.s, r.e, r.word, r.folds, opt);
             }
         }
+    }
+}
+
+/// Fold the segment `text[start..end]` through the general path into `raws` (cleared first);
+/// [`push_raws`]'s answer about an invisible character before any other.
+fn fold_segment(
+    text: &str,
+    start: usize,
+    end: usize,
+    opt: &NormalizeOptions,
+    raws: &mut Vec<Raw>,
+) -> bool {
+    raws.clear();
+    let orphan = push_raws(&text[start..end], start, opt, raws);
+    fold_tokens(raws, opt);
+    orphan
+}
+
+/// The folded view of `text` (letters spaced out not joined), appended to `out`: what
+/// [`fold_mixed_words`] must give. Equals the views' folded view unless letters may be spaced
+/// out.
+#[cfg(test)]
+pub(crate) fn fold_into(text: &str, opt: &NormalizeOptions, out: &mut Vec<u8>) {
+    fold_segments(text, opt, &mut FoldedOnly(out));
+}
+
+/// The folded view (letters spaced out not joined) of a text the first pass takes (see
+/// [`super::quick`]), given in lower case in `lower`: its words that mix letters with other
+/// word characters are folded, from the one holding byte `from` on (the caller knows nothing
+/// before it folds). Each ASCII character folds to one ASCII character, and the others of such
+/// a text (curly quotes, dashes, emoji) to themselves, so the words are rewritten in place.
+pub(crate) fn fold_mixed_words(text: &str, opt: &NormalizeOptions, lower: &mut [u8], from: usize) {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i > 0 && segmentish(b[i - 1]) {
+        i -= 1;
+    }
+    let mut raws: Vec<Raw> = Vec::new();
+    while let Some(start) = (i..b.len()).find(|&k| segmentish(b[k])) {
+        let (end, letters_only) = segment_end(b, start);
+        i = end;
+        if letters_only {
+            continue;
+        }
+        // A plain text has no invisible characters, whose fold the answer is about.
+        let _ = fold_segment(text, start, end, opt, &mut raws);
+        for r in raws.iter().filter(|r| r.c.is_ascii() && r.e == r.s + 1) {
+            lower[r.s] = r.c as u8;
+        }
+    }
+}
+
+/// A [`Sink`] that keeps the folded view only.
+#[cfg(test)]
+struct FoldedOnly<'a>(&'a mut Vec<u8>);
+
+#[cfg(test)]
+impl Sink for FoldedOnly<'_> {
+    #[inline(always)]
+    fn put(&mut self, ch: char, _: usize, _: usize, _: bool, _: FoldSet, _: &NormalizeOptions) {
+        push_char(self.0, ch);
     }
 }
 
@@ -926,9 +985,7 @@ fn screen_segments(text: &str, opt: &NormalizeOptions, out: &mut Screen) -> bool
         i = end;
         copy_folded(folded, &b[copied..start], opt);
         copied = i;
-        raws.clear();
-        push_raws(&text[start..i], start, opt, &mut raws);
-        fold_tokens(&mut raws, opt);
+        fold_segment(text, start, i, opt, &mut raws);
         let (mut last, mut last_at) = ('\0', 0);
         for r in &raws {
             let (c, word) = (r.c, r.word);
@@ -1166,6 +1223,12 @@ mod tests {
             let mut slow = Screen::default();
             fold_segments(&text, &opt, &mut slow);
             prop_assert_eq!((&fast.folded, &fast.collapsed, fast.runs()), (&slow.folded, &slow.collapsed, slow.runs()));
+            // `fold_into` (the first pass's reference) gives the same folded view, after what
+            // its buffer held.
+            let mut folded = b"kept".to_vec();
+            fold_into(&text, &opt, &mut folded);
+            prop_assert_eq!(&folded[..4], b"kept");
+            prop_assert_eq!(&folded[4..], &fast.folded[..], "{:?}", text);
         }
 
         #[test]

@@ -1,4 +1,4 @@
-//! The first pass over plain comments: one automaton over the lower-cased text.
+//! The first pass over plain comments: an automaton over the lower-cased text.
 //!
 //! Most comments are plain prose with nothing to flag: ASCII, perhaps with curly quotes, dashes
 //! or emoji. For such a text the folded view is the text in lower case, and the collapsed view is
@@ -8,18 +8,25 @@
 //! by character, then looking for terms at word starts and running the pattern set, was most of
 //! the cost of matching.
 //!
-//! So for such texts [`Quick`] runs one lazy DFA over the lower-cased text. It matches if
+//! So for such texts [`Quick`] runs a lazy DFA over the lower-cased text. It matches if
 //! - a word or phrase of the lexicon may occur: every term becomes a regex over the raw text
 //!   (`stupid` → `s+t+u+p+i+d+`, a space → a run of non-alphanumerics, a word start or end
 //!   → a non-alphanumeric or the text's edge), which matches wherever the collapsed view could
-//!   hold the term: more often, never less;
+//!   hold the term: more often, never less. The terms share their beginnings ([`Trie`]), which
+//!   makes the automaton's states cheaper to build;
 //! - a regex pattern of the lexicon matches (on this text the lower-cased text *is* the folded
 //!   view it would run on);
-//! - or the text has what the model above leaves out: a letter next to a digit or one of
-//!   `@ $ ! | *` in a way folding could read, or three one-letter words in a row.
+//! - three one-letter words come in a row (letters may be spelled out);
+//! - or a word may fold: a letter next to a digit or one of `@ $ ! | *` in a way folding could
+//!   read ([`TRIGGER`]).
 //!
-//! When it does not match, no word, phrase or pattern can flag the text, and only the detectors
-//! are left to run. When it does, the screen ([`super::matcher::screen`]) decides exactly, as
+//! In real comments the last is mostly harmless ("4th", "amd64", "10am"). So when it is what
+//! matches first, the words that fold are folded in place (each ASCII character folds to one
+//! ASCII character), which makes the text the folded view, and a second automaton, the same
+//! without the trigger, reads that.
+//!
+//! When neither matches, no word, phrase or pattern can flag the text, and only the detectors
+//! are left to run. Otherwise the screen ([`super::matcher::screen`]) decides exactly, as
 //! before. Tests check on real sentences, their evasive variants and generated texts that both
 //! paths give the same answer.
 
@@ -29,7 +36,7 @@ use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
-use regex_automata::Input;
+use regex_automata::{Input, PatternID};
 
 use super::compile::LiteralSet;
 use super::normalize::{self, NormalizeOptions};
@@ -51,11 +58,56 @@ const SEP: &str = r"(?-u:[\x00-\x2F\x3A-\x60\x7B-\xFF])";
 
 /// The first pass of one lexicon; see the module documentation.
 pub(crate) struct Quick {
-    /// A lazy DFA (forward only: only whether it matches is asked).
+    /// The automaton over the lower-cased text, with the trigger for words that fold.
+    lower: Lazy,
+    /// The same without the trigger, over the text once those words are folded.
+    folded: Lazy,
+    /// The trigger's pattern id in `lower`.
+    trigger: PatternID,
+    /// The lexicon's folding, for the words that fold.
+    opt: NormalizeOptions,
+}
+
+/// A lazy DFA (forward only: only whether it matches is asked) and its caches, one per thread
+/// using it.
+struct Lazy {
     dfa: Arc<DFA>,
-    /// Its caches, one per thread using it.
     caches: Pool<Cache, CacheFn>,
 }
+
+impl Lazy {
+    fn build(sources: &[String]) -> Option<Lazy> {
+        let dfa = DFA::builder()
+            .configure(DFA::config().cache_capacity(CACHE))
+            .syntax(syntax::Config::new().utf8(false))
+            .thompson(
+                thompson::Config::new()
+                    .which_captures(WhichCaptures::None)
+                    .nfa_size_limit(Some(SIZE_LIMIT)),
+            )
+            .build_many(sources)
+            .ok()?;
+        let dfa = Arc::new(dfa);
+        let for_caches = Arc::clone(&dfa);
+        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
+        Some(Lazy { dfa, caches })
+    }
+
+    /// The pattern of the first match to end, and where it ends; an error (the lazy DFA gave
+    /// up) counts as a match of `PatternID::ZERO`.
+    fn first(&self, hay: &[u8]) -> Option<(PatternID, usize)> {
+        let mut cache = self.caches.get();
+        match self.dfa.try_search_fwd(&mut cache, &Input::new(hay).earliest(true)) {
+            Ok(m) => m.map(|m| (m.pattern(), m.offset())),
+            Err(_) => Some((PatternID::ZERO, 0)),
+        }
+    }
+}
+
+/// Words that fold: a symbol or digit before a letter, a digit or `$` after one, or `@ ! | *`
+/// after one that another word character or `$` follows. Nothing else in a plain text folds
+/// to anything but its lower case (a test checks this).
+const TRIGGER: &str = r"[0-9@$!|*][a-z]|[a-z][0-9$]|[a-z][@!|*]+[0-9$a-z]";
 
 /// The unwind-safety bounds keep [`crate::lexicon::Lexicon`] unwind-safe, as it is without a
 /// first pass.
@@ -64,7 +116,7 @@ type CacheFn =
 
 impl std::fmt::Debug for Quick {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Quick").field("patterns", &self.dfa.pattern_len()).finish()
+        f.debug_struct("Quick").field("patterns", &self.folded.dfa.pattern_len()).finish()
     }
 }
 
@@ -83,46 +135,34 @@ impl Quick {
         }
         let mut sources: Vec<String> = Vec::new();
         for (set, start) in [(words, true), (infix, false)] {
-            let terms: Vec<String> = set
-                .pats
-                .iter()
-                .zip(&set.entries)
-                .filter_map(|(text, entries)| term_regex(text, entries))
-                .collect();
-            if !terms.is_empty() {
+            let mut trie = Trie::default();
+            for (text, entries) in set.pats.iter().zip(&set.entries) {
+                if let Some(atoms) = term_atoms(text, entries) {
+                    trie.insert(atoms);
+                }
+            }
+            if !trie.children.is_empty() {
                 let prefix = if start { format!("(?:^|{SEP})") } else { String::new() };
-                sources.push(format!("{prefix}(?:{})", terms.join("|")));
+                sources.push(format!("{prefix}{}", trie.regex()));
             }
         }
-        // Words that fold: a symbol or digit before a letter, a digit or `$` after one, or
-        // `@ ! | *` after one that another word character or `$` follows.
-        sources.push(r"[0-9@$!|*][a-z]|[a-z][0-9$]|[a-z][@!|*]+[0-9$a-z]".into());
         if opt.spaced {
             // Letters spaced out are one or two separators apart, of up to four bytes each.
             sources.push(format!("(?:^|{SEP})[a-z]{SEP}{{1,8}}[a-z]{SEP}{{1,8}}[a-z](?:{SEP}|$)"));
         }
         sources.extend(patterns.iter().map(|p| (*p).to_owned()));
-        let dfa = DFA::builder()
-            .configure(DFA::config().cache_capacity(CACHE))
-            .syntax(syntax::Config::new().utf8(false))
-            .thompson(
-                thompson::Config::new()
-                    .which_captures(WhichCaptures::None)
-                    .nfa_size_limit(Some(SIZE_LIMIT)),
-            )
-            .build_many(&sources)
-            .ok()?;
-        let dfa = Arc::new(dfa);
-        let for_caches = Arc::clone(&dfa);
-        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
-        Some(Quick { dfa, caches })
+        let folded = Lazy::build(&sources)?;
+        let trigger = PatternID::new(sources.len()).ok()?;
+        sources.push(TRIGGER.into());
+        let lower = Lazy::build(&sources)?;
+        Some(Quick { lower, folded, trigger, opt: opt.clone() })
     }
 
     /// Lower-case `text` into `lower` if the first pass applies to it: ASCII, except for
     /// characters that fold to themselves outside words
     /// ([`normalize::folds_to_itself_outside_words`]: curly quotes, dashes, emoji); `None`
     /// when it does not.
-    pub(crate) fn lower<'b>(text: &str, lower: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+    pub(crate) fn lower<'b>(text: &str, lower: &'b mut Vec<u8>) -> Option<&'b mut Vec<u8>> {
         if !text.is_ascii()
             && !text.chars().all(|c| c.is_ascii() || normalize::folds_to_itself_outside_words(c))
         {
@@ -133,43 +173,84 @@ impl Quick {
         Some(lower)
     }
 
-    /// Whether the text lower-cased by [`Quick::lower`] may hold a candidate (false: certainly
-    /// not).
-    pub(crate) fn may_match(&self, lower: &[u8]) -> bool {
-        let mut cache = self.caches.get();
-        // An error (the lazy DFA gave up) counts as a match: the views then decide.
-        !matches!(self.dfa.try_search_fwd(&mut cache, &Input::new(lower).earliest(true)), Ok(None))
+    /// Whether `text` certainly holds no candidate (false: it may, or the first pass does not
+    /// apply to it). `buf` is scratch space. The lower-cased text goes through the automaton
+    /// with the trigger. If the trigger matches first, the words that fold are folded in place,
+    /// from that word on, and the folded text goes through the automaton without it.
+    pub(crate) fn rules_out(&self, text: &str, buf: &mut Vec<u8>) -> bool {
+        let Some(lower) = Quick::lower(text, buf) else { return false };
+        match self.lower.first(lower) {
+            None => true,
+            // The trigger's match is two bytes or more, inside the first word that folds.
+            Some((p, end)) if p == self.trigger && end > 0 => {
+                normalize::fold_mixed_words(text, &self.opt, lower, end - 1);
+                self.folded.first(lower).is_none()
+            }
+            Some(_) => false,
+        }
     }
 }
 
 /// The regex of one collapsed term (its `entries` give letter-run lengths and boundaries), over
-/// the lower-cased raw text; `None` for a term with characters no ASCII text folds to.
-fn term_regex(text: &str, entries: &[super::compile::LiteralEntry]) -> Option<String> {
+/// the lower-cased raw text, as a list of pieces (one per character, and the end bound);
+/// `None` for a term with characters no ASCII text folds to.
+fn term_atoms(text: &str, entries: &[super::compile::LiteralEntry]) -> Option<Vec<String>> {
     if !text.is_ascii() {
         return None;
     }
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (k, c) in text.chars().enumerate() {
-        if c == ' ' {
-            out.push_str(SEP);
-            out.push('+');
+        out.push(if c == ' ' {
+            format!("{SEP}+")
         } else if c.is_ascii_alphabetic() {
             // The shortest run any entry accepts (runs are per character of the term).
             let run = entries.iter().filter_map(|e| e.runs.get(k)).min().copied().unwrap_or(1);
-            out.push(c);
             if run > 1 {
-                out.push_str(&format!("{{{run},}}"));
+                format!("{c}{{{run},}}")
             } else {
-                out.push('+');
+                format!("{c}+")
             }
         } else {
-            out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
-        }
+            regex::escape(c.encode_utf8(&mut [0; 4]))
+        });
     }
     if entries.iter().all(|e| e.end_bound) {
-        out.push_str(&format!("(?:{SEP}|$)"));
+        out.push(format!("(?:{SEP}|$)"));
     }
     Some(out)
+}
+
+/// Term regexes with their common beginnings shared: `s+(?:t+u+p+i+d+|c+u+m+)` rather than
+/// `s+t+u+p+i+d+|s+c+u+m+`. The language is the same, but after each separator the automaton
+/// follows a few first letters instead of every term, so building its states is cheaper.
+#[derive(Default)]
+struct Trie {
+    children: std::collections::BTreeMap<String, Trie>,
+    /// A term ends here.
+    end: bool,
+}
+
+impl Trie {
+    fn insert(&mut self, atoms: Vec<String>) {
+        let mut node = self;
+        for a in atoms {
+            node = node.children.entry(a).or_default();
+        }
+        node.end = true;
+    }
+
+    fn regex(&self) -> String {
+        if self.end {
+            // Whatever follows, a match ends here.
+            return String::new();
+        }
+        let alts: Vec<String> =
+            self.children.iter().map(|(a, t)| format!("{a}{}", t.regex())).collect();
+        match &alts[..] {
+            [one] => one.clone(),
+            _ => format!("(?:{})", alts.join("|")),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +266,10 @@ mod tests {
             start_bound: true,
             end_bound,
         }
+    }
+
+    fn term_regex(text: &str, entries: &[LiteralEntry]) -> Option<String> {
+        term_atoms(text, entries).map(|atoms| atoms.concat())
     }
 
     fn matches(re: &str, text: &str) -> bool {
@@ -224,14 +309,92 @@ mod tests {
         assert_eq!(term_regex("дурак", &[entry(&[1; 5], true)]), None);
     }
 
+    fn first_pass() -> Quick {
+        let mut words = LiteralSet::default();
+        words.add("idiot".into(), entry(&[1; 5], true));
+        Quick::build(&words, &LiteralSet::default(), &[], &NormalizeOptions::default())
+            .expect("first pass")
+    }
+
     #[test]
-    fn only_ascii_text_is_lowered() {
+    fn only_plain_text_is_lowered() {
         let mut buf = Vec::new();
-        assert_eq!(Quick::lower("You IDIOT.", &mut buf), Some(&b"you idiot."[..]));
-        assert_eq!(Quick::lower("ѕtupid", &mut buf), None);
-        assert_eq!(Quick::lower("Don’t — 📚", &mut buf), Some("don’t — 📚".as_bytes()));
+        let mut lower = |text: &str| Quick::lower(text, &mut buf).map(|l| l.clone());
+        assert_eq!(lower("You IDIOT."), Some(b"you idiot.".to_vec()));
+        assert_eq!(lower("ѕtupid"), None);
+        assert_eq!(lower("Don’t — 📚"), Some("don’t — 📚".as_bytes().to_vec()));
         for other in ["café", "e\u{301}", "zero\u{200B}width", "ﬁne", "x\u{A0}y", "3€"] {
-            assert_eq!(Quick::lower(other, &mut buf), None, "{other:?}");
+            assert_eq!(lower(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn words_that_fold_are_folded_before_the_second_automaton() {
+        let q = first_pass();
+        let mut buf = Vec::new();
+        assert!(!q.rules_out("you 1d10t", &mut buf));
+        assert!(!q.rules_out("Shut up, ID!0T", &mut buf));
+        assert!(!q.rules_out("the 4th idiot", &mut buf));
+        // The trigger matches, but nothing folds to a term.
+        assert!(q.rules_out("the 4th idiom, 2nd h4lf and amd64", &mut buf));
+        assert!(q.rules_out("an idiom, 10 dots", &mut buf));
+    }
+
+    /// Terms sharing beginnings, one a prefix of another, open and bound ends.
+    fn shared_terms() -> Vec<(&'static str, LiteralEntry)> {
+        vec![
+            ("stupid", entry(&[1; 6], true)),
+            ("stun", entry(&[1; 4], true)),
+            ("stu", entry(&[1; 3], false)),
+            ("as", entry(&[1, 2], true)),
+            ("ash", entry(&[1; 3], true)),
+            ("shut up", entry(&[1; 7], true)),
+            ("shut", entry(&[1; 4], true)),
+        ]
+    }
+
+    #[test]
+    fn the_trie_shares_beginnings() {
+        let mut trie = Trie::default();
+        for (t, e) in shared_terms() {
+            trie.insert(term_atoms(t, &[e]).expect("ASCII"));
+        }
+        let re = trie.regex();
+        assert!(re.starts_with("(?:a+(?:s"), "{re}");
+        assert_eq!(re.matches("t+").count(), 2, "{re}");
+    }
+
+    proptest::proptest! {
+        /// The trie's regex matches where one of the terms' regexes does, and nowhere else.
+        #[test]
+        fn the_trie_matches_as_the_terms_do(text in "[ashtupidn .!-]{0,16}") {
+            let mut trie = Trie::default();
+            let mut alts = Vec::new();
+            for (t, e) in shared_terms() {
+                let atoms = term_atoms(t, &[e]).expect("ASCII");
+                alts.push(atoms.concat());
+                trie.insert(atoms);
+            }
+            let (trie_re, alt_re) = (trie.regex(), alts.join("|"));
+            proptest::prop_assert_eq!(matches(&trie_re, &text), matches(&alt_re, &text), "{:?}", text);
+        }
+
+
+        /// Where the trigger does not match, folding changes nothing but case; where it does,
+        /// folding the words from the first match on gives the folded view.
+        #[test]
+        fn the_trigger_finds_every_word_that_folds(
+            text in "[a-zA-Z0-9 .,!$@*|_’—📚-]{0,24}", leet in proptest::bool::ANY,
+        ) {
+            let opt = NormalizeOptions { leet, ..NormalizeOptions::default() };
+            let mut folded = Vec::new();
+            normalize::fold_into(&text, &opt, &mut folded);
+            let mut lower = text.to_lowercase().into_bytes();
+            let trigger = regex::bytes::Regex::new(TRIGGER).expect("trigger");
+            if let Some(end) = trigger.shortest_match(&lower) {
+                normalize::fold_mixed_words(&text, &opt, &mut lower, end - 1);
+            }
+            proptest::prop_assert_eq!(lower, folded, "{:?}", text);
         }
     }
 }

@@ -58,13 +58,15 @@ const TLDS: [&str; 22] = [
     "us", "uk", "ca", "de", "online", "site", "club", "shop",
 ];
 
-/// Cheap test before the link regex, true whenever the regex can match: a scheme ("://"), a
-/// dot after "www" in any case, or a dot between a domain character and one of [`TLDS`] that
-/// ends at an ASCII word boundary. Case-insensitive `[a-z]` also matches two non-ASCII
-/// characters, the Kelvin sign (as k) and the long s (as s), so those count as letters here.
-fn maybe_link(text: &str) -> bool {
+/// Cheap test before the link regex: how many places of `text` could be inside a link,
+/// counted up to `limit`. Such a place is a scheme ("://"), a dot after "www" in any case, or a
+/// dot between a domain character and one of [`TLDS`] that ends at an ASCII word boundary.
+/// Case-insensitive `[a-z]` also matches two non-ASCII characters, the Kelvin sign (as k) and
+/// the long s (as s), so those count as letters here. Each link the regex finds holds one such
+/// place, and its links do not overlap, so there are at least as many places as links.
+fn link_anchors(text: &str, limit: usize) -> usize {
     let b = text.as_bytes();
-    memchr::memchr2_iter(b'.', b':', b).any(|i| {
+    let anchor = |&i: &usize| {
         if b[i] == b':' {
             return b[i + 1..].starts_with(b"//");
         }
@@ -77,7 +79,8 @@ fn maybe_link(text: &str) -> bool {
                 || b[..i].ends_with(KELVIN)
                 || b[..i].ends_with(LONG_S));
         domain && tld_at(&b[i + 1..])
-    })
+    };
+    memchr::memchr2_iter(b'.', b':', b).filter(anchor).take(limit).count()
 }
 
 /// The two non-ASCII characters case-insensitive `[a-z]` matches, as UTF-8.
@@ -202,13 +205,20 @@ impl DetectorKind {
     /// Could this detector flag a text with these facts? (False means certainly not.)
     pub(crate) fn may_fire(self, p: &Prescan, text: &str) -> bool {
         match self {
-            DetectorKind::Links { .. } => maybe_link(text),
+            // At least `min` links need at least `min` places a link could hold.
+            DetectorKind::Links { min } => link_anchors(text, min.max(1)) >= min.max(1),
             DetectorKind::Email => p.at,
             DetectorKind::Phone => p.digits >= 9,
             DetectorKind::Shouting { min_letters, ratio } if p.non_ascii > 0 => {
-                // Upper-case letters are at least `ratio` of at least `min_letters`.
+                // Upper-case letters are at least `ratio` of at least `min_letters`. At most
+                // `non_ascii` letters are outside ASCII, so `upper + u ≥ ratio (letters + c)` with
+                // `u ≤ c ≤ non_ascii` (`u` upper case of `c` cased) needs
+                // `upper + (1 - ratio) non_ascii ≥ ratio letters` (one more for rounding).
                 let most = p.upper + p.non_ascii;
-                most > 0 && most as f64 >= ratio * min_letters as f64
+                most > 0
+                    && most as f64 >= ratio * min_letters as f64
+                    && p.upper as f64 + (1.0 - ratio) * p.non_ascii as f64 + 1.0
+                        >= ratio * p.letters as f64
             }
             DetectorKind::Shouting { min_letters, ratio } => {
                 p.upper > 0
@@ -298,7 +308,9 @@ impl DetectorKind {
     /// Byte ranges in `text` this detector flags.
     pub(crate) fn find(self, text: &str) -> Vec<(usize, usize)> {
         match self {
-            DetectorKind::Links { .. } if !maybe_link(text) => Vec::new(),
+            DetectorKind::Links { min } if link_anchors(text, min.max(1)) < min.max(1) => {
+                Vec::new()
+            }
             DetectorKind::Links { min } => {
                 let links: Vec<_> =
                     link_re().find_iter(text).map(|m| (m.start(), m.end())).collect();
@@ -423,13 +435,14 @@ mod tests {
         fn prescan_never_rules_out_a_detection(
             text in "[a-cA-C0-9@.:/ !?-]{0,60}|[ -~]{0,80}|[wW.1 /:]{0,20}|[a-cA-CéÉжЖ\u{17f}\u{212a}.!? ]{0,60}|\\PC{0,40}",
             min_run in 2usize..8, min in 1usize..3,
+            ratio in prop::sample::select(vec![0.0, 0.3, 0.7, 0.9, 1.0]),
         ) {
             let p = Prescan::of(&text);
             for kind in [
                 DetectorKind::Links { min },
                 DetectorKind::Email,
                 DetectorKind::Phone,
-                DetectorKind::Shouting { min_letters: 4, ratio: 0.7 },
+                DetectorKind::Shouting { min_letters: 4, ratio },
                 DetectorKind::Flooding { min_run },
             ] {
                 if !kind.find(&text).is_empty() {
@@ -444,10 +457,13 @@ mod tests {
         fn link_pre_test_never_rules_out_a_link(
             text in "(?:[a-z0-9-]{1,3}|[CcOoSsKk\u{17f}\u{212a}é\u{201d}]|\\.|\\.\\.| |_|/|com|co|Co|us|uS|sh\u{17f}p|u\u{212a}|u\u{17f}|\u{17f}ite|shop|online|io|www|http:|//){0,12}",
         ) {
-            // The regex itself: `find` trusts the pre-test.
+            // The regex itself: `find` trusts the pre-test, and its count of places links
+            // could be.
             if link_re().is_match(&text) {
-                prop_assert!(maybe_link(&text), "{:?}", text);
+                prop_assert!(link_anchors(&text, 1) > 0, "{:?}", text);
             }
+            let links = link_re().find_iter(&text).count();
+            prop_assert!(link_anchors(&text, usize::MAX) >= links, "{:?}", text);
         }
     }
 
@@ -464,11 +480,11 @@ mod tests {
             "\u{201d}.com",
             "a.u\u{212a}",
         ] {
-            assert!(!maybe_link(t), "{t}");
+            assert!(link_anchors(t, 1) == 0, "{t}");
         }
         for t in ["see x.com", "X.COM/a", "a-b.co.uk", "site.ſhop", "a.u\u{212a}x", "x.co\u{212a}"]
         {
-            assert!(maybe_link(t) && link_re().is_match(t), "{t}");
+            assert!(link_anchors(t, 1) > 0 && link_re().is_match(t), "{t}");
         }
     }
 

@@ -22,8 +22,8 @@
 //!
 //! In real comments the last is mostly harmless ("4th", "amd64", "10am"). So when it is what
 //! matches first, the words that fold are folded in place (each ASCII character folds to one
-//! ASCII character), which makes the text the folded view, and a second automaton, the same
-//! without the trigger, reads that.
+//! ASCII character), which makes the text the folded view, and the automaton reads it again,
+//! looking past the trigger's matches for any other.
 //!
 //! When neither matches, no word, phrase or pattern can flag the text, and only the detectors
 //! are left to run. Otherwise the screen ([`super::matcher::screen`]) decides exactly, as
@@ -32,11 +32,11 @@
 
 use std::sync::Arc;
 
-use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::dfa::{Cache, OverlappingState, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
-use regex_automata::{Input, PatternID};
+use regex_automata::{Input, MatchKind, PatternID};
 
 use super::compile::LiteralSet;
 use super::normalize::{self, NormalizeOptions};
@@ -58,11 +58,9 @@ const SEP: &str = r"(?-u:[\x00-\x2F\x3A-\x60\x7B-\xFF])";
 
 /// The first pass of one lexicon; see the module documentation.
 pub(crate) struct Quick {
-    /// The automaton over the lower-cased text, with the trigger for words that fold.
-    lower: Lazy,
-    /// The same without the trigger, over the text once those words are folded.
-    folded: Lazy,
-    /// The trigger's pattern id in `lower`.
+    /// The automaton: the lexicon's terms and patterns, letters spaced out, the trigger.
+    dfa: Lazy,
+    /// The trigger's pattern id.
     trigger: PatternID,
     /// The lexicon's folding, for the words that fold.
     opt: NormalizeOptions,
@@ -78,7 +76,9 @@ struct Lazy {
 impl Lazy {
     fn build(sources: &[String]) -> Option<Lazy> {
         let dfa = DFA::builder()
-            .configure(DFA::config().cache_capacity(CACHE))
+            // Every pattern that matches is a match: the search past the trigger's matches
+            // needs all of them (and asking whether any matches is the same).
+            .configure(DFA::config().cache_capacity(CACHE).match_kind(MatchKind::All))
             .syntax(syntax::Config::new().utf8(false))
             .thompson(
                 thompson::Config::new()
@@ -102,6 +102,23 @@ impl Lazy {
             Err(_) => Some((PatternID::ZERO, 0)),
         }
     }
+
+    /// Whether a pattern other than `skip` matches (an error counts as a match).
+    fn any_but(&self, hay: &[u8], skip: PatternID) -> bool {
+        let mut cache = self.caches.get();
+        let input = Input::new(hay);
+        let mut state = OverlappingState::start();
+        loop {
+            if self.dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).is_err() {
+                return true;
+            }
+            match state.get_match() {
+                None => return false,
+                Some(m) if m.pattern() != skip => return true,
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 /// Words that fold: a symbol or digit before a letter, a digit or `$` after one, or `@ ! | *`
@@ -116,7 +133,7 @@ type CacheFn =
 
 impl std::fmt::Debug for Quick {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Quick").field("patterns", &self.folded.dfa.pattern_len()).finish()
+        f.debug_struct("Quick").field("patterns", &self.dfa.dfa.pattern_len()).finish()
     }
 }
 
@@ -151,11 +168,10 @@ impl Quick {
             sources.push(format!("(?:^|{SEP})[a-z]{SEP}{{1,8}}[a-z]{SEP}{{1,8}}[a-z](?:{SEP}|$)"));
         }
         sources.extend(patterns.iter().map(|p| (*p).to_owned()));
-        let folded = Lazy::build(&sources)?;
         let trigger = PatternID::new(sources.len()).ok()?;
         sources.push(TRIGGER.into());
-        let lower = Lazy::build(&sources)?;
-        Some(Quick { lower, folded, trigger, opt: opt.clone() })
+        let dfa = Lazy::build(&sources)?;
+        Some(Quick { dfa, trigger, opt: opt.clone() })
     }
 
     /// Lower-case `text` into `lower` if the first pass applies to it: ASCII, except for
@@ -174,17 +190,17 @@ impl Quick {
     }
 
     /// Whether `text` certainly holds no candidate (false: it may, or the first pass does not
-    /// apply to it). `buf` is scratch space. The lower-cased text goes through the automaton
-    /// with the trigger. If the trigger matches first, the words that fold are folded in place,
-    /// from that word on, and the folded text goes through the automaton without it.
+    /// apply to it). `buf` is scratch space. The lower-cased text goes through the automaton.
+    /// If the trigger matches first, the words that fold are folded in place, from that word
+    /// on, and the automaton reads the folded text again, this time past the trigger's matches.
     pub(crate) fn rules_out(&self, text: &str, buf: &mut Vec<u8>) -> bool {
         let Some(lower) = Quick::lower(text, buf) else { return false };
-        match self.lower.first(lower) {
+        match self.dfa.first(lower) {
             None => true,
             // The trigger's match is two bytes or more, inside the first word that folds.
             Some((p, end)) if p == self.trigger && end > 0 => {
                 normalize::fold_mixed_words(text, &self.opt, lower, end - 1);
-                self.folded.first(lower).is_none()
+                !self.dfa.any_but(lower, self.trigger)
             }
             Some(_) => false,
         }
@@ -329,7 +345,7 @@ mod tests {
     }
 
     #[test]
-    fn words_that_fold_are_folded_before_the_second_automaton() {
+    fn words_that_fold_are_folded_and_read_again() {
         let q = first_pass();
         let mut buf = Vec::new();
         assert!(!q.rules_out("you 1d10t", &mut buf));

@@ -503,8 +503,9 @@ pub(crate) struct Literal {
 
 /// Screen `text` on the lean views (no offset maps), which is all most comments need.
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
-/// detector hit sends the text to the full [`Scan`]. Texts the first pass ([`super::quick::Quick`]) applies
-/// to go through it first, and on to the views only when it matches.
+/// detector hit sends the text to the full [`Scan`]. Texts the first pass
+/// ([`super::quick::Quick`]) applies to go through it first, and on to the views only when it
+/// matches.
 pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
     screen_with(lex, text, true)
 }

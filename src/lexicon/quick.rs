@@ -1,4 +1,4 @@
-//! The first pass over plain comments: an automaton over the lower-cased text.
+//! The first pass over plain comments: one automaton over the lower-cased text.
 //!
 //! Most comments are plain prose with nothing to flag: ASCII, perhaps with curly quotes, dashes
 //! or emoji. For such a text the folded view is the text in lower case, and the collapsed view is
@@ -25,7 +25,7 @@
 //! ASCII character), which makes the text the folded view, and the automaton reads it again,
 //! looking past the trigger's matches for any other.
 //!
-//! When neither matches, no word, phrase or pattern can flag the text, and only the detectors
+//! When nothing else matches, no word, phrase or pattern can flag the text, and only the detectors
 //! are left to run. Otherwise the screen ([`super::matcher::screen`]) decides exactly, as
 //! before. Tests check on real sentences, their evasive variants and generated texts that both
 //! paths give the same answer.

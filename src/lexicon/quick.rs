@@ -58,67 +58,14 @@ const SEP: &str = r"(?-u:[\x00-\x2F\x3A-\x60\x7B-\xFF])";
 
 /// The first pass of one lexicon; see the module documentation.
 pub(crate) struct Quick {
-    /// The automaton: the lexicon's terms and patterns, letters spaced out, the trigger.
-    dfa: Lazy,
+    /// The lazy DFA: the lexicon's terms and patterns, letters spaced out, the trigger.
+    dfa: Arc<DFA>,
+    /// Its caches, one per thread using it.
+    caches: Pool<Cache, CacheFn>,
     /// The trigger's pattern id.
     trigger: PatternID,
     /// The lexicon's folding, for the words that fold.
     opt: NormalizeOptions,
-}
-
-/// A lazy DFA (forward only: only whether it matches is asked) and its caches, one per thread
-/// using it.
-struct Lazy {
-    dfa: Arc<DFA>,
-    caches: Pool<Cache, CacheFn>,
-}
-
-impl Lazy {
-    fn build(sources: &[String]) -> Option<Lazy> {
-        let dfa = DFA::builder()
-            // Every pattern that matches is a match: the search past the trigger's matches
-            // needs all of them (and asking whether any matches is the same).
-            .configure(DFA::config().cache_capacity(CACHE).match_kind(MatchKind::All))
-            .syntax(syntax::Config::new().utf8(false))
-            .thompson(
-                thompson::Config::new()
-                    .which_captures(WhichCaptures::None)
-                    .nfa_size_limit(Some(SIZE_LIMIT)),
-            )
-            .build_many(sources)
-            .ok()?;
-        let dfa = Arc::new(dfa);
-        let for_caches = Arc::clone(&dfa);
-        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
-        Some(Lazy { dfa, caches })
-    }
-
-    /// The pattern of the first match to end, and where it ends; an error (the lazy DFA gave
-    /// up) counts as a match of `PatternID::ZERO`.
-    fn first(&self, hay: &[u8]) -> Option<(PatternID, usize)> {
-        let mut cache = self.caches.get();
-        match self.dfa.try_search_fwd(&mut cache, &Input::new(hay).earliest(true)) {
-            Ok(m) => m.map(|m| (m.pattern(), m.offset())),
-            Err(_) => Some((PatternID::ZERO, 0)),
-        }
-    }
-
-    /// Whether a pattern other than `skip` matches (an error counts as a match).
-    fn any_but(&self, hay: &[u8], skip: PatternID) -> bool {
-        let mut cache = self.caches.get();
-        let input = Input::new(hay);
-        let mut state = OverlappingState::start();
-        loop {
-            if self.dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).is_err() {
-                return true;
-            }
-            match state.get_match() {
-                None => return false,
-                Some(m) if m.pattern() != skip => return true,
-                Some(_) => {}
-            }
-        }
-    }
 }
 
 /// Words that fold: a symbol or digit before a letter, a digit or `$` after one, or `@ ! | *`
@@ -133,7 +80,7 @@ type CacheFn =
 
 impl std::fmt::Debug for Quick {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Quick").field("patterns", &self.dfa.dfa.pattern_len()).finish()
+        f.debug_struct("Quick").field("patterns", &self.dfa.pattern_len()).finish()
     }
 }
 
@@ -170,15 +117,29 @@ impl Quick {
         sources.extend(patterns.iter().map(|p| (*p).to_owned()));
         let trigger = PatternID::new(sources.len()).ok()?;
         sources.push(TRIGGER.into());
-        let dfa = Lazy::build(&sources)?;
-        Some(Quick { dfa, trigger, opt: opt.clone() })
+        let dfa = DFA::builder()
+            // Every pattern that matches is a match: the search past the trigger's matches
+            // needs all of them (and asking whether any matches is the same).
+            .configure(DFA::config().cache_capacity(CACHE).match_kind(MatchKind::All))
+            .syntax(syntax::Config::new().utf8(false))
+            .thompson(
+                thompson::Config::new()
+                    .which_captures(WhichCaptures::None)
+                    .nfa_size_limit(Some(SIZE_LIMIT)),
+            )
+            .build_many(&sources)
+            .ok()?;
+        let dfa = Arc::new(dfa);
+        let for_caches = Arc::clone(&dfa);
+        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
+        Some(Quick { dfa, caches, trigger, opt: opt.clone() })
     }
 
     /// Lower-case `text` into `lower` if the first pass applies to it: ASCII, except for
     /// characters that fold to themselves outside words
     /// ([`normalize::folds_to_itself_outside_words`]: curly quotes, dashes, emoji); `None`
     /// when it does not.
-    pub(crate) fn lower<'b>(text: &str, lower: &'b mut Vec<u8>) -> Option<&'b mut Vec<u8>> {
+    pub(crate) fn lower<'b>(text: &str, lower: &'b mut Vec<u8>) -> Option<&'b mut [u8]> {
         if !text.is_ascii()
             && !text.chars().all(|c| c.is_ascii() || normalize::folds_to_itself_outside_words(c))
         {
@@ -186,7 +147,7 @@ impl Quick {
         }
         lower.clear();
         lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
-        Some(lower)
+        Some(&mut lower[..])
     }
 
     /// Whether `text` certainly holds no candidate (false: it may, or the first pass does not
@@ -195,14 +156,32 @@ impl Quick {
     /// on, and the automaton reads the folded text again, this time past the trigger's matches.
     pub(crate) fn rules_out(&self, text: &str, buf: &mut Vec<u8>) -> bool {
         let Some(lower) = Quick::lower(text, buf) else { return false };
-        match self.dfa.first(lower) {
-            None => true,
+        let mut cache = self.caches.get();
+        // An error (the lazy DFA gave up) counts as a match: the views then decide.
+        match self.dfa.try_search_fwd(&mut cache, &Input::new(&*lower).earliest(true)) {
+            Ok(None) => true,
             // The trigger's match is two bytes or more, inside the first word that folds.
-            Some((p, end)) if p == self.trigger && end > 0 => {
-                normalize::fold_mixed_words(text, &self.opt, lower, end - 1);
-                !self.dfa.any_but(lower, self.trigger)
+            Ok(Some(m)) if m.pattern() == self.trigger => {
+                normalize::fold_mixed_words(text, &self.opt, lower, m.offset() - 1);
+                !self.matches_past_trigger(&mut cache, lower)
             }
-            Some(_) => false,
+            _ => false,
+        }
+    }
+
+    /// Whether a pattern other than the trigger matches in `hay` (an error counts as a match).
+    fn matches_past_trigger(&self, cache: &mut Cache, hay: &[u8]) -> bool {
+        let input = Input::new(hay);
+        let mut state = OverlappingState::start();
+        loop {
+            if self.dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
+                return true;
+            }
+            match state.get_match() {
+                None => return false,
+                Some(m) if m.pattern() != self.trigger => return true,
+                Some(_) => {}
+            }
         }
     }
 }
@@ -335,7 +314,7 @@ mod tests {
     #[test]
     fn only_plain_text_is_lowered() {
         let mut buf = Vec::new();
-        let mut lower = |text: &str| Quick::lower(text, &mut buf).map(|l| l.clone());
+        let mut lower = |text: &str| Quick::lower(text, &mut buf).map(|l| l.to_vec());
         assert_eq!(lower("You IDIOT."), Some(b"you idiot.".to_vec()));
         assert_eq!(lower("ѕtupid"), None);
         assert_eq!(lower("Don’t — 📚"), Some("don’t — 📚".as_bytes().to_vec()));

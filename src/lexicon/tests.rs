@@ -591,7 +591,7 @@ fn builtin_spares_innocent_words() {
 /// Variants of `text` that exercise what the first pass must hand on to the views: case,
 /// leetspeak, masks, repeated letters, letters spelled out, mentions, digits in words, curly
 /// quotes and emoji, and characters outside ASCII that fold.
-fn ascii_variants(text: &str) -> Vec<String> {
+fn variants(text: &str) -> Vec<String> {
     let leet: String = text
         .chars()
         .map(|c| match c {
@@ -692,7 +692,7 @@ fn first_pass_agrees_with_the_views() {
     // test to seconds in a debug build.
     for (i, text) in texts.iter().enumerate().step_by(4) {
         let lexicons = if i % 16 == 0 { lexicons } else { &lexicons[..2] };
-        for v in ascii_variants(text) {
+        for v in variants(text) {
             for l in lexicons {
                 let with_first = matcher::screen_with(&l.inner, &v, true);
                 let views = matcher::screen_with(&l.inner, &v, false);

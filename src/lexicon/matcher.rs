@@ -12,8 +12,9 @@
 //! text. [`screen`] runs first and skips all of this for texts with no candidate; for the
 //! others it hands over what it found (every word or phrase occurrence, whether the pattern set
 //! matched), so [`Scan::run_screened`] tries those occurrences in the order the leftmost-longest
-//! scan would visit them instead of scanning again, and builds the folded offset map only when a
-//! pattern matched. The screen looks for word-set terms only at the word starts a hashed filter
+//! scan would visit them instead of scanning again. The screen reads views with an offset map
+//! per word ([`Words`]), and hands them on: a full scan after the screen builds no views of its
+//! own, unless letters may be spaced out (only the full views join them). The screen looks for word-set terms only at the word starts a hashed filter
 //! of their first bytes lets through ([`super::compile::StartFilter`]), with one anchored search
 //! each: cheaper than one automaton step per byte of every comment. Before any of that, a text
 //! that is ASCII apart from curly quotes, dashes and the like goes through the first pass
@@ -25,16 +26,73 @@ use std::cell::RefCell;
 use aho_corasick::{Anchored, Input};
 
 use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
-use super::normalize::{self, FoldSet, Folding, Normalized, Screen};
+use super::normalize::{self, FoldSet, Folding, Normalized, Screen, Word, Words};
 use super::{Flag, Match, Veto, Vetoed};
 
-/// A word of the collapsed view.
-#[derive(Clone, Copy, Debug)]
-struct Tok {
-    orig_start: usize,
-    orig_end: usize,
-    cs: usize,
-    ce: usize,
+/// The views a scan reads: both with their per-character maps, or the collapsed view with its
+/// map per word ([`Words`], for scans after the screen found words or phrases and no pattern).
+#[derive(Clone, Copy)]
+enum View<'n> {
+    Full(&'n Normalized),
+    Words(&'n Words),
+}
+
+impl<'n> View<'n> {
+    fn collapsed(self) -> &'n str {
+        match self {
+            View::Full(n) => &n.collapsed,
+            View::Words(w) => &w.collapsed,
+        }
+    }
+
+    /// The folded view (empty if it was not built).
+    fn folded(self) -> &'n str {
+        match self {
+            View::Full(n) => &n.folded,
+            View::Words(w) => &w.folded,
+        }
+    }
+}
+
+/// The views a scan built.
+enum Built {
+    Full(Normalized),
+    Words(Box<Words>),
+}
+
+impl Built {
+    fn view(&self) -> View<'_> {
+        match self {
+            Built::Full(n) => View::Full(n),
+            Built::Words(w) => View::Words(w),
+        }
+    }
+
+    /// The views a scan that does not explain needs: the map per word (with the folded view if
+    /// `patterns` are to run) unless letters may be spaced out. The map's buffers come from the
+    /// thread's last text ([`Built::recycle`]).
+    fn lean(text: &str, opt: &normalize::NormalizeOptions, patterns: bool) -> Built {
+        let mut w = WORDS.with(RefCell::take).unwrap_or_default();
+        if w.refill(text, opt, patterns) {
+            Built::Words(w)
+        } else {
+            WORDS.with(|cell| cell.replace(Some(w)));
+            Built::Full(if patterns {
+                normalize::normalize(text, opt)
+            } else {
+                normalize::normalize_lean(text, opt)
+            })
+        }
+    }
+
+    /// Keep the map's buffers for the thread's next text, unless a huge text grew them.
+    fn recycle(self) {
+        if let Built::Words(w) = self {
+            if w.capacity() <= REUSE_LIMIT {
+                WORDS.with(|cell| cell.replace(Some(w)));
+            }
+        }
+    }
 }
 
 /// The state and results of matching one text.
@@ -45,7 +103,7 @@ pub(crate) struct Scan<'a> {
     pub compound: Option<f64>,
     only: Option<usize>,
     explain: bool,
-    toks: Option<Vec<Tok>>,
+    toks: Option<Vec<Word>>,
     pub flags: Vec<Flag>,
     pub matches: Vec<Match>,
     pub vetoed: Vec<Vetoed>,
@@ -68,13 +126,15 @@ impl<'a> Scan<'a> {
     /// screen saw one match (it ran the same set on the same folded view), only the screen's
     /// `literals` are tried as words and phrases, and detectors the screen already ran are not
     /// run again.
+    /// The views the screen built, if it kept them, are read instead of being built again.
     pub(crate) fn run_screened(
         lex: &'a Compiled,
         text: &'a str,
         tone: &'a mut dyn FnMut() -> f64,
-        candidate: &Candidate,
+        mut candidate: Candidate,
     ) -> Scan<'a> {
-        Scan::run_with(lex, text, tone, None, false, Some(candidate))
+        let views = candidate.views.take();
+        Scan::run_with(lex, text, tone, None, false, Some((&candidate, views)))
     }
 
     fn run_with(
@@ -83,8 +143,12 @@ impl<'a> Scan<'a> {
         tone: &'a mut dyn FnMut() -> f64,
         only: Option<usize>,
         explain: bool,
-        screened: Option<&Candidate>,
+        screened: Option<(&Candidate, Option<Box<Words>>)>,
     ) -> Scan<'a> {
+        let (screened, views) = match screened {
+            Some((c, views)) => (Some(c), views),
+            None => (None, None),
+        };
         let mut scan = Scan {
             lex,
             text,
@@ -101,24 +165,41 @@ impl<'a> Scan<'a> {
         // After the screen, a text with no word, phrase or pattern candidate needs no views
         // unless a detector's rule has an allowlist or condition.
         let screened_out = screened.is_some_and(|c| !c.patterns && c.literals.is_empty());
-        let mut norm = None;
+        let mut built = None;
         if lexical && !screened_out {
-            // The folded offset map (`folded_units`) is needed only by patterns.
+            // The folded offset map (`folded_units`) is needed only by patterns, and the map per
+            // character only by them and by `explain` (which reports folds).
             let patterns = screened.map_or(true, |c| c.patterns) && lex.set.is_some();
-            let n = norm.insert(if patterns {
-                normalize::normalize(text, &lex.normalize)
-            } else {
-                normalize::normalize_lean(text, &lex.normalize)
-            });
-            match screened {
-                Some(c) => scan.screened_literals(n, &c.literals),
-                None => scan.literals(n),
-            }
+            let b = match screened {
+                // A screened scan does not explain (`run_screened`). The screen hands on its
+                // views unless letters may be spaced out, which only the full views join.
+                Some(c) => {
+                    let b = built.insert(match views {
+                        Some(w) => Built::Words(w),
+                        None if patterns => Built::Full(normalize::normalize(text, &lex.normalize)),
+                        None => Built::Full(normalize::normalize_lean(text, &lex.normalize)),
+                    });
+                    scan.screened_literals(b.view(), &c.literals);
+                    b
+                }
+                None => {
+                    let n = if patterns {
+                        normalize::normalize(text, &lex.normalize)
+                    } else {
+                        normalize::normalize_lean(text, &lex.normalize)
+                    };
+                    scan.literals(&n);
+                    built.insert(Built::Full(n))
+                }
+            };
             if patterns {
-                scan.patterns(n);
+                scan.patterns(b.view());
             }
         }
-        scan.detectors(&mut norm, screened.and_then(|c| c.detected.as_deref()));
+        scan.detectors(&mut built, screened.and_then(|c| c.detected.as_deref()));
+        if let Some(b) = built {
+            b.recycle();
+        }
         scan.flags.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
         scan.flags.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.rule == b.rule);
         scan
@@ -162,9 +243,9 @@ impl<'a> Scan<'a> {
     /// [`Scan::literals`] over the screen's candidates: the same starts in the same order
     /// (word starts for the word set, any start for the infix set, left to right, skipping
     /// those inside an accepted match), at each start the candidates longest first.
-    fn screened_literals(&mut self, norm: &Normalized, lits: &[Literal]) {
+    fn screened_literals(&mut self, view: View<'_>, lits: &[Literal]) {
         let lex = self.lex;
-        let hay = norm.collapsed.as_bytes();
+        let hay = view.collapsed().as_bytes();
         for infix in [false, true] {
             let mut cands: Vec<&Literal> = lits
                 .iter()
@@ -180,7 +261,7 @@ impl<'a> Scan<'a> {
                 let group = cands[k..].iter().take_while(|l| l.start == s).count();
                 if s >= next {
                     for l in &cands[k..k + group] {
-                        if self.try_literal(norm, set, l.pid, l.start, l.end) {
+                        if self.try_literal(view, set, l.pid, l.start, l.end) {
                             next = l.end;
                             break;
                         }
@@ -202,7 +283,7 @@ impl<'a> Scan<'a> {
         let hay = norm.collapsed.as_str();
         let mut cand = first;
         while let Some(c) = cand {
-            if self.try_literal(norm, set, c.pattern().as_usize(), c.start(), c.end()) {
+            if self.try_literal(View::Full(norm), set, c.pattern().as_usize(), c.start(), c.end()) {
                 return Some(c.end());
             }
             if c.end() <= c.start() + 1 {
@@ -215,12 +296,16 @@ impl<'a> Scan<'a> {
 
     fn try_literal(
         &mut self,
-        norm: &Normalized,
+        view: View<'_>,
         set: &LiteralSet,
         pid: usize,
         s: usize,
         e: usize,
     ) -> bool {
+        let norm = match view {
+            View::Full(n) => n,
+            View::Words(w) => return self.try_literal_words(w, set, pid, s, e),
+        };
         let units = &norm.units;
         let i0 = units.partition_point(|u| u.byte < s);
         let Some(i1) = units.partition_point(|u| u.byte < e).checked_sub(1) else { return false };
@@ -255,19 +340,69 @@ impl<'a> Scan<'a> {
                 folds.add(Folding::Repeated);
             }
             let (os, oe) = (units[i0].orig_start, units[i1].orig_end);
-            if self.consider(norm, entry.rule, os, oe, &entry.term, folds) {
+            if self.consider(view, entry.rule, os, oe, &entry.term, folds) {
                 produced = true;
             }
         }
         produced
     }
 
-    fn patterns(&mut self, norm: &Normalized) {
+    /// [`Scan::try_literal`] on the map per word: the same checks, read off the collapsed view
+    /// (a blank is the only character that is not part of a word) and [`Words::char_at`]; no
+    /// folds, which only `explain` reports.
+    fn try_literal_words(
+        &mut self,
+        w: &Words,
+        set: &LiteralSet,
+        pid: usize,
+        s: usize,
+        e: usize,
+    ) -> bool {
+        let c = w.collapsed.as_bytes();
+        let starts = || (s..e).filter(|&p| w.collapsed.is_char_boundary(p));
+        // A term begins and ends with a word character, and so does each of its occurrences.
+        let (Some(first), Some(last)) =
+            (w.char_at(s), starts().next_back().and_then(|p| w.char_at(p)))
+        else {
+            return false;
+        };
+        let n = starts().count();
+        let repeated = self.lex.normalize.repeated;
+        let mut produced = false;
+        for entry in &set.entries[pid] {
+            if !self.wanted(entry.rule)
+                || (entry.start_bound && s > 0 && c[s - 1] != b' ')
+                || (entry.end_bound && e < c.len() && c[e] != b' ')
+                || entry.runs.len() != n
+            {
+                continue;
+            }
+            let runs_ok = starts().zip(&entry.runs).all(|(p, &t)| {
+                let run = w.char_at(p).map_or(1, |ch| ch.run);
+                run >= t && (repeated || run == t)
+            });
+            if runs_ok
+                && self.consider(
+                    View::Words(w),
+                    entry.rule,
+                    first.orig_start,
+                    last.orig_end,
+                    &entry.term,
+                    FoldSet::EMPTY,
+                )
+            {
+                produced = true;
+            }
+        }
+        produced
+    }
+
+    fn patterns(&mut self, view: View<'_>) {
         let Some(set) = &self.lex.set else { return };
         let lex = self.lex;
-        // Callers pass the full views when patterns are to run.
-        debug_assert!(!norm.lean, "patterns need the folded offset map");
-        let folded = norm.folded.as_str();
+        // Callers build the folded view when patterns are to run.
+        debug_assert!(!matches!(view, View::Full(n) if n.lean), "patterns need the folded map");
+        let folded = view.folded();
         let mut hits = regex_automata::PatternSet::new(set.pattern_len());
         set.which_overlapping_matches(&regex_automata::Input::new(folded), &mut hits);
         if hits.is_empty() {
@@ -282,18 +417,21 @@ impl<'a> Scan<'a> {
                 if m.is_empty() {
                     continue;
                 }
-                let Some((s, e)) = normalize::orig_span(&norm.folded_units, m.start(), m.end())
-                else {
-                    continue;
+                let (span, folds) = match view {
+                    View::Full(n) => (
+                        normalize::orig_span(&n.folded_units, m.start(), m.end()),
+                        normalize::folds_in(&n.folded_units, m.start(), m.end()),
+                    ),
+                    View::Words(w) => (w.folded_span(m.start(), m.end()), FoldSet::EMPTY),
                 };
-                let folds = normalize::folds_in(&norm.folded_units, m.start(), m.end());
-                self.consider(norm, p.rule, s, e, &p.source, folds);
+                let Some((s, e)) = span else { continue };
+                self.consider(view, p.rule, s, e, &p.source, folds);
             }
         }
     }
 
     /// Run the detectors, or take what the screen found (`found`: see [`Candidate::detected`]).
-    fn detectors(&mut self, norm: &mut Option<Normalized>, found: Option<&[Detected]>) {
+    fn detectors(&mut self, built: &mut Option<Built>, found: Option<&[Detected]>) {
         let lex = self.lex;
         let ran;
         let found = match found {
@@ -307,41 +445,22 @@ impl<'a> Scan<'a> {
             let rule = lex.detectors[*d].0;
             // Views are needed only for the rule's allowlist and conditions (tokens).
             let none = Normalized::default();
-            let norm = if self.needs_tokens(rule) {
-                norm.get_or_insert_with(|| normalize::normalize_lean(self.text, &lex.normalize))
+            let view = if self.needs_tokens(rule) {
+                built.get_or_insert_with(|| Built::lean(self.text, &lex.normalize, false)).view()
             } else {
-                &none
+                View::Full(&none)
             };
             let name = lex.rules[rule].id.clone();
             for &(s, e) in spans {
-                self.consider(norm, rule, s, e, &name, FoldSet::EMPTY);
+                self.consider(view, rule, s, e, &name, FoldSet::EMPTY);
             }
         }
     }
 
-    fn tokens(&mut self, norm: &Normalized) -> &[Tok] {
-        self.toks.get_or_insert_with(|| {
-            let mut out = Vec::new();
-            let units = &norm.units;
-            let mut i = 0;
-            while i < units.len() {
-                if !units[i].word {
-                    i += 1;
-                    continue;
-                }
-                let a = i;
-                while i < units.len() && units[i].word {
-                    i += 1;
-                }
-                let last = &units[i - 1];
-                out.push(Tok {
-                    orig_start: units[a].orig_start,
-                    orig_end: last.orig_end,
-                    cs: units[a].byte,
-                    ce: last.byte + last.ch.len_utf8(),
-                });
-            }
-            out
+    fn tokens(&mut self, view: View<'_>) -> &[Word] {
+        self.toks.get_or_insert_with(|| match view {
+            View::Full(n) => Word::of_units(&n.units),
+            View::Words(w) => w.words.clone(),
         })
     }
 
@@ -354,7 +473,7 @@ impl<'a> Scan<'a> {
     /// Apply allowlist and conditions to a candidate; raise a flag if it passes.
     fn consider(
         &mut self,
-        norm: &Normalized,
+        view: View<'_>,
         rule: usize,
         s: usize,
         e: usize,
@@ -375,10 +494,11 @@ impl<'a> Scan<'a> {
         }
         let mut veto = None;
         if needs_toks {
-            let toks = self.tokens(norm);
+            let toks = self.tokens(view);
             let lo = toks.partition_point(|t| t.orig_end <= s);
             let hi = toks.partition_point(|t| t.orig_start < e).max(lo);
-            let text = |k: usize| &norm.collapsed[toks[k].cs..toks[k].ce];
+            let collapsed = view.collapsed();
+            let text = |k: usize| &collapsed[toks[k].cs..toks[k].ce];
             if let Some(a) = allow.iter().find(|a| covers(a, toks.len(), lo, hi, &text)) {
                 veto = Some(Why::Allow(&a.written));
             } else if let Some(w) =
@@ -452,7 +572,7 @@ impl<'a> Scan<'a> {
 }
 
 /// What the screen saw in a text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Screened {
     /// Certainly no flag.
     Clean,
@@ -461,7 +581,7 @@ pub(crate) enum Screened {
 }
 
 /// What the full [`Scan`] of a text the screen let through needs to know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) struct Candidate {
     /// The regex set matched.
     pub patterns: bool,
@@ -470,7 +590,26 @@ pub(crate) struct Candidate {
     pub literals: Vec<Literal>,
     /// The detectors' spans, when the screen ran them (it does when nothing else was found).
     pub detected: Option<Vec<Detected>>,
+    /// The views the screen read, with their map per word (folded view included when the
+    /// lexicon has patterns), when it built them: the full scan reads them too.
+    views: Option<Box<Words>>,
 }
+
+impl Candidate {
+    fn new(patterns: bool, literals: Vec<Literal>, detected: Option<Vec<Detected>>) -> Candidate {
+        Candidate { patterns, literals, detected, views: None }
+    }
+}
+
+/// Candidates are equal when they say the same; the views they carry are a cache.
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Candidate) -> bool {
+        (self.patterns, &self.literals, &self.detected)
+            == (other.patterns, &other.literals, &other.detected)
+    }
+}
+
+impl Eq for Candidate {}
 
 /// The spans one detector found: its index in [`Compiled::detectors`], and the spans.
 pub(crate) type Detected = (usize, Vec<(usize, usize)>);
@@ -519,8 +658,26 @@ pub(crate) fn screen_with(lex: &Compiled, text: &str, first_pass: bool) -> Scree
         let out = if ruled_out {
             detectors_only(lex, text)
         } else {
-            normalize::screen_into(text, &lex.normalize, &mut sc);
-            screen_views(lex, text, &sc)
+            // The views with their map per word, which a full scan can read too; the screen's own
+            // lean views when letters may be spaced out.
+            let mut w = WORDS.with(RefCell::take).unwrap_or_default();
+            if w.refill(text, &lex.normalize, lex.set.is_some()) {
+                let run_at = |p: usize| w.char_at(p).map_or(1, |c| c.run);
+                match screen_views(lex, text, w.collapsed.as_bytes(), w.folded.as_bytes(), run_at) {
+                    Screened::Candidate(mut c) if c.detected.is_none() => {
+                        c.views = Some(w);
+                        Screened::Candidate(c)
+                    }
+                    out => {
+                        Built::Words(w).recycle();
+                        out
+                    }
+                }
+            } else {
+                WORDS.with(|cell| cell.replace(Some(w)));
+                normalize::screen_into(text, &lex.normalize, &mut sc);
+                screen_views(lex, text, &sc.collapsed, &sc.folded, |p| sc.run_at(p))
+            }
         };
         if sc.collapsed.capacity().max(sc.folded.capacity()) <= REUSE_LIMIT {
             cell.replace(sc);
@@ -532,15 +689,23 @@ pub(crate) fn screen_with(lex: &Compiled, text: &str, first_pass: bool) -> Scree
 thread_local! {
     /// The screen's buffers, reused from text to text.
     static SCREEN: RefCell<Screen> = RefCell::default();
+    /// The buffers of the map per word ([`Words`]), reused from text to text.
+    static WORDS: RefCell<Option<Box<Words>>> = RefCell::default();
 }
 
 /// Buffers sized for texts up to this many bytes are kept for the next text; larger ones are
 /// freed, so one huge comment does not hold its memory for the rest of a run.
 const REUSE_LIMIT: usize = 1 << 16;
 
-/// [`screen`] on the views of `text`.
-fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
-    let c = &sc.collapsed[..];
+/// [`screen`] on the views of `text`: `collapsed`, `folded`, and the letter run of the collapsed
+/// character at a byte.
+fn screen_views(
+    lex: &Compiled,
+    text: &str,
+    c: &[u8],
+    folded: &[u8],
+    run_at: impl Fn(usize) -> u32,
+) -> Screened {
     let hay = Input::new(c);
     let repeated = lex.normalize.repeated;
     // The byte offsets (from `s`) of the characters of `c[s..e]` (whole characters: the
@@ -554,7 +719,7 @@ fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
                 && (!en.end_bound || e == c.len() || c[e] == b' ')
                 && chars(s, e).count() == en.runs.len()
                 && chars(s, e).zip(&en.runs).all(|(k, &t)| {
-                    let r = sc.run_at(s + k);
+                    let r = run_at(s + k);
                     r >= t && (repeated || r == t)
                 })
         })
@@ -585,9 +750,9 @@ fn screen_views(lex: &Compiled, text: &str, sc: &Screen) -> Screened {
             }
         }
     }
-    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(&sc.folded[..]));
+    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(folded));
     if patterns || !literals.is_empty() {
-        return Screened::Candidate(Candidate { patterns, literals, detected: None });
+        return Screened::Candidate(Candidate::new(patterns, literals, None));
     }
     detectors_only(lex, text)
 }
@@ -599,11 +764,7 @@ fn detectors_only(lex: &Compiled, text: &str) -> Screened {
     if detected.is_empty() {
         Screened::Clean
     } else {
-        Screened::Candidate(Candidate {
-            patterns: false,
-            literals: Vec::new(),
-            detected: Some(detected),
-        })
+        Screened::Candidate(Candidate::new(false, Vec::new(), Some(detected)))
     }
 }
 

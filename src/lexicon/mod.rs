@@ -360,7 +360,7 @@ impl Lexicon {
         };
         let mut tone = Some(compound);
         let mut f = move || tone.take().map_or(0.0, |f| f());
-        matcher::Scan::run_screened(&self.inner, text, &mut f, &candidate).flags
+        matcher::Scan::run_screened(&self.inner, text, &mut f, candidate).flags
     }
 
     /// Explain what matching did on `text`: the normalised text, each match with the foldings

@@ -20,6 +20,9 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+mod words;
+pub(crate) use words::{Word, Words};
+
 /// One kind of folding that matching applies; `explain` reports which ones made a match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -639,6 +642,49 @@ trait Sink {
 
     /// An invisible character came right after what was put last.
     fn mark_invisible(&mut self) {}
+
+    /// Put `text[start..end]`, ASCII letters that make up a whole segment.
+    #[inline(always)]
+    fn put_letters(&mut self, text: &str, start: usize, end: usize, opt: &NormalizeOptions) {
+        put_each_letter(self, text, start, end, opt);
+    }
+
+    /// A segment that goes through the general path starts at byte `start` of `text`: its
+    /// characters come next, one by one.
+    #[inline(always)]
+    fn begin_segment(&mut self, _text: &str, _start: usize) {}
+
+    /// A segment that went through the general path ends at byte `end` of the text (after
+    /// whatever its characters were).
+    #[inline(always)]
+    fn end_segment(&mut self, _end: usize) {}
+
+    /// Put `text[start..end]`, ASCII bytes outside segments (blanks and punctuation).
+    #[inline(always)]
+    fn put_gap(&mut self, text: &str, start: usize, end: usize, opt: &NormalizeOptions) {
+        for (k, &c) in text.as_bytes()[start..end].iter().enumerate() {
+            self.put(char::from(c), start + k, start + k + 1, false, FoldSet::EMPTY, opt);
+        }
+    }
+}
+
+/// [`Sink::put_letters`] one letter at a time.
+#[inline(always)]
+fn put_each_letter(
+    out: &mut (impl Sink + ?Sized),
+    text: &str,
+    start: usize,
+    end: usize,
+    opt: &NormalizeOptions,
+) {
+    for (k, &c) in text.as_bytes()[start..end].iter().enumerate() {
+        let (ch, f) = if opt.case && c.is_ascii_uppercase() {
+            (char::from(c.to_ascii_lowercase()), FoldSet::one(Folding::Case))
+        } else {
+            (char::from(c), FoldSet::EMPTY)
+        };
+        out.put(ch, start + k, start + k + 1, true, f, opt);
+    }
 }
 
 impl Sink for Normalized {
@@ -675,31 +721,27 @@ fn fold_segments(text: &str, opt: &NormalizeOptions, out: &mut impl Sink) {
     while i < n {
         let c = b[i];
         if !segmentish(c) {
+            let start = i;
             while i < n && !segmentish(b[i]) {
-                out.put(char::from(b[i]), i, i + 1, false, FoldSet::EMPTY, opt);
                 i += 1;
             }
+            out.put_gap(text, start, i, opt);
             continue;
         }
         let start = i;
         let (end, letters_only) = segment_end(b, start);
         i = end;
         if letters_only {
-            for (k, &c) in b[start..i].iter().enumerate() {
-                let (ch, f) = if opt.case && c.is_ascii_uppercase() {
-                    (char::from(c.to_ascii_lowercase()), FoldSet::one(Folding::Case))
-                } else {
-                    (char::from(c), FoldSet::EMPTY)
-                };
-                out.put(ch, start + k, start + k + 1, true, f, opt);
-            }
+            out.put_letters(text, start, i, opt);
         } else {
+            out.begin_segment(text, start);
             if fold_segment(text, start, i, opt, &mut raws) {
                 out.mark_invisible();
             }
             for r in &raws {
                 out.put(r.c, r.s, r.e, r.word, r.folds, opt);
             }
+            out.end_segment(i);
         }
     }
 }
@@ -1207,7 +1249,7 @@ mod tests {
 
     /// ASCII with the characters folding cares about, or any text with accents, look-alike
     /// letters, invisible and spacing characters mixed in.
-    const TEXTS: &str = "[a-dA-D01$@!|*. _-]{0,40}|[ -~]{0,60}|[a-dA-D01$@!|*. _\u{e9}\u{fc}\u{430}\u{435}\u{455}\u{200b}\u{ad}\u{a0}\u{b7}\u{ff41}\u{fb01}\u{130}\u{416}\u{1f600}\u{2019}-]{0,40}|\\PC{0,30}";
+    pub(super) const TEXTS: &str = "[a-dA-D01$@!|*. _-]{0,40}|[ -~]{0,60}|[a-dA-D01$@!|*. _\u{e9}\u{fc}\u{430}\u{435}\u{455}\u{200b}\u{ad}\u{a0}\u{b7}\u{ff41}\u{fb01}\u{130}\u{416}\u{1f600}\u{2019}-]{0,40}|\\PC{0,30}";
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
@@ -1247,8 +1289,17 @@ mod tests {
             } else {
                 prop_assert!(same(&fast, &general), "{:?}", text);
             }
-            // Whichever path it takes, `normalize` gives the general result.
+            // Whichever path it takes, `normalize` gives the general result, and so does
+            // `normalize_lean` without the folded view.
             prop_assert!(same(&normalize(&text, &opt), &general), "{:?}", text);
+            let lean = normalize_lean(&text, &opt);
+            let bare = Normalized {
+                collapsed: general.collapsed.clone(),
+                units: general.units.clone(),
+                lean: true,
+                ..Normalized::default()
+            };
+            prop_assert!(lean.lean && same(&lean, &bare), "{:?}", text);
             // And the screen sees the same views.
             let sc = screen(&text, &opt);
             prop_assert_eq!(&sc.folded, general.folded.as_bytes());

@@ -421,7 +421,7 @@ mod props {
                         // saw one, and taking the detectors' spans from the screen changes
                         // nothing.
                         let mut tone = || -1.0;
-                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, &candidate);
+                        let screened = matcher::Scan::run_screened(&lex.inner, &text, &mut tone, candidate);
                         prop_assert_eq!(&screened.flags, &full, "{:?}", text);
                     }
                 }

@@ -9,24 +9,26 @@
 //!
 //! Patterns: one multi-pattern regex (no literal prefilter) says which patterns occur in the
 //! folded view; only those run their own `Regex` to find spans. Detectors run on the original
-//! text. [`screen`] runs first and skips all of this for texts with no candidate; for the
-//! others it hands over what it found (every word or phrase occurrence, whether the pattern set
-//! matched), so [`Scan::run_screened`] tries those occurrences in the order the leftmost-longest
-//! scan would visit them instead of scanning again. The screen reads views with an offset map
-//! per word ([`Words`]), and hands them on: a full scan after the screen builds no views of its
-//! own, unless letters may be spaced out (only the full views join them). The screen looks for word-set terms only at the word starts a hashed filter
-//! of their first bytes lets through ([`super::compile::StartFilter`]), with one anchored search
-//! each: cheaper than one automaton step per byte of every comment. Before any of that, a text
-//! that is ASCII apart from curly quotes, dashes and the like goes through the first pass
-//! ([`super::quick`]), one lazy DFA over the lower-cased text that rules out most comments
-//! without building the views at all.
+//! text.
+//!
+//! [`screen`] runs first and skips all of this for texts with no candidate; for the others it
+//! hands over what it found (every word or phrase occurrence, whether the pattern set matched),
+//! so [`Scan::run_screened`] tries those occurrences in the order the leftmost-longest scan
+//! would visit them instead of scanning again. The screen looks for word-set terms only at the
+//! word starts a hashed filter of their first bytes lets through
+//! ([`super::compile::StartFilter`]), with one anchored search each: cheaper than one automaton
+//! step per byte of every comment. It reads views with an offset map per word ([`Words`]), per
+//! character only when letters may be spaced out, and hands them on: a full scan after the
+//! screen builds no views of its own. Before any of that, a text that is ASCII apart from curly
+//! quotes, dashes and the like goes through the first pass ([`super::quick`]), one lazy DFA
+//! over the lower-cased text that rules out most comments without building the views at all.
 
 use std::cell::RefCell;
 
 use aho_corasick::{Anchored, Input};
 
 use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
-use super::normalize::{self, FoldSet, Folding, Normalized, Screen, Word, Words};
+use super::normalize::{self, FoldSet, Folding, Normalized, Word, Words};
 use super::{Flag, Match, Veto, Vetoed};
 
 /// The views a scan reads: both with their per-character maps, or the collapsed view with its
@@ -45,6 +47,16 @@ impl<'n> View<'n> {
         }
     }
 
+    /// The letter run of the collapsed character at byte `p` (1 for a blank).
+    fn run_at(self, p: usize) -> u32 {
+        match self {
+            View::Full(n) => {
+                n.units.binary_search_by_key(&p, |u| u.byte).map_or(1, |i| n.units[i].run)
+            }
+            View::Words(w) => w.char_at(p).map_or(1, |c| c.run),
+        }
+    }
+
     /// The folded view (empty if it was not built).
     fn folded(self) -> &'n str {
         match self {
@@ -55,8 +67,9 @@ impl<'n> View<'n> {
 }
 
 /// The views a scan built.
+#[derive(Debug)]
 enum Built {
-    Full(Normalized),
+    Full(Box<Normalized>),
     Words(Box<Words>),
 }
 
@@ -77,11 +90,8 @@ impl Built {
             Built::Words(w)
         } else {
             WORDS.with(|cell| cell.replace(Some(w)));
-            Built::Full(if patterns {
-                normalize::normalize(text, opt)
-            } else {
-                normalize::normalize_lean(text, opt)
-            })
+            // What `normalize` would give, without trying the segment-wise path first.
+            Built::Full(Box::new(normalize::normalize_general(text, opt, !patterns)))
         }
     }
 
@@ -143,7 +153,7 @@ impl<'a> Scan<'a> {
         tone: &'a mut dyn FnMut() -> f64,
         only: Option<usize>,
         explain: bool,
-        screened: Option<(&Candidate, Option<Box<Words>>)>,
+        screened: Option<(&Candidate, Option<Built>)>,
     ) -> Scan<'a> {
         let (screened, views) = match screened {
             Some((c, views)) => (Some(c), views),
@@ -171,13 +181,11 @@ impl<'a> Scan<'a> {
             // character only by them and by `explain` (which reports folds).
             let patterns = screened.map_or(true, |c| c.patterns) && lex.set.is_some();
             let b = match screened {
-                // A screened scan does not explain (`run_screened`). The screen hands on its
-                // views unless letters may be spaced out, which only the full views join.
+                // A screened scan does not explain (`run_screened`), and reads the screen's views.
                 Some(c) => {
                     let b = built.insert(match views {
-                        Some(w) => Built::Words(w),
-                        None if patterns => Built::Full(normalize::normalize(text, &lex.normalize)),
-                        None => Built::Full(normalize::normalize_lean(text, &lex.normalize)),
+                        Some(b) => b,
+                        None => Built::lean(text, &lex.normalize, patterns),
                     });
                     scan.screened_literals(b.view(), &c.literals);
                     b
@@ -189,7 +197,7 @@ impl<'a> Scan<'a> {
                         normalize::normalize_lean(text, &lex.normalize)
                     };
                     scan.literals(&n);
-                    built.insert(Built::Full(n))
+                    built.insert(Built::Full(Box::new(n)))
                 }
             };
             if patterns {
@@ -592,7 +600,7 @@ pub(crate) struct Candidate {
     pub detected: Option<Vec<Detected>>,
     /// The views the screen read, with their map per word (folded view included when the
     /// lexicon has patterns), when it built them: the full scan reads them too.
-    views: Option<Box<Words>>,
+    views: Option<Built>,
 }
 
 impl Candidate {
@@ -640,7 +648,8 @@ pub(crate) struct Literal {
     end: usize,
 }
 
-/// Screen `text` on the lean views (no offset maps), which is all most comments need.
+/// Screen `text` on views with an offset map per word ([`Words`]), cheap to build for the plain
+/// words most comments are made of.
 /// Conservative: any candidate that passes its boundary and letter-run checks, any pattern or
 /// detector hit sends the text to the full [`Scan`]. Texts the first pass
 /// ([`super::quick::Quick`]) applies to go through it first, and on to the views only when it
@@ -651,44 +660,38 @@ pub(crate) fn screen(lex: &Compiled, text: &str) -> Screened {
 
 /// [`screen`], with or without the first pass.
 pub(crate) fn screen_with(lex: &Compiled, text: &str, first_pass: bool) -> Screened {
-    SCREEN.with(|cell| {
-        let mut sc = cell.take();
-        let quick = lex.quick.as_ref().filter(|_| first_pass);
-        let ruled_out = quick.is_some_and(|q| q.rules_out(text, &mut sc.folded));
-        let out = if ruled_out {
-            detectors_only(lex, text)
-        } else {
-            // The views with their map per word, which a full scan can read too; the screen's own
-            // lean views when letters may be spaced out.
-            let mut w = WORDS.with(RefCell::take).unwrap_or_default();
-            if w.refill(text, &lex.normalize, lex.set.is_some()) {
-                let run_at = |p: usize| w.char_at(p).map_or(1, |c| c.run);
-                match screen_views(lex, text, w.collapsed.as_bytes(), w.folded.as_bytes(), run_at) {
-                    Screened::Candidate(mut c) if c.detected.is_none() => {
-                        c.views = Some(w);
-                        Screened::Candidate(c)
-                    }
-                    out => {
-                        Built::Words(w).recycle();
-                        out
-                    }
-                }
-            } else {
-                WORDS.with(|cell| cell.replace(Some(w)));
-                normalize::screen_into(text, &lex.normalize, &mut sc);
-                screen_views(lex, text, &sc.collapsed, &sc.folded, |p| sc.run_at(p))
+    let quick = lex.quick.as_ref().filter(|_| first_pass);
+    let ruled_out = quick.is_some_and(|q| {
+        LOWER.with(|cell| {
+            let mut lower = cell.take();
+            let out = q.rules_out(text, &mut lower);
+            if lower.capacity() <= REUSE_LIMIT {
+                cell.replace(lower);
             }
-        };
-        if sc.collapsed.capacity().max(sc.folded.capacity()) <= REUSE_LIMIT {
-            cell.replace(sc);
+            out
+        })
+    });
+    if ruled_out {
+        return detectors_only(lex, text);
+    }
+    // The views, which a full scan reads too: with a map per word, or per character when letters
+    // may be spaced out.
+    let built = Built::lean(text, &lex.normalize, lex.set.is_some());
+    match screen_views(lex, text, built.view()) {
+        Screened::Candidate(mut c) if c.detected.is_none() => {
+            c.views = Some(built);
+            Screened::Candidate(c)
         }
-        out
-    })
+        out => {
+            built.recycle();
+            out
+        }
+    }
 }
 
 thread_local! {
-    /// The screen's buffers, reused from text to text.
-    static SCREEN: RefCell<Screen> = RefCell::default();
+    /// The first pass's lower-cased text, reused from text to text.
+    static LOWER: RefCell<Vec<u8>> = RefCell::default();
     /// The buffers of the map per word ([`Words`]), reused from text to text.
     static WORDS: RefCell<Option<Box<Words>>> = RefCell::default();
 }
@@ -697,15 +700,9 @@ thread_local! {
 /// freed, so one huge comment does not hold its memory for the rest of a run.
 const REUSE_LIMIT: usize = 1 << 16;
 
-/// [`screen`] on the views of `text`: `collapsed`, `folded`, and the letter run of the collapsed
-/// character at a byte.
-fn screen_views(
-    lex: &Compiled,
-    text: &str,
-    c: &[u8],
-    folded: &[u8],
-    run_at: impl Fn(usize) -> u32,
-) -> Screened {
+/// [`screen`] on the views of `text`.
+fn screen_views(lex: &Compiled, text: &str, view: View<'_>) -> Screened {
+    let c = view.collapsed().as_bytes();
     let hay = Input::new(c);
     let repeated = lex.normalize.repeated;
     // The byte offsets (from `s`) of the characters of `c[s..e]` (whole characters: the
@@ -719,7 +716,7 @@ fn screen_views(
                 && (!en.end_bound || e == c.len() || c[e] == b' ')
                 && chars(s, e).count() == en.runs.len()
                 && chars(s, e).zip(&en.runs).all(|(k, &t)| {
-                    let r = run_at(s + k);
+                    let r = view.run_at(s + k);
                     r >= t && (repeated || r == t)
                 })
         })
@@ -750,7 +747,7 @@ fn screen_views(
             }
         }
     }
-    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(folded));
+    let patterns = lex.set.as_ref().is_some_and(|set| set.is_match(view.folded()));
     if patterns || !literals.is_empty() {
         return Screened::Candidate(Candidate::new(patterns, literals, None));
     }

@@ -11,12 +11,12 @@
 //! compile (words and phrases into leftmost-longest Aho-Corasick automata over the normalised
 //! text, regex patterns into one multi-pattern regex) → run every rule's examples.
 //!
-//! Matching is two-tier: a lean screen (folded text without offset maps, anchored searches at
-//! the few word starts a hashed filter lets through, the pattern set, detector pre-checks)
-//! proves most comments clean; only comments
-//! with a candidate get the full scan with offset maps, boundary and run checks, allowlists and
-//! conditions. Property tests check the screen never hides a flag and the screened scan
-//! equals the unscreened one.
+//! Matching is two-tier: a screen (a first-pass lazy DFA over the lower-cased text, then views
+//! with an offset map per word, anchored searches at the few word starts a hashed filter lets
+//! through, the pattern set, detector pre-checks) proves most comments clean; only comments
+//! with a candidate get the full scan (boundary and run checks, allowlists and conditions), on
+//! the views the screen built. Property tests check the screen never hides a flag and the
+//! screened scan equals the unscreened one.
 //!
 //! Invariants: a [`Lexicon`] is immutable, `Send + Sync` and cheap to clone; `check` never
 //! panics, and every flag satisfies `flag.matched == text[flag.start..flag.end]`.

@@ -579,7 +579,9 @@ fn three_lone_letters(
     false
 }
 
-fn normalize_general(text: &str, opt: &NormalizeOptions, lean: bool) -> Normalized {
+/// Build the views character by character (the reference path, and the one that joins letters
+/// spaced out).
+pub(crate) fn normalize_general(text: &str, opt: &NormalizeOptions, lean: bool) -> Normalized {
     let mut out = Normalized::with_capacity(text.len(), lean);
     fold_general(text, opt, &mut out);
     out
@@ -628,7 +630,7 @@ impl Normalized {
     }
 }
 
-/// Where folded characters go: the full views, or the lean screen.
+/// Where folded characters go: the full views, or the views with a map per word ([`Words`]).
 trait Sink {
     fn put(
         &mut self,
@@ -851,282 +853,6 @@ fn segment_end(b: &[u8], start: usize) -> (usize, bool) {
     (i, all & LETTER != 0)
 }
 
-/// The views of a text without the offset maps: enough to tell that a text has no match at
-/// all, which is what most comments are. `collapsed` is as in [`Normalized`]; the letter-run
-/// length of each collapsed character is 1 unless `repeats` says otherwise ([`Screen::run_at`]):
-/// runs are read only for the few candidates, so the hot loop records only the repeats. The
-/// views are UTF-8 bytes (whole characters are pushed), kept as bytes because the automata
-/// read bytes and a `String` would validate them again; one `Screen` is reused from text to
-/// text ([`screen_into`]), so its buffers are allocated once per thread.
-#[derive(Debug, Default)]
-pub(crate) struct Screen {
-    pub folded: Vec<u8>,
-    pub collapsed: Vec<u8>,
-    /// (byte offset in `collapsed` of a character that stands for a run, the run's length ≥ 2),
-    /// in increasing offset order.
-    repeats: Vec<(usize, u32)>,
-    last_word: bool,
-    last_ch: char,
-    /// Byte offset in `collapsed` of the last character pushed.
-    last_at: usize,
-}
-
-impl Screen {
-    /// The letter-run length of the collapsed character starting at byte `at`.
-    pub fn run_at(&self, at: usize) -> u32 {
-        match self.repeats.binary_search_by_key(&at, |&(i, _)| i) {
-            Ok(k) => self.repeats[k].1,
-            Err(_) => 1,
-        }
-    }
-
-    /// Empty views, keeping the buffers.
-    fn clear(&mut self) {
-        self.folded.clear();
-        self.collapsed.clear();
-        self.repeats.clear();
-        (self.last_word, self.last_ch, self.last_at) = (false, '\0', 0);
-    }
-
-    /// The run length of every collapsed character, in order.
-    #[cfg(test)]
-    pub fn runs(&self) -> Vec<u32> {
-        let c = std::str::from_utf8(&self.collapsed).expect("UTF-8");
-        c.char_indices().map(|(i, _)| self.run_at(i)).collect()
-    }
-}
-
-/// Count one more repeat of the collapsed character at byte `at`.
-#[inline]
-fn add_repeat(repeats: &mut Vec<(usize, u32)>, at: usize) {
-    match repeats.last_mut() {
-        Some((i, n)) if *i == at => *n += 1,
-        _ => repeats.push((at, 2)),
-    }
-}
-
-impl Sink for Screen {
-    #[inline(always)]
-    fn put(
-        &mut self,
-        ch: char,
-        _: usize,
-        _: usize,
-        word: bool,
-        _: FoldSet,
-        opt: &NormalizeOptions,
-    ) {
-        push_char(&mut self.folded, ch);
-        let started = !self.collapsed.is_empty();
-        if word {
-            if started && opt.repeated && self.last_word && self.last_ch == ch && ch.is_alphabetic()
-            {
-                add_repeat(&mut self.repeats, self.last_at);
-                return;
-            }
-            self.last_at = self.collapsed.len();
-            push_char(&mut self.collapsed, ch);
-        } else {
-            if started && !self.last_word {
-                return;
-            }
-            self.last_at = self.collapsed.len();
-            self.collapsed.push(b' ');
-        }
-        self.last_word = word;
-        self.last_ch = ch;
-    }
-}
-
-/// What [`screen_segments`] does with a byte: 0 = not in a segment, 1 = a segment byte that
-/// needs the general path (digit, leet symbol, non-ASCII), else the letter to write to the
-/// collapsed view (lower-cased in the first table, as is in the second).
-static SCREEN_BYTE: [[u8; 256]; 2] = {
-    let mut t = [[0u8; 256]; 2];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        let (lower, keep) = if c.is_ascii_alphabetic() {
-            (c.to_ascii_lowercase(), c)
-        } else if BYTE_CLASS[i] & SEGMENT != 0 {
-            (1, 1)
-        } else {
-            (0, 0)
-        };
-        t[0][i] = lower;
-        t[1][i] = keep;
-        i += 1;
-    }
-    t
-};
-
-/// [`fold_segments`] into a [`Screen`], byte by byte: the hot loop of matching. A segment of
-/// ASCII letters (most words) is copied to the collapsed view in a tight loop, then squeezed if
-/// it had a repeated letter; a segment that turns out to hold anything else is taken back and
-/// folded by the general path. Also says whether letters may be spaced out (three one-letter
-/// words in a row), in which case the caller needs the general path.
-fn screen_segments(text: &str, opt: &NormalizeOptions, out: &mut Screen) -> bool {
-    let b = text.as_bytes();
-    let n = b.len();
-    let table = &SCREEN_BYTE[usize::from(!opt.case)];
-    out.clear();
-    let Screen { folded, collapsed: col, repeats, .. } = out;
-    // The collapsed view, written at `w` (`col` is grown only if folding makes it longer than
-    // the text).
-    col.resize(n + 1, 0);
-    let mut w = 0usize;
-    // Whether the last collapsed character is a word character.
-    let mut last_word = false;
-    let mut raws: Vec<Raw> = Vec::new();
-    // Whether letters may be spaced out: three one-letter words in a row, whatever separates
-    // them (`lone_run` counts the one-letter words since the last longer word).
-    let (mut spaced, mut lone_run) = (false, 0);
-    // `folded` is the text lower-cased outside general segments: copied in bulk, up to `copied`.
-    let mut copied = 0;
-    let mut i = 0;
-    while i < n {
-        let m = table[usize::from(b[i])];
-        if m == 0 {
-            if last_word || w == 0 {
-                put(col, &mut w, b' ');
-                last_word = false;
-            }
-            i += 1;
-            continue;
-        }
-        // A segment starts the text or follows a non-segment byte, so its first character
-        // starts a new collapsed character.
-        let (start, seg_col) = (i, w);
-        if m >= 2 {
-            if col.len() < w + (n - i) {
-                col.resize(w + (n - i), 0);
-            }
-            let (k, dup) = copy_letters(&b[i..], table, &mut col[w..]);
-            w += k;
-            let j = i + k;
-            if j == n || table[usize::from(b[j])] == 0 {
-                // Letters only. A one-letter word (nothing joins letters across segments);
-                // three in a row may be a word spelled out.
-                if j - start == 1 {
-                    lone_run += 1;
-                    spaced |= lone_run >= 3;
-                } else {
-                    lone_run = 0;
-                }
-                if dup && opt.repeated {
-                    w = squeeze(col, seg_col, w, repeats);
-                }
-                last_word = true;
-                i = j;
-                continue;
-            }
-            // More than letters: take the segment back.
-            w = seg_col;
-        }
-        let (end, _) = segment_end(b, start);
-        i = end;
-        copy_folded(folded, &b[copied..start], opt);
-        copied = i;
-        fold_segment(text, start, i, opt, &mut raws);
-        let (mut last, mut last_at) = ('\0', 0);
-        for r in &raws {
-            let (c, word) = (r.c, r.word);
-            push_char(folded, c);
-            if word {
-                if last_word && opt.repeated && c == last && c.is_alphabetic() {
-                    add_repeat(repeats, last_at);
-                    continue;
-                }
-                last_at = w;
-                for &x in c.encode_utf8(&mut [0; 4]).as_bytes() {
-                    put(col, &mut w, x);
-                }
-            } else {
-                if !last_word && w != 0 {
-                    continue;
-                }
-                last_at = w;
-                put(col, &mut w, b' ');
-            }
-            last_word = word;
-            last = c;
-        }
-        // The words this segment wrote, for the count of one-letter words.
-        let piece = std::str::from_utf8(&col[seg_col..w]).expect("whole characters");
-        let mut at = seg_col;
-        for word in piece.split(' ') {
-            if !word.is_empty() {
-                let mut cs = word.chars();
-                let lone = matches!((cs.next(), cs.next()), (Some(c), None) if c.is_alphabetic())
-                    && repeats.binary_search_by_key(&at, |&(r, _)| r).is_err();
-                if lone {
-                    lone_run += 1;
-                    spaced |= lone_run >= 3;
-                } else {
-                    lone_run = 0;
-                }
-            }
-            at += word.len() + 1;
-        }
-    }
-    copy_folded(folded, &b[copied..], opt);
-    col.truncate(w);
-    spaced
-}
-
-/// Copy the leading ASCII letters of `src` to `dst` as [`SCREEN_BYTE`] `table` maps them (`dst`
-/// is at least as long); how many, and whether two equal letters follow each other. Kept out of
-/// line so that its loop has the registers to itself.
-#[inline(never)]
-fn copy_letters(src: &[u8], table: &[u8; 256], dst: &mut [u8]) -> (usize, bool) {
-    let (mut prev, mut dup) = (0u8, false);
-    for (k, (&x, d)) in src.iter().zip(dst.iter_mut()).enumerate() {
-        let m = table[usize::from(x)];
-        if m < 2 {
-            return (k, dup);
-        }
-        *d = m;
-        dup |= m == prev;
-        prev = m;
-    }
-    (src.len().min(dst.len()), dup)
-}
-
-/// Squeeze the runs of equal letters in `col[from..to]` (one segment, whose first letter starts
-/// a new collapsed character) to one byte each, recording the runs; the new end.
-fn squeeze(col: &mut [u8], from: usize, to: usize, repeats: &mut Vec<(usize, u32)>) -> usize {
-    let mut w = from + 1;
-    for r in from + 1..to {
-        let c = col[r];
-        if c == col[w - 1] {
-            add_repeat(repeats, w - 1);
-        } else {
-            col[w] = c;
-            w += 1;
-        }
-    }
-    w
-}
-
-/// Write `b` at `col[*w]`, growing `col` if needed.
-#[inline(always)]
-fn put(col: &mut Vec<u8>, w: &mut usize, b: u8) {
-    match col.get_mut(*w) {
-        Some(slot) => *slot = b,
-        None => col.push(b),
-    }
-    *w += 1;
-}
-
-/// Append ASCII bytes to the folded view: letters lower-cased (if case folds), the rest as is.
-fn copy_folded(folded: &mut Vec<u8>, ascii: &[u8], opt: &NormalizeOptions) {
-    let from = folded.len();
-    folded.extend_from_slice(ascii);
-    if opt.case {
-        folded[from..].make_ascii_lowercase();
-    }
-}
-
 #[inline(always)]
 fn push_char(v: &mut Vec<u8>, c: char) {
     if c.is_ascii() {
@@ -1134,37 +860,6 @@ fn push_char(v: &mut Vec<u8>, c: char) {
     } else {
         v.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
     }
-}
-
-/// The lean views of a text.
-pub(crate) fn screen_into(text: &str, opt: &NormalizeOptions, out: &mut Screen) {
-    let spaced = screen_segments(text, opt, out);
-    if opt.spaced && spaced {
-        out.clear();
-        fold_general(text, opt, out);
-    }
-}
-
-/// [`screen_into`] a new [`Screen`].
-#[cfg(test)]
-pub(crate) fn screen(text: &str, opt: &NormalizeOptions) -> Screen {
-    let mut out = Screen::default();
-    screen_into(text, opt, &mut out);
-    out
-}
-
-/// [`may_have_spaced_letters`] on a screen: three single letters in a row, whatever separates
-/// them. What [`screen_segments`] counts as it goes, recounted on the finished views.
-#[cfg(test)]
-fn may_have_spaced_screen(out: &Screen) -> bool {
-    if out.collapsed.is_ascii() {
-        let c = &out.collapsed[..];
-        let lone = |i: usize| c[i].is_ascii_alphabetic() && out.run_at(i) == 1;
-        return three_lone_letters(c.len(), |i| c[i] != b' ', lone);
-    }
-    let c: Vec<(usize, char)> = String::from_utf8_lossy(&out.collapsed).char_indices().collect();
-    let lone = |i: usize| c[i].1.is_alphabetic() && out.run_at(c[i].0) == 1;
-    three_lone_letters(c.len(), |i| c[i].1 != ' ', lone)
 }
 
 /// Would [`join_spaced`] join anything in this ASCII text? Same rules, read off the collapsed
@@ -1254,23 +949,18 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         #[test]
-        fn byte_screen_matches_char_screen(
+        fn fold_into_gives_the_segment_wise_folded_view(
             text in TEXTS, case in any::<bool>(), repeated in any::<bool>(),
         ) {
             let opt = NormalizeOptions { case, repeated, ..NormalizeOptions::default() };
-            let mut fast = Screen::default();
-            let spaced = screen_segments(&text, &opt, &mut fast);
-            // The count of one-letter words kept while folding equals a recount.
-            prop_assert_eq!(spaced, may_have_spaced_screen(&fast), "{:?}", text);
-            let mut slow = Screen::default();
-            fold_segments(&text, &opt, &mut slow);
-            prop_assert_eq!((&fast.folded, &fast.collapsed, fast.runs()), (&slow.folded, &slow.collapsed, slow.runs()));
+            let mut views = Normalized::with_capacity(text.len(), false);
+            fold_segments(&text, &opt, &mut views);
             // `fold_into` (the first pass's reference) gives the same folded view, after what
             // its buffer held.
             let mut folded = b"kept".to_vec();
             fold_into(&text, &opt, &mut folded);
             prop_assert_eq!(&folded[..4], b"kept");
-            prop_assert_eq!(&folded[4..], &fast.folded[..], "{:?}", text);
+            prop_assert_eq!(&folded[4..], views.folded.as_bytes(), "{:?}", text);
         }
 
         #[test]
@@ -1300,12 +990,6 @@ mod tests {
                 ..Normalized::default()
             };
             prop_assert!(lean.lean && same(&lean, &bare), "{:?}", text);
-            // And the screen sees the same views.
-            let sc = screen(&text, &opt);
-            prop_assert_eq!(&sc.folded, general.folded.as_bytes());
-            prop_assert_eq!(&sc.collapsed, general.collapsed.as_bytes());
-            let runs: Vec<u32> = general.units.iter().map(|u| u.run).collect();
-            prop_assert_eq!(sc.runs(), runs);
         }
     }
 

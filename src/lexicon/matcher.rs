@@ -31,8 +31,8 @@ use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
 use super::normalize::{self, FoldSet, Folding, Normalized, Word, Words};
 use super::{Flag, Match, Veto, Vetoed};
 
-/// The views a scan reads: both with their per-character maps, or the collapsed view with its
-/// map per word ([`Words`], for scans after the screen found words or phrases and no pattern).
+/// The views a scan reads: with their per-character maps (for `explain`, the examples, and texts
+/// whose letters may be spaced out), or with a map per word ([`Words`], everything else).
 #[derive(Clone, Copy)]
 enum View<'n> {
     Full(&'n Normalized),
@@ -135,8 +135,7 @@ impl<'a> Scan<'a> {
     /// [`Scan::run`] after [`screen`] said `Candidate`: regex patterns are run only when the
     /// screen saw one match (it ran the same set on the same folded view), only the screen's
     /// `literals` are tried as words and phrases, and detectors the screen already ran are not
-    /// run again.
-    /// The views the screen built, if it kept them, are read instead of being built again.
+    /// run again. The views the screen built are read instead of being built again.
     pub(crate) fn run_screened(
         lex: &'a Compiled,
         text: &'a str,
@@ -177,8 +176,8 @@ impl<'a> Scan<'a> {
         let screened_out = screened.is_some_and(|c| !c.patterns && c.literals.is_empty());
         let mut built = None;
         if lexical && !screened_out {
-            // The folded offset map (`folded_units`) is needed only by patterns, and the map per
-            // character only by them and by `explain` (which reports folds).
+            // The folded view is needed only by patterns, and the map per character only by
+            // `explain` (which reports folds) and by letters spaced out.
             let patterns = screened.map_or(true, |c| c.patterns) && lex.set.is_some();
             let b = match screened {
                 // A screened scan does not explain (`run_screened`), and reads the screen's views.

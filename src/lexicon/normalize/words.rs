@@ -1,13 +1,13 @@
-//! The collapsed view with its offset map kept per word instead of per character.
+//! The views of a text with their offset map kept per word instead of per character.
 //!
-//! Most text a full scan reads is plain ASCII words, and a plain word's collapsed characters are
+//! Most text matching reads is plain ASCII words, and a plain word's collapsed characters are
 //! its original bytes, lower-cased: [`super::Normalized`]'s map (one unit per character of two
 //! views) is mostly redundant there, and building it was a third of matching time on comments
 //! that flag. [`Words`] keeps one entry per word, and per-character entries only for the words
 //! that are not plain copies (a letter repeated, leet, accents, look-alike letters). It is all
-//! that matching words and phrases needs once the screen has found them and no pattern: where a
-//! character came from, its letter run, and the words around a match for allowlists and
-//! conditions. Folds are not kept: [`Words`] serves scans that do not explain.
+//! that the screen and the scan after it need: where a character came from, its letter run,
+//! and the words around a match for allowlists and conditions. Folds are not kept: [`Words`]
+//! serves scans that do not explain.
 //!
 //! When regex patterns are to run, it also keeps the folded view. Outside segments that need
 //! the general path (digits, leet, anything not ASCII), a folded character is the original byte

@@ -13,8 +13,7 @@
 //! the general path (digits, leet, anything not ASCII), a folded character is the original byte
 //! lower-cased, at a fixed distance from it; so only those segments' characters are stored.
 
-use super::{fold_segments, NormalizeOptions, Sink, Unit};
-use crate::lexicon::normalize::FoldSet;
+use super::{fold_segments, FoldSet, NormalizeOptions, Sink, Unit};
 
 /// A word of the collapsed view (a maximal run of word characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -372,7 +371,7 @@ impl Sink for Words {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{may_have_spaced_letters, normalize, normalize_general, Normalized};
+    use super::super::{may_have_spaced_letters, normalize, Normalized};
     use super::*;
     use proptest::prelude::*;
 
@@ -468,6 +467,5 @@ mod tests {
         assert_eq!(w.char_at(15).map(|c| (c.orig_start, c.orig_end)), Some((18, 19)));
         // Spaced letters are left to the full views.
         assert!(Words::of("what an i d i o t", &opt, true).is_none());
-        let _ = normalize_general;
     }
 }

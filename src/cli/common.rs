@@ -6,7 +6,8 @@ use crate::parse::{ParseOptions, Reference, TimeBasis};
 use anyhow::{bail, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-/// Parses `--now`: RFC 3339, "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DD" (both read as UTC).
+/// Parses `--now`: RFC 3339, "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DD" (the last
+/// three read as UTC).
 pub fn parse_now(s: &str) -> Result<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {

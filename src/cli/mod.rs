@@ -36,8 +36,9 @@ pub struct GlobalOpts {
     /// Output format (each command accepts a subset; the default is a table).
     #[arg(long, short = 'f', global = true, value_enum)]
     pub format: Option<Format>,
-    /// Reference time for relative stamps ("1 hour ago"): RFC 3339, "YYYY-MM-DD HH:MM[:SS]"
-    /// (UTC) or "YYYY-MM-DD". Default: each input file's modification time.
+    /// Reference time for relative stamps ("1 hour ago"): RFC 3339, "YYYY-MM-DD HH:MM",
+    /// "YYYY-MM-DD HH:MM:SS" (UTC) or "YYYY-MM-DD". Default: each input file's modification
+    /// time.
     #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
     /// Time zone of the absolute times printed on the pages (IANA name, e.g. Europe/Berlin).

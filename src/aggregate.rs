@@ -10,7 +10,10 @@
 //! the scores themselves, and two accumulators [`merge`](Aggregate::merge) into the one the
 //! union of their inputs gives. VADER rounds compound to four decimals, so histogram bins of
 //! 0.0001 over [-1, 1] keep the median exact. Distinct authors and threads per week are sets
-//! of names: exact and mergeable, and bounded by the people and threads in a week.
+//! of names: exact and mergeable, and bounded by the people and threads in a week. Each name is
+//! held once, shared (`Arc<str>`) between the per-author or per-thread counts and every week's
+//! set it is in: a week's set then costs a pointer per name, not a copy of it (at 2M
+//! Reddit-shaped records over 23 weeks, the copies had made most of the peak memory).
 //!
 //! Tone classes follow VADER's convention: positive at compound ≥ 0.05, negative at
 //! ≤ -0.05, neutral between. A comment is flagged when it has at least one flag.
@@ -20,6 +23,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Compound at or above this is positive; at or below its negation, negative.
 pub const TONE_THRESHOLD: f64 = 0.05;
@@ -125,9 +129,9 @@ pub struct Stats {
     /// Records whose reply status is known.
     pub reply_known: u64,
     /// Distinct authors.
-    pub authors: BTreeSet<String>,
+    pub authors: BTreeSet<Arc<str>>,
     /// Distinct threads.
-    pub threads: BTreeSet<String>,
+    pub threads: BTreeSet<Arc<str>>,
     /// Records with a tone score.
     pub scored: u64,
     /// Sum of their compound scores in units of 0.0001 (an integer, so that sums merge
@@ -152,18 +156,23 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn add(&mut self, r: &CommentRecord, s: Option<&Scored>, uncertain: bool) {
+    /// Adds `r`, whose author and thread are `names` (interned).
+    fn add(&mut self, r: &CommentRecord, names: &Names, s: Option<&Scored>, uncertain: bool) {
         self.comments += 1;
         *self.by_status.entry(r.status).or_default() += 1;
         if let Some(reply) = r.is_reply {
             self.reply_known += 1;
             self.replies += u64::from(reply);
         }
-        if let Some(a) = &r.author {
-            self.authors.insert(a.clone());
+        if let Some(a) = &names.0 {
+            if !self.authors.contains(a) {
+                self.authors.insert(Arc::clone(a));
+            }
         }
-        if let Some(t) = &r.thread {
-            self.threads.insert(t.clone());
+        if let Some(t) = &names.1 {
+            if !self.threads.contains(t) {
+                self.threads.insert(Arc::clone(t));
+            }
         }
         self.time_uncertain += u64::from(uncertain);
         let Some(s) = s else { return };
@@ -203,6 +212,24 @@ impl Stats {
         add_map(&mut self.by_verdict, &o.by_verdict);
         self.time_uncertain += o.time_uncertain;
     }
+}
+
+/// A record's author and thread, as the accumulator holds them.
+type Names = (Option<Arc<str>>, Option<Arc<str>>);
+
+/// The shared copy of `name` among `map`'s keys; a new key (with default counts) if absent.
+fn intern<V: Default>(map: &mut HashMap<Arc<str>, V>, name: &str) -> Arc<str> {
+    if let Some((k, _)) = map.get_key_value(name) {
+        return Arc::clone(k);
+    }
+    let k: Arc<str> = Arc::from(name);
+    map.insert(Arc::clone(&k), V::default());
+    k
+}
+
+/// `set`'s names, each replaced by the copy among `map`'s keys when there is one.
+fn share_names<V>(set: BTreeSet<Arc<str>>, map: &HashMap<Arc<str>, V>) -> BTreeSet<Arc<str>> {
+    set.into_iter().map(|n| map.get_key_value(&*n).map_or(n, |(k, _)| Arc::clone(k))).collect()
 }
 
 fn add_map<K: Ord + Clone>(a: &mut BTreeMap<K, u64>, b: &BTreeMap<K, u64>) {
@@ -284,9 +311,9 @@ pub struct Aggregate {
     /// Records without a usable time.
     pub undated: Stats,
     /// Per author.
-    pub authors: HashMap<String, AuthorStats>,
+    pub authors: HashMap<Arc<str>, AuthorStats>,
     /// Per thread.
-    pub threads: HashMap<String, ThreadStats>,
+    pub threads: HashMap<Arc<str>, ThreadStats>,
     /// Records per time basis (`None`: undated).
     pub bases: BTreeMap<Option<TimeBasis>, u64>,
 }
@@ -307,6 +334,10 @@ impl Aggregate {
     /// Adds one record with its score (`None` when it is not scored).
     pub fn add(&mut self, r: &CommentRecord, s: Option<&Scored>) {
         *self.bases.entry(r.posted_at.and(r.time_basis)).or_default() += 1;
+        let names: Names = (
+            r.author.as_deref().map(|a| intern(&mut self.authors, a)),
+            r.thread.as_deref().map(|t| intern(&mut self.threads, t)),
+        );
         match r.posted_at {
             Some(t) => {
                 let (key, start) = week_of(t, self.tz);
@@ -317,13 +348,12 @@ impl Aggregate {
                     .entry(key)
                     .or_insert_with(|| (start, Stats::default()))
                     .1
-                    .add(r, s, uncertain);
+                    .add(r, &names, s, uncertain);
             }
-            None => self.undated.add(r, s, false),
+            None => self.undated.add(r, &names, s, false),
         }
         let flagged = s.is_some_and(|s| !s.categories.is_empty());
-        if let Some(a) = &r.author {
-            let st = self.authors.entry(a.clone()).or_default();
+        if let Some(st) = names.0.and_then(|a| self.authors.get_mut(&*a)) {
             st.comments += 1;
             st.scored += u64::from(s.is_some());
             st.flagged += u64::from(flagged);
@@ -333,8 +363,7 @@ impl Aggregate {
                 }
             }
         }
-        if let Some(t) = &r.thread {
-            let st = self.threads.entry(t.clone()).or_default();
+        if let Some(st) = names.1.and_then(|t| self.threads.get_mut(&*t)) {
             st.comments += 1;
             if let Some(s) = s {
                 let negative = Tone::of(s.compound) == Tone::Negative;
@@ -396,7 +425,7 @@ impl Aggregate {
             .iter()
             .filter(|(_, s)| s.flagged > 0)
             .map(|(a, s)| AuthorRow {
-                author: a.clone(),
+                author: a.to_string(),
                 comments: s.comments,
                 flagged: s.flagged,
                 flagged_share: share(s.flagged, s.scored),
@@ -415,7 +444,7 @@ impl Aggregate {
             .iter()
             .filter(|(_, s)| s.heated > 0)
             .map(|(t, s)| ThreadRow {
-                thread: t.clone(),
+                thread: t.to_string(),
                 comments: s.comments,
                 heated: s.heated,
                 heated_share: share(s.heated, s.scored),
@@ -504,27 +533,64 @@ pub struct PartialWeek {
 }
 
 impl Aggregate {
-    /// The accumulator as a [`Partial`], with the inputs it was built from.
+    /// The accumulator as a [`Partial`], with the inputs it was built from (a copy; to write
+    /// one, [`Aggregate::write_partial`] reads the accumulator in place).
     pub fn to_partial(&self, inputs: Vec<InputSummary>) -> Partial {
+        let r = self.partial_ref(&inputs);
         Partial {
-            format: PARTIAL_FORMAT.to_string(),
+            format: r.format.to_string(),
+            version: r.version,
+            tz: r.tz.to_string(),
+            weeks: r
+                .weeks
+                .into_iter()
+                .map(|w| PartialWeek {
+                    week: w.week,
+                    year: w.year,
+                    number: w.number,
+                    start: w.start,
+                    stats: w.stats.clone(),
+                })
+                .collect(),
+            undated: r.undated.clone(),
+            authors: r.authors.into_iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            threads: r.threads.into_iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            bases: r.bases,
+            inputs,
+        }
+    }
+
+    /// Writes the accumulator as a [`Partial`] in JSON, the same bytes as serialising
+    /// [`Aggregate::to_partial`], but read in place: that copy of every week's sets and every
+    /// author's and thread's counts had doubled the peak memory of `report weekly --partial`.
+    pub fn write_partial(
+        &self,
+        inputs: &[InputSummary],
+        out: impl std::io::Write,
+    ) -> serde_json::Result<()> {
+        serde_json::to_writer(out, &self.partial_ref(inputs))
+    }
+
+    fn partial_ref<'a>(&'a self, inputs: &'a [InputSummary]) -> PartialRef<'a> {
+        PartialRef {
+            format: PARTIAL_FORMAT,
             version: PARTIAL_VERSION,
-            tz: self.tz.name().to_string(),
+            tz: self.tz.name(),
             inputs,
             weeks: self
                 .weeks
                 .iter()
-                .map(|(&(year, number), (start, stats))| PartialWeek {
+                .map(|(&(year, number), (start, stats))| PartialWeekRef {
                     week: week_label((year, number)),
                     year,
                     number,
                     start: *start,
-                    stats: stats.clone(),
+                    stats,
                 })
                 .collect(),
-            undated: self.undated.clone(),
-            authors: self.authors.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            threads: self.threads.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            undated: &self.undated,
+            authors: self.authors.iter().map(|(k, v)| (&**k, v)).collect(),
+            threads: self.threads.iter().map(|(k, v)| (&**k, v)).collect(),
             bases: self.bases.iter().map(|(b, n)| (*b, *n)).collect(),
         }
     }
@@ -543,15 +609,45 @@ impl Aggregate {
         }
         let tz: Tz = p.tz.parse().map_err(|_| format!("unknown time zone {:?}", p.tz))?;
         let mut agg = Aggregate::new(tz);
+        agg.authors = p.authors.into_iter().map(|(k, v)| (Arc::from(k), v)).collect();
+        agg.threads = p.threads.into_iter().map(|(k, v)| (Arc::from(k), v)).collect();
+        let share = |mut st: Stats, agg: &Aggregate| {
+            st.authors = share_names(std::mem::take(&mut st.authors), &agg.authors);
+            st.threads = share_names(std::mem::take(&mut st.threads), &agg.threads);
+            st
+        };
         for w in p.weeks {
-            agg.weeks.insert((w.year, w.number), (w.start, w.stats));
+            let stats = share(w.stats, &agg);
+            agg.weeks.insert((w.year, w.number), (w.start, stats));
         }
-        agg.undated = p.undated;
-        agg.authors = p.authors.into_iter().collect();
-        agg.threads = p.threads.into_iter().collect();
+        agg.undated = share(p.undated, &agg);
         agg.bases = p.bases.into_iter().collect();
         Ok((agg, p.inputs))
     }
+}
+
+/// [`Partial`], borrowing from the accumulator (same fields, same order).
+#[derive(Serialize)]
+struct PartialRef<'a> {
+    format: &'a str,
+    version: u32,
+    tz: &'a str,
+    inputs: &'a [InputSummary],
+    weeks: Vec<PartialWeekRef<'a>>,
+    undated: &'a Stats,
+    authors: BTreeMap<&'a str, &'a AuthorStats>,
+    threads: BTreeMap<&'a str, &'a ThreadStats>,
+    bases: Vec<(Option<TimeBasis>, u64)>,
+}
+
+/// [`PartialWeek`], borrowing its counts.
+#[derive(Serialize)]
+struct PartialWeekRef<'a> {
+    week: String,
+    year: i32,
+    number: u32,
+    start: NaiveDate,
+    stats: &'a Stats,
 }
 
 fn share(n: u64, of: u64) -> Option<f64> {
@@ -861,5 +957,52 @@ mod tests {
         assert_eq!((back.finish(), inputs.len()), (agg.finish(), 0));
         let e = Aggregate::from_partial(Partial { version: 99, ..p }).unwrap_err();
         assert!(e.contains("version 99"), "{e}");
+    }
+
+    #[test]
+    fn partial_written_in_place_is_the_copy_serialised() {
+        let mut agg = Aggregate::new(chrono_tz::Europe::Paris);
+        let items = [
+            (Some("2024-10-21T10:00:00Z"), "a", Some(scored(-0.3612, &["insult"]))),
+            (Some("2024-10-22T10:00:00Z"), "b", Some(scored(0.5, &[]))),
+            (Some("2024-10-29T10:00:00Z"), "a", Some(scored(0.1, &["spam", "insult"]))),
+            (None, "c", None),
+        ];
+        for (t, a, s) in &items {
+            agg.add(&rec(*t, a), s.as_ref());
+        }
+        let inputs = vec![InputSummary {
+            name: "x.ndjson".into(),
+            kind: "reddit".into(),
+            records: 4,
+            skipped: 0,
+            reference: Some("2024-11-01T00:00:00Z (--now)".into()),
+        }];
+        let mut written = Vec::new();
+        agg.write_partial(&inputs, &mut written).unwrap();
+        let copied = serde_json::to_vec(&agg.to_partial(inputs)).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(copied).unwrap());
+    }
+
+    #[test]
+    fn names_are_held_once() {
+        let mut agg = Aggregate::new(Tz::UTC);
+        for t in ["2024-10-21T10:00:00Z", "2024-10-29T10:00:00Z", "2024-11-05T10:00:00Z"] {
+            agg.add(&rec(Some(t), "a"), None);
+        }
+        let key = agg.authors.get_key_value("a").unwrap().0;
+        // the per-author key and one entry in each of the three weeks' sets
+        assert_eq!(Arc::strong_count(key), 4);
+        for (_, st) in agg.weeks.values() {
+            assert!(Arc::ptr_eq(st.authors.iter().next().unwrap(), key));
+        }
+        // read back from a partial, the weeks share the names again
+        let p: Partial =
+            serde_json::from_str(&serde_json::to_string(&agg.to_partial(Vec::new())).unwrap())
+                .unwrap();
+        let (back, _) = Aggregate::from_partial(p).unwrap();
+        let key = back.authors.get_key_value("a").unwrap().0;
+        assert_eq!(Arc::strong_count(key), 4);
+        assert_eq!(back.finish(), agg.finish());
     }
 }

@@ -159,9 +159,8 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
         }
     }
     if args.partial {
-        let partial = agg.to_partial(inputs);
         output::write_to(global.output.as_deref(), |out| {
-            serde_json::to_writer(&mut *out, &partial).map_err(std::io::Error::from)?;
+            agg.write_partial(&inputs, &mut *out).map_err(std::io::Error::from)?;
             writeln!(out)?;
             Ok(())
         })?;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 /// malloc an audit of Reddit-shaped comments takes 2.6% fewer instructions and, in paired runs,
 /// ~6% less CPU (BENCHMARKS.md, "Eighth pass"). It keeps more memory mapped: peak RSS of
 /// `audit` 62–83 MB instead of ~30 MB, still flat from 100k to 2M records.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -4,8 +4,8 @@
 Reads and parses every line (json), scores the body, writes one JSON line per comment
 (id + the four scores) to stdout, like `moderato audit --input jsonl --format jsonl` does
 minus the lexicon. Prints comments/s (wall and CPU, one core) on stderr, and the rate of the
-scoring alone (CPU time inside `polarity_scores`, without reading, parsing and writing), which is
-what the issue's figure for Python (2,600–3,000 per core) measures.
+scoring alone (CPU time inside `polarity_scores`, without reading, parsing and writing). The
+issue's figure for Python (2,600–3,000 per core) is close to this rate, not to the script's.
 
 usage: vader_peer.py IN.ndjson [N] > /dev/null
 """

@@ -116,10 +116,13 @@ where
         .build()
         .map_err(io::Error::other)?;
     let (tx, rx) = mpsc::sync_channel::<io::Result<Batch>>(2);
+    // Mapped batches go back to the reader to be filled again: their buffers stay in the
+    // reader's cache and pages, instead of a fresh megabyte (zeroed by the kernel) per batch.
+    let (back_tx, back_rx) = mpsc::channel::<Batch>();
     let (done_tx, done_rx) = mpsc::sync_channel::<io::Result<(Vec<T>, Stats)>>(1);
     let f = &f;
     std::thread::scope(|scope| {
-        scope.spawn(move || read_batches(input, tx));
+        scope.spawn(move || read_batches(input, tx, back_rx));
         scope.spawn(move || {
             let mut stats = Stats::default();
             for batch in rx {
@@ -142,6 +145,9 @@ where
                 });
                 stats.lines += batch.len() as u64;
                 stats.bytes += batch.bytes;
+                drop(lines);
+                // The reader may have finished: then the batch is simply dropped.
+                let _ = back_tx.send(batch);
                 // The sink stopped (an error): stop mapping; dropping `rx` stops the reader.
                 if done_tx.send(Ok((outputs, stats))).is_err() {
                     return;
@@ -178,15 +184,24 @@ impl Batch {
     }
 }
 
-fn read_batches<R: BufRead>(mut input: R, tx: mpsc::SyncSender<io::Result<Batch>>) {
-    // Start each batch's buffer at the size of the last one (up to 4 MiB: one batch of huge
-    // lines does not make every later batch as big).
-    let mut capacity = 0;
+/// Largest buffer kept for reuse: one batch of huge lines does not keep its memory for good.
+const KEEP_BUFFER: usize = 4 << 20;
+
+fn read_batches<R: BufRead>(
+    mut input: R,
+    tx: mpsc::SyncSender<io::Result<Batch>>,
+    back: mpsc::Receiver<Batch>,
+) {
     loop {
-        let mut batch = Batch {
-            buf: Vec::with_capacity(capacity),
-            lines: Vec::with_capacity(BATCH_LINES),
-            bytes: 0,
+        let mut batch = match back.try_recv() {
+            Ok(mut b) => {
+                b.buf.clear();
+                b.buf.shrink_to(KEEP_BUFFER);
+                b.lines.clear();
+                b.bytes = 0;
+                b
+            }
+            Err(_) => Batch { buf: Vec::new(), lines: Vec::with_capacity(BATCH_LINES), bytes: 0 },
         };
         while batch.len() < BATCH_LINES {
             let start = batch.buf.len();
@@ -209,7 +224,6 @@ fn read_batches<R: BufRead>(mut input: R, tx: mpsc::SyncSender<io::Result<Batch>
                 }
             }
         }
-        capacity = batch.buf.len().min(4 << 20);
         let done = batch.len() < BATCH_LINES;
         if batch.len() > 0 && tx.send(Ok(batch)).is_err() {
             return;

@@ -162,21 +162,16 @@ impl Analyzer {
         let bytes = buf.as_bytes();
         let mut upper_count = 0usize;
         let (bangs, questions);
-        if ascii {
-            // branch-light path: whitespace bitmap, tokens are its runs of zeros
+        if ascii || !has_non_ascii_space(buf) {
+            // branch-light path: whitespace bitmap, tokens are its runs of zeros (whitespace
+            // outside ASCII, rare, takes the general path)
             (bangs, questions) = ascii_space_masks(bytes, &mut s.masks);
-            let mut pos = 0;
-            loop {
-                let start = find_bit(&s.masks, pos, false);
-                if start >= bytes.len() {
-                    break;
-                }
-                let end = find_bit(&s.masks, start, true).min(bytes.len());
-                pos = end;
-                let tok = self.token(buf, start, end, true);
-                upper_count += tok.upper as usize;
-                s.toks.push(tok);
-            }
+            // one loop per kind of text, each with `token` specialised to it
+            upper_count = if ascii {
+                self.bitmap_tokens::<true>(buf, &s.masks, &mut s.toks)
+            } else {
+                self.bitmap_tokens::<false>(buf, &s.masks, &mut s.toks)
+            };
         } else {
             let mut split = PySplit::new(buf);
             for (start, end) in split.by_ref() {
@@ -209,6 +204,30 @@ impl Analyzer {
 
         // 5. score
         score_valence(&s.sentiments, bangs, questions)
+    }
+
+    /// Classifies the tokens of `buf` (the runs of clear bits of `masks`) into `toks`; the
+    /// count of upper-case ones. `ASCII`: `buf` is ASCII.
+    fn bitmap_tokens<const ASCII: bool>(
+        &self,
+        buf: &str,
+        masks: &[u64],
+        toks: &mut Vec<Tok>,
+    ) -> usize {
+        let len = buf.len();
+        let mut upper_count = 0;
+        let mut pos = 0;
+        loop {
+            let start = find_bit(masks, pos, false);
+            if start >= len {
+                return upper_count;
+            }
+            let end = find_bit(masks, start, true).min(len);
+            pos = end;
+            let tok = self.token(buf, start, end, ASCII);
+            upper_count += tok.upper as usize;
+            toks.push(tok);
+        }
     }
 
     /// `_strip_punc_if_word` and the classification of one whitespace-separated token.
@@ -783,12 +802,22 @@ impl Tables {
                 // SWAR over the zero-padded 24 bytes (all ASCII: no carries between bytes)
                 len = bytes.len();
                 let all = buf.as_bytes();
-                if start + MAX_KEY_LEN <= all.len() {
-                    key.copy_from_slice(&all[start..start + MAX_KEY_LEN]);
-                } else {
-                    key[..len].copy_from_slice(bytes);
-                }
-                let mut words = WordTable::words(&key);
+                // Read straight from the text when 24 bytes follow the token's start (a copy
+                // through `key` costs a store-to-load forwarding per word).
+                let mut words = match all.get(start..start + MAX_KEY_LEN) {
+                    Some(window) => {
+                        let word = |o: usize| {
+                            let mut b = [0u8; 8];
+                            b.copy_from_slice(&window[o..o + 8]);
+                            u64::from_le_bytes(b)
+                        };
+                        [word(0), word(8), word(16)]
+                    }
+                    None => {
+                        key[..len].copy_from_slice(bytes);
+                        WordTable::words(&key)
+                    }
+                };
                 for (w, keep) in words.iter_mut().zip(KEEP[len]) {
                     *w &= keep;
                 }
@@ -1093,13 +1122,27 @@ fn case_class(c: char) -> u8 {
     }
 }
 
+/// Whether `s` holds a CPython whitespace character outside ASCII. The UTF-8 of every one
+/// starts with one of four bytes ([`NON_ASCII_SPACE_LEADS`]), which `memchr` finds fast; the
+/// curly apostrophe shares one of them, so each hit is decoded.
+fn has_non_ascii_space(s: &str) -> bool {
+    let [a, b, c, d] = NON_ASCII_SPACE_LEADS;
+    let bytes = s.as_bytes();
+    // a lead byte always starts a character
+    let at = |i: usize| s[i..].chars().next().is_some_and(is_py_space);
+    memchr::memchr3_iter(a, b, c, bytes).any(at) || memchr::memchr_iter(d, bytes).any(at)
+}
+
+/// The first UTF-8 bytes of the characters of [`pyunicode::NON_ASCII_SPACE`] (a test checks).
+const NON_ASCII_SPACE_LEADS: [u8; 4] = [0xc2, 0xe1, 0xe2, 0xe3];
+
 /// `str.split()` without arguments: byte ranges of the maximal runs of non-whitespace.
-/// For ASCII text: one bit per byte in `masks`, set for CPython whitespace (and for the
-/// padding after the end); returns the counts of `!` and `?`.
+/// For text without whitespace outside ASCII: one bit per byte in `masks`, set for CPython
+/// whitespace (and for the padding after the end); returns the counts of `!` and `?`.
 fn ascii_space_masks(bytes: &[u8], masks: &mut Vec<u64>) -> (usize, usize) {
     #[inline]
     fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-        // bytes are ASCII (< 0x80): no carries between bytes
+        // callers clear each byte's high bit: no carries between bytes
         x.wrapping_add(ONES * (0x80 - lo) as u64)
             & !x.wrapping_add(ONES * (0x7f - hi) as u64)
             & HIGHS
@@ -1119,7 +1162,9 @@ fn ascii_space_masks(bytes: &[u8], masks: &mut Vec<u64>) -> (usize, usize) {
             let mut b = [0u8; 8];
             b.copy_from_slice(w);
             let x = u64::from_le_bytes(b);
-            let ws = in_range(x, 0x09, 0x0d) | in_range(x, 0x1c, 0x20);
+            // bytes above 0x7F (parts of other characters) are not whitespace
+            let x7 = x & !HIGHS;
+            let ws = (in_range(x7, 0x09, 0x0d) | in_range(x7, 0x1c, 0x20)) & !x;
             m |= ((ws >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * i);
             bangs += eq(x, b'!').count_ones() as usize;
             questions += eq(x, b'?').count_ones() as usize;

@@ -651,7 +651,26 @@ fn classify_matches_a_naive_lowercase_lookup() {
 }
 
 #[test]
-fn ascii_bitmap_split_equals_the_generic_split() {
+fn non_ascii_space_leads_are_the_first_bytes_of_every_such_space() {
+    let mut leads: Vec<u8> = pyunicode::NON_ASCII_SPACE
+        .iter()
+        .map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0])
+        .collect();
+    leads.sort();
+    leads.dedup();
+    assert_eq!(leads, NON_ASCII_SPACE_LEADS);
+    // and every whitespace outside ASCII is one of them (CPython's list, all of Unicode)
+    let all: Vec<char> = (0x80..=0x10ffff)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_whitespace() || pyunicode::NON_ASCII_SPACE.contains(c))
+        .collect();
+    for c in all {
+        assert_eq!(is_py_space(c), pyunicode::NON_ASCII_SPACE.contains(&c), "{c:?}");
+    }
+}
+
+#[test]
+fn bitmap_split_equals_the_generic_split() {
     let mut state = 99u64;
     let mut next = |m: usize| {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -664,11 +683,25 @@ fn ascii_bitmap_split_equals_the_generic_split() {
             .map(|_| {
                 if next(3) == 0 {
                     [' ', '\t', '!', '?', 'a'][next(5)]
+                } else if round % 2 == 1 && next(8) == 0 {
+                    // outside ASCII: the curly apostrophe, letters, emoji, and (rarely) spaces
+                    let c = ['\u{2019}', '\u{e9}', '\u{1f600}', '\u{2014}', '\u{85}', '\u{3000}']
+                        [next(6)];
+                    if is_py_space(c) && next(4) != 0 {
+                        char::from_u32(0x80 + next(0x3000) as u32).unwrap_or('\u{fffd}')
+                    } else {
+                        c
+                    }
                 } else {
                     (next(128) as u8) as char
                 }
             })
             .collect();
+        let spaced = text.chars().any(|c| !c.is_ascii() && is_py_space(c));
+        assert_eq!(has_non_ascii_space(&text), spaced, "{text:?}");
+        if spaced {
+            continue;
+        }
         let mut split = PySplit::new(&text);
         let want: Vec<(usize, usize)> = split.by_ref().collect();
         let (bangs, questions) = ascii_space_masks(text.as_bytes(), &mut masks);

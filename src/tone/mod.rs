@@ -216,18 +216,12 @@ impl Analyzer {
     ) -> usize {
         let len = buf.len();
         let mut upper_count = 0;
-        let mut pos = 0;
-        loop {
-            let start = find_bit(masks, pos, false);
-            if start >= len {
-                return upper_count;
-            }
-            let end = find_bit(masks, start, true).min(len);
-            pos = end;
-            let tok = self.token(buf, start, end, ASCII);
+        for_each_run(masks, |start, end| {
+            let tok = self.token(buf, start, end.min(len), ASCII);
             upper_count += tok.upper as usize;
             toks.push(tok);
-        }
+        });
+        upper_count
     }
 
     /// `_strip_punc_if_word` and the classification of one whitespace-separated token.
@@ -1174,25 +1168,30 @@ fn ascii_space_masks(bytes: &[u8], masks: &mut Vec<u64>) -> (usize, usize) {
     (bangs, questions)
 }
 
-/// The first bit position `>= from` that is set (`want_set`) or clear; `masks.len() * 64`
-/// when there is none.
+/// Calls `f(start, end)` for each maximal run of clear bits of `masks`, in order (`end` may
+/// be `masks.len() * 64`). A run starts or ends where a bit differs from the one before it (a
+/// set bit stands before the first), so the runs are read off `m ^ (m << 1 | carry)` word by
+/// word, the changes alternating between starts and ends.
 #[inline]
-fn find_bit(masks: &[u64], from: usize, want_set: bool) -> usize {
-    let mut k = from / 64;
-    if k >= masks.len() {
-        return masks.len() * 64;
+fn for_each_run(masks: &[u64], mut f: impl FnMut(usize, usize)) {
+    let mut carry = 1u64;
+    let (mut inside, mut start) = (false, 0);
+    for (k, &m) in masks.iter().enumerate() {
+        let mut changes = m ^ ((m << 1) | carry);
+        carry = m >> 63;
+        while changes != 0 {
+            let p = k * 64 + changes.trailing_zeros() as usize;
+            changes &= changes - 1;
+            if inside {
+                f(start, p);
+            } else {
+                start = p;
+            }
+            inside = !inside;
+        }
     }
-    let flip = if want_set { 0 } else { !0 };
-    let mut w = (masks[k] ^ flip) & (!0u64 << (from % 64));
-    loop {
-        if w != 0 {
-            return k * 64 + w.trailing_zeros() as usize;
-        }
-        k += 1;
-        if k == masks.len() {
-            return masks.len() * 64;
-        }
-        w = masks[k] ^ flip;
+    if inside {
+        f(start, masks.len() * 64);
     }
 }
 

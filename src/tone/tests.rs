@@ -706,16 +706,7 @@ fn bitmap_split_equals_the_generic_split() {
         let want: Vec<(usize, usize)> = split.by_ref().collect();
         let (bangs, questions) = ascii_space_masks(text.as_bytes(), &mut masks);
         let mut got = Vec::new();
-        let mut pos = 0;
-        loop {
-            let start = find_bit(&masks, pos, false);
-            if start >= text.len() {
-                break;
-            }
-            let end = find_bit(&masks, start, true).min(text.len());
-            got.push((start, end));
-            pos = end;
-        }
+        for_each_run(&masks, |start, end| got.push((start, end.min(text.len()))));
         assert_eq!(got, want, "{text:?}");
         assert_eq!((bangs, questions), (split.bangs, split.questions), "{text:?}");
         assert_eq!(bangs, text.matches('!').count());

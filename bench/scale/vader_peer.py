@@ -4,9 +4,9 @@
 Reads and parses every line (json), scores the body, writes one JSON line per comment
 (id + the four scores) to stdout, like `moderato audit --input jsonl --format jsonl` does
 minus the lexicon. Prints comments/s (wall and CPU, one core) on stderr, and the rate of the
-scoring alone (CPU time inside `polarity_scores`, without reading, parsing and writing). Both
-rates move with the machine's load (1,931–4,031 per CPU-second within two hours here), so compare them with
-moderato in alternating runs: bench/scale/ratio.sh.
+scoring alone (CPU time inside `polarity_scores`, without reading, parsing and writing).
+Both rates move with the machine's load (1,931–4,031 per CPU-second within two hours here),
+so compare them with moderato in alternating runs: bench/scale/ratio.sh.
 
 usage: vader_peer.py IN.ndjson [N] > /dev/null
 """

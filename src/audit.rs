@@ -179,6 +179,41 @@ pub struct RecordAudit {
     pub verdict: Verdict,
 }
 
+impl RecordAudit {
+    /// Appends the record as serde_json writes it (a test checks the bytes are the same),
+    /// without serde's per-field machinery: the fixed keys are written as they are, the values
+    /// through serde_json. On the benchmark's comments, serialising was 7% of the work, most of
+    /// it escaping the keys and dispatching each field.
+    pub fn write_json(&self, buf: &mut Vec<u8>) {
+        fn value(buf: &mut Vec<u8>, v: &impl Serialize) {
+            serde_json::to_writer(buf, v).expect("serialising to memory cannot fail");
+        }
+        let Tone { neg, neu, pos, compound, label } = &self.tone;
+        buf.extend_from_slice(br#"{"id":"#);
+        value(buf, &self.id);
+        for (key, v) in [
+            (&br#","tone":{"neg":"#[..], neg),
+            (br#","neu":"#, neu),
+            (br#","pos":"#, pos),
+            (br#","compound":"#, compound),
+        ] {
+            buf.extend_from_slice(key);
+            value(buf, v);
+        }
+        buf.extend_from_slice(br#","label":"#);
+        value(buf, label);
+        buf.extend_from_slice(br#"},"flags":"#);
+        if self.flags.is_empty() {
+            buf.extend_from_slice(b"[]");
+        } else {
+            value(buf, &self.flags);
+        }
+        buf.extend_from_slice(br#","verdict":"#);
+        value(buf, &self.verdict);
+        buf.push(b'}');
+    }
+}
+
 /// Audits one JSONL record. Errors say what is wrong with the line (not where: the caller
 /// knows the line number).
 pub fn audit_record(
@@ -207,8 +242,13 @@ pub fn audit_records(
         .iter()
         .zip(first_line_no..)
         .map(|(line, line_no)| {
-            let rec: InputRecord =
-                serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
+            // One UTF-8 check of the whole line is cheaper than serde_json's check of each of
+            // its strings; a line that fails it is parsed as bytes, for serde_json's message.
+            let rec: Result<InputRecord, _> = match std::str::from_utf8(line) {
+                Ok(line) => serde_json::from_str(line),
+                Err(_) => serde_json::from_slice(line),
+            };
+            let rec = rec.map_err(|e| format!("not a JSON object: {e}"))?;
             let body =
                 rec.body.or(rec.text).ok_or_else(|| "no \"body\" or \"text\" field".to_string())?;
             Ok((rec.id.unwrap_or_else(|| serde_json::Value::from(line_no)), body))
@@ -294,6 +334,42 @@ mod tests {
         assert!(together[1].is_err() && together[3].is_err());
         assert!(together[0].as_ref().unwrap().verdict > Verdict::Ok);
         assert!(together[4].as_ref().unwrap().verdict > Verdict::Ok);
+    }
+
+    #[test]
+    fn records_written_directly_equal_serde_json() {
+        let a = Analyzer::new();
+        let lex = Lexicon::builtin();
+        let lines: [&[u8]; 6] = [
+            br#"{"id": "a\"b\u0007\u2028", "body": "You are a complete idiot!!! IDIOT"}"#,
+            br#"{"id": {"x": [1, 2.5, null]}, "body": "What a lovely, thoughtful piece."}"#,
+            br#"{"id": -7, "body": ""}"#,
+            br#"{"body": "Visit https://spam.example.com now: f*ck, sh1t \ud83d\ude00"}"#,
+            br#"{"id": 1e300, "text": "I will kill you. No."}"#,
+            br#"{"id": false, "text": "meh"}"#,
+        ];
+        let audits = audit_records(&lines, 1, &a, &lex);
+        for (i, audit) in audits.iter().enumerate() {
+            let rec = audit.as_ref().unwrap();
+            let mut direct = Vec::new();
+            rec.write_json(&mut direct);
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                serde_json::to_string(rec).unwrap(),
+                "line {i}"
+            );
+        }
+        assert!(audits.iter().filter(|a| !a.as_ref().unwrap().flags.is_empty()).count() >= 3);
+    }
+
+    #[test]
+    fn a_line_outside_utf8_is_refused_where_serde_json_says() {
+        let a = Analyzer::new();
+        let lex = Lexicon::builtin();
+        let err = audit_record(b"{\"body\": \"ok \xff\"}", 1, &a, &lex).unwrap_err();
+        assert!(err.contains("line 1 column"), "{err}");
+        let err = audit_record(b"{\"body\": \"ok\"} \xff", 1, &a, &lex).unwrap_err();
+        assert!(err.contains("line 1 column"), "{err}");
     }
 
     #[test]

@@ -194,7 +194,7 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
                             if args.fail_on.is_some_and(|level| level.reached_by(rec.verdict)) {
                                 flagged.store(true, Ordering::Relaxed);
                             }
-                            json::write_line(buf, &rec);
+                            json::write_line_with(buf, |buf| rec.write_json(buf));
                         }
                         Err(why) => {
                             errors.fetch_add(1, Ordering::Relaxed);

@@ -65,8 +65,15 @@ impl<W: Write> Write for SafeJson<W> {
 /// in dozens of small pieces; serialising into memory and checking the finished record once
 /// is cheaper, and most records have no byte above `0x7e` at all.
 pub fn write_line(buf: &mut Vec<u8>, value: &impl serde::Serialize) {
+    write_line_with(buf, |buf| {
+        serde_json::to_writer(buf, value).expect("serialising to memory cannot fail")
+    });
+}
+
+/// [`write_line`] of what `write` appends to `buf` (JSON that serde_json could have written).
+pub fn write_line_with(buf: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
     let from = buf.len();
-    serde_json::to_writer(&mut *buf, value).expect("serialising to memory cannot fail");
+    write(&mut *buf);
     if let Some(first) = buf[from..].iter().position(|&b| b >= 0x7f) {
         let tail = buf.split_off(from + first);
         SafeJson(&mut *buf).write_all(&tail).expect("writing to memory cannot fail");

@@ -12,6 +12,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;
+mod ascii;
 pub mod audit;
 mod bits;
 pub mod cli;

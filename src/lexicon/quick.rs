@@ -141,7 +141,8 @@ impl Quick {
     /// when it does not.
     pub(crate) fn lower<'b>(text: &str, lower: &'b mut Vec<u8>) -> Option<&'b mut [u8]> {
         if !text.is_ascii()
-            && !text.chars().all(|c| c.is_ascii() || normalize::folds_to_itself_outside_words(c))
+            && !crate::ascii::non_ascii_chars(text)
+                .all(|(_, c)| normalize::folds_to_itself_outside_words(c))
         {
             return None;
         }

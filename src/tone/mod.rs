@@ -146,8 +146,7 @@ impl Analyzer {
         // 1. emoji -> description (only single code points can match, as in the reference)
         let text_ascii = text.is_ascii();
         if !text_ascii {
-            if let Some(first) = text
-                .char_indices()
+            if let Some(first) = crate::ascii::non_ascii_chars(text)
                 .find(|&(_, c)| c >= MIN_EMOJI && self.tables.emojis.contains_key(&c))
                 .map(|(i, _)| i)
             {

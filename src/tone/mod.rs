@@ -183,9 +183,13 @@ impl Analyzer {
         let n = s.toks.len();
         let cap_diff = n - upper_count > 0 && n - upper_count < n;
 
-        // 3. valences
+        // 3. valences: only a token in the lexicon can have one (`sentiment_valence` is 0 for
+        // the others), so the rules run for those alone and the rest stay 0
         let toks = &s.toks[..];
-        for i in 0..n {
+        s.sentiments.resize(n, 0.0);
+        s.lexed.clear();
+        s.lexed.extend((0..n).filter(|&i| toks[i].lex().is_some()));
+        for &i in &s.lexed {
             let v = if toks[i].booster().is_some()
                 || (i + 1 < n && toks[i].word == W::Kind && toks[i + 1].word == W::Of)
             {
@@ -193,7 +197,7 @@ impl Analyzer {
             } else {
                 sentiment_valence(toks, i, cap_diff)
             };
-            s.sentiments.push(v);
+            s.sentiments[i] = v;
         }
 
         // 4. "but"
@@ -202,7 +206,7 @@ impl Analyzer {
         }
 
         // 5. score
-        score_valence(&s.sentiments, bangs, questions)
+        score_valence(&s.sentiments, &s.lexed, bangs, questions)
     }
 
     /// Classifies the tokens of `buf` (the runs of clear bits of `masks`) into `toks`; the
@@ -1337,6 +1341,8 @@ struct Scratch {
     sentiments: Vec<f64>,
     masks: Vec<u64>,
     nonzero: Vec<usize>,
+    /// The indices of the tokens in the lexicon, in order.
+    lexed: Vec<usize>,
 }
 
 fn sentiment_valence(toks: &[Tok], i: usize, cap_diff: bool) -> f64 {
@@ -1528,14 +1534,17 @@ fn normalize(score: f64) -> f64 {
     norm.clamp(-1.0, 1.0)
 }
 
-fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores {
+/// `lexed`: the indices of the only entries of `sentiments` that may differ from 0.0, in
+/// order (the others are skipped: adding 0.0 leaves every sum as it was, because a sum that
+/// starts at 0.0 is never -0.0).
+fn score_valence(sentiments: &[f64], lexed: &[usize], ep_count: usize, qm_count: usize) -> Scores {
     if sentiments.is_empty() {
         return Scores { neg: 0.0, neu: 0.0, pos: 0.0, compound: 0.0 };
     }
     // CPython 3.11 sum(): left to right
     let mut sum_s = 0.0;
-    for &s in sentiments {
-        sum_s += s;
+    for &i in lexed {
+        sum_s += sentiments[i];
     }
     let ep_amplifier = ep_count.min(4) as f64 * 0.292;
     let qm_amplifier = if qm_count > 1 {
@@ -1557,8 +1566,9 @@ fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores
 
     let mut pos_sum = 0.0;
     let mut neg_sum = 0.0;
-    let mut neu_count = 0u64;
-    for &s in sentiments {
+    let mut neu_count = (sentiments.len() - lexed.len()) as u64;
+    for &i in lexed {
+        let s = sentiments[i];
         if s > 0.0 {
             pos_sum += s + 1.0;
         }

@@ -387,7 +387,43 @@ mod props {
         .prop_map(|v| v.into_iter().flat_map(|(w, s)| [w, s.to_string()]).collect())
     }
 
+    /// `score_valence` as it read every entry (the reference's loops, zeros included).
+    fn score_dense(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores {
+        let lexed: Vec<usize> = (0..sentiments.len()).collect();
+        score_valence(sentiments, &lexed, ep_count, qm_count)
+    }
+
+    /// Sentiments as the rules leave them: zeros (for tokens outside the lexicon, and lexicon
+    /// tokens zeroed by a rule, with either sign) and values that may cancel exactly.
+    fn sentiments() -> impl Strategy<Value = Vec<(f64, bool)>> {
+        let value = prop_oneof![
+            Just(0.0),
+            Just(-0.0),
+            Just(1.9),
+            Just(-1.9),
+            Just(2.5 * -0.74),
+            Just(-2.5 * -0.74),
+            (-40i32..40).prop_map(|t| f64::from(t) / 10.0),
+        ];
+        proptest::collection::vec((value, any::<bool>()), 0..40)
+    }
+
     proptest! {
+        #[test]
+        fn skipping_tokens_outside_the_lexicon_changes_no_score(
+            v in sentiments(), ep in 0usize..6, qm in 0usize..6,
+        ) {
+            // a token outside the lexicon always has +0.0; `lexed` holds the others
+            let dense: Vec<f64> = v.iter().map(|&(x, lexed)| if lexed { x } else { 0.0 }).collect();
+            let lexed: Vec<usize> = (0..v.len()).filter(|&i| v[i].1).collect();
+            let sparse = score_valence(&dense, &lexed, ep, qm);
+            let all = score_dense(&dense, ep, qm);
+            prop_assert_eq!(
+                [sparse.neg, sparse.neu, sparse.pos, sparse.compound].map(f64::to_bits),
+                [all.neg, all.neu, all.pos, all.compound].map(f64::to_bits)
+            );
+        }
+
         #[test]
         fn never_panics_and_in_range_arbitrary(s in any::<String>()) {
             let r = polarity_scores(&s);

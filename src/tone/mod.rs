@@ -202,7 +202,7 @@ impl Analyzer {
 
         // 4. "but"
         if let Some(bi) = toks.iter().position(|t| t.word == W::But) {
-            but_check(&mut s.sentiments, bi, &mut s.nonzero);
+            but_check(&mut s.sentiments, bi, &s.lexed, &mut s.nonzero);
         }
 
         // 5. score
@@ -1495,10 +1495,11 @@ fn least_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
 /// *first element equal to it* (`sentiments.index(sentiment)`), by 0.5 before the first
 /// "but" and by 1.5 after it. Zeros stay zero and are skipped; among the nonzero values
 /// the first-equal search is a scan for short lists and a per-value min-heap for long ones
-/// (the reference is quadratic).
-fn but_check(sentiments: &mut [f64], bi: usize, nonzero: &mut Vec<usize>) {
+/// (the reference is quadratic). `lexed`: the indices, in order, of the only entries that may
+/// be nonzero.
+fn but_check(sentiments: &mut [f64], bi: usize, lexed: &[usize], nonzero: &mut Vec<usize>) {
     nonzero.clear();
-    nonzero.extend((0..sentiments.len()).filter(|&k| sentiments[k] != 0.0));
+    nonzero.extend(lexed.iter().copied().filter(|&k| sentiments[k] != 0.0));
     let factor = |si: usize| if si < bi { 0.5 } else { 1.5 };
     if nonzero.len() <= 48 {
         for a in 0..nonzero.len() {

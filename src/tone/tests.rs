@@ -241,7 +241,8 @@ fn but_check_equals_the_literal_reference_loop() {
         literal(&mut want, bi);
         let mut scan = s.clone();
         let mut heap = s.clone();
-        but_check(&mut scan, bi, &mut idx); // scan when <= 48 nonzero, heap above
+        let all: Vec<usize> = (0..n).collect();
+        but_check(&mut scan, bi, &all, &mut idx); // scan when <= 48 nonzero, heap above
         idx.clear();
         idx.extend((0..n).filter(|&k| s[k] != 0.0));
         but_check_heap(&mut heap, bi, &idx);

@@ -8,8 +8,9 @@
 //! only where `reply_evidence` starts with `text:`. The editorial is right at its first line
 //! (first line of the first range) and its last line (last line of the last range).
 
-use super::{parse_page, ParseOptions};
+use super::{parse_page, Page, ParseOptions};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// The score of one page.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -92,4 +93,143 @@ pub fn score_page(text: &str, expected: &Value) -> Score {
     let show = |v: Option<u64>| v.map_or("-".to_string(), |x| x.to_string());
     t.ed_note = format!("{}/{} {}/{}", show(first), show(wf), show(last), show(wl));
     t
+}
+
+/// Bag-of-words tokens as the Dragnet scoring defines them: the text lower-cased, then every
+/// run of `[a-z0-9]`, counted.
+pub fn tokens(text: &str) -> HashMap<String, u32> {
+    let lower = text.to_lowercase();
+    let mut out: HashMap<String, u32> = HashMap::new();
+    for t in lower.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit())) {
+        if !t.is_empty() {
+            *out.entry(t.to_string()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+/// Precision, recall and F1 of the multiset intersection of two token bags. Both empty is a
+/// perfect match; one empty scores 0.
+pub fn token_prf(gold: &HashMap<String, u32>, got: &HashMap<String, u32>) -> (f64, f64, f64) {
+    let n_gold: u32 = gold.values().sum();
+    let n_got: u32 = got.values().sum();
+    if n_gold == 0 && n_got == 0 {
+        return (1.0, 1.0, 1.0);
+    }
+    if n_gold == 0 || n_got == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let common: u32 = got.iter().map(|(t, &n)| n.min(gold.get(t).copied().unwrap_or(0))).sum();
+    let (p, r) = (f64::from(common) / f64::from(n_got), f64::from(common) / f64::from(n_gold));
+    let f = if common == 0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    (p, r, f)
+}
+
+/// The marker that separates main text from comments in a Dragnet gold file.
+pub const DRAGNET_MARKER: &str = "!@#$%^&*()  COMMENTS";
+
+/// A Dragnet gold file: the main text, and the comments' text (empty when the page has none;
+/// a file without the marker has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DragnetGold {
+    /// Main text.
+    pub main: String,
+    /// Comment text (bodies, and on many pages author and date lines).
+    pub comments: String,
+}
+
+impl DragnetGold {
+    /// Splits a gold file at its marker.
+    pub fn parse(gold: &str) -> DragnetGold {
+        match gold.split_once(DRAGNET_MARKER) {
+            Some((m, c)) => DragnetGold { main: m.to_string(), comments: c.to_string() },
+            None => DragnetGold { main: gold.to_string(), comments: String::new() },
+        }
+    }
+
+    /// Pages scored for comments: more than 300 characters after the marker.
+    pub fn has_comments(&self) -> bool {
+        self.comments.chars().count() > 300
+    }
+
+    /// Pages counted for "comments found where there are none": nothing after the marker.
+    pub fn has_no_comments(&self) -> bool {
+        self.comments.trim().is_empty()
+    }
+}
+
+/// The text a parse predicts for the comments: each comment's author, time as written and
+/// body.
+pub fn comment_text(page: &Page) -> String {
+    let mut s = String::new();
+    for c in &page.comments {
+        for part in [c.author.as_deref(), c.posted_text.as_deref(), Some(c.body.as_str())] {
+            if let Some(p) = part {
+                s.push_str(p);
+                s.push('\n');
+            }
+        }
+    }
+    s
+}
+
+/// One page scored the Dragnet way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DragnetScore {
+    /// Editorial token precision, recall, F1.
+    pub editorial: (f64, f64, f64),
+    /// Comment token precision, recall, F1, when the page is scored for comments.
+    pub comments: Option<(f64, f64, f64)>,
+    /// `Some(reported)` on pages with no comments: whether any comment was reported.
+    pub false_comments: Option<bool>,
+}
+
+/// Scores a parsed page against its Dragnet gold.
+pub fn score_dragnet(page: &Page, gold: &DragnetGold) -> DragnetScore {
+    let editorial = token_prf(&tokens(&gold.main), &tokens(&page.editorial.text));
+    let comments = gold
+        .has_comments()
+        .then(|| token_prf(&tokens(&gold.comments), &tokens(&comment_text(page))));
+    let false_comments = gold.has_no_comments().then_some(!page.comments.is_empty());
+    DragnetScore { editorial, comments, false_comments }
+}
+
+/// Means over many pages, as the Dragnet README reports them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DragnetSummary {
+    /// Pages scored.
+    pub pages: usize,
+    /// Mean editorial F1 over all pages.
+    pub editorial_f1: f64,
+    /// Pages scored for comments.
+    pub comment_pages: usize,
+    /// Mean comment F1 over those.
+    pub comments_f1: f64,
+    /// Pages without comments.
+    pub empty_pages: usize,
+    /// Share of those where comments were reported.
+    pub false_share: f64,
+}
+
+impl DragnetSummary {
+    /// Summarises per-page scores.
+    pub fn of(scores: &[DragnetScore]) -> DragnetSummary {
+        let mean =
+            |v: &[f64]| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+        let ed: Vec<f64> = scores.iter().map(|s| s.editorial.2).collect();
+        let cm: Vec<f64> = scores.iter().filter_map(|s| s.comments.map(|c| c.2)).collect();
+        let empty: Vec<bool> = scores.iter().filter_map(|s| s.false_comments).collect();
+        DragnetSummary {
+            pages: scores.len(),
+            editorial_f1: mean(&ed),
+            comment_pages: cm.len(),
+            comments_f1: mean(&cm),
+            empty_pages: empty.len(),
+            false_share: if empty.is_empty() {
+                0.0
+            } else {
+                empty.iter().filter(|&&b| b).count() as f64 / empty.len() as f64
+            },
+        }
+    }
 }

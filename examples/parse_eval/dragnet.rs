@@ -155,13 +155,24 @@ pub fn main(args: &[String]) -> i32 {
     let scores: Vec<DragnetScore> =
         parsed.iter().zip(&pages).map(|(p, (_, _, g))| score_dragnet(p, g)).collect();
     if o.verbose {
-        println!("{:<8} {:>6} {:>6} {:>6} {:>4}  layout", "page", "ed F1", "cm F1", "false", "n");
+        println!(
+            "{:<8} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>4}  layout",
+            "page", "ed P", "ed R", "ed F1", "cm P", "cm R", "cm F1", "n"
+        );
         for ((name, _, _), (s, p)) in pages.iter().zip(scores.iter().zip(&parsed)) {
-            let cm = s.comments.map_or("-".to_string(), |c| format!("{:.3}", c.2));
-            let fl = s.false_comments.map_or("-", |b| if b { "yes" } else { "no" });
+            let cm = |f: fn(&(f64, f64, f64)) -> f64| match (s.comments, s.false_comments) {
+                (Some(c), _) => format!("{:.3}", f(&c)),
+                (None, Some(true)) => "FALSE".to_string(),
+                _ => "-".to_string(),
+            };
             println!(
-                "{name:<8} {:>6.3} {cm:>6} {fl:>6} {:>4}  {}",
+                "{name:<8} {:>6.3} {:>6.3} {:>6.3} {:>6} {:>6} {:>6} {:>4}  {}",
+                s.editorial.0,
+                s.editorial.1,
                 s.editorial.2,
+                cm(|c| c.0),
+                cm(|c| c.1),
+                cm(|c| c.2),
                 p.comments.len(),
                 p.layout
             );

@@ -154,17 +154,11 @@ static HANDLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static POINTS_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[+\-]?\d+\s+(?:points?|punkte?|votes?)\s*$").expect("valid")
 });
-static SUBMITTED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:permalink\s+)?(?:submitted|posted|geschrieben|eingereicht)\s+(?:by|von)\s+",
-    )
-    .expect("valid")
-});
 static FLAIR_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*\[(?:S|M|A|OP|mod|admin)\]\s*$").expect("valid"));
 static EDITED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:[·•|]\s*)?(?:(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)|published|posted(?:\s+on)?|veröffentlicht|erstellt|created|stand|eingestellt)(?:\s+\S+\s+(?:ago|her)\b|\s+(?:on|am)\b|:|\s+\d|\d)",
+        r"(?i)^(?:[·•|]\s*)?(?:(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)|published|veröffentlicht|erstellt|created|stand|eingestellt)(?:\s+\S+\s+(?:ago|her)\b|\s+(?:on|am)\b|:|\s+\d|\d)",
     )
     .expect("valid")
 });
@@ -355,112 +349,199 @@ fn kind_of(c: &str) -> Kind {
     Kind::Text
 }
 
-/// Words that may stand between a name and its stamp, or around a stamp alone.
-fn strip_joiners(s: &str) -> &str {
-    const DECOR: &[char] = &[' ', '·', '•', '|', ',', '-', '–', '—', ':', '(', ')', '#'];
-    let mut s = s.trim_matches(DECOR);
+/// Words that lead a header piece and say nothing about who wrote it: comment counters
+/// ("1", "#12", "3."), "Posted by:", "By", "On", "Von".
+static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:#\s*)?\d{1,4}(?:\.\d{1,3})*[.):]?(?:\s+|$)|(?:permalink\s+)?(?:posted|submitted|written|geschrieben|eingereicht|comment(?:ed)?|kommentar|kommentiert|antwort|reply)\s+(?:by|von)\b\s*:?\s*|(?:posted|by|von|on|am|at|um|from|posted\s+on|veröffentlicht\s+am)\b\s*:?\s*|[\[(]?\s*[–\-+]\s*[\])]\s*)",
+    )
+    .expect("valid")
+});
+
+/// Words that join a name to its stamp, at the end of a piece before the stamp or after it:
+/// "NAME on", "NAME am", "NAME said:", "NAME Says:", "at", separators.
+static TRAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|\s+)(?:on|at|am|um|posted|posted\s+on|veröffentlicht(?:\s+am)?|geschrieben|wrote|commented|kommentierte|said|says|sagt|schrieb|meint|schreibt)\s*[:.]?$|\s*[,:;.\-–—|·•/@]+$",
+    )
+    .expect("valid")
+});
+
+/// Pieces of a header that are not a name: time zones, comment anchors ("(#)", "#12"),
+/// user ids in brackets, links, handles, counters ("Comments (6)"), apps ("via Android app").
+static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:[ecmp][sd]t|gmt|utc|bst|cet|cest|mez|mesz|ist|aest|aedt|uhr|z)|\(?#\d*\)?|\(\d+\)|\d+|https?://\S+|www\.\S+|@\w+|\w+:\s*@\w+|(?:comments?|kommentare?|replies|antworten)\s*\(\d+\)|via\s+.{1,40}|said|says|wrote|schrieb|sagt|edited|bearbeitet)$",
+    )
+    .expect("valid")
+});
+
+/// Links and bracketed numeric ids inside a name piece ("Stephan Kopp http://…",
+/// "Quakeulf (2650167)").
+static NAME_NOISE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*(?:https?://\S+|www\.\S+|\(\d+\))").expect("valid"));
+
+/// A date glued to the name before it ("Robyn Oxner10/8/12 2:59 PM"), or a comment number
+/// glued to the clock before it ("7:20 pm2 Timon Piccini").
+static GLUED_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\p{L}\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\d\s?[ap]\.?m\d").expect("valid")
+});
+
+/// A display name as a header carries it: a name, perhaps with a blog or site after `@` or
+/// in brackets ("Nate @ House of Annie", "Jane Stewart (Dances With Crayons)").
+fn header_name_like(s: &str) -> bool {
+    if s.chars().count() > 60 {
+        return false;
+    }
+    let base = s.split(" @ ").next().unwrap_or(s);
+    let base = base.split(" (").next().unwrap_or(base).trim();
+    name_like(base) && (base.len() == s.len() || s.split_whitespace().count() <= 8)
+}
+
+/// What a piece of header residue is.
+#[derive(Debug, PartialEq)]
+enum Piece {
+    Nothing,
+    Action,
+    Name(String),
+    Other,
+}
+
+fn strip_lead(mut s: &str) -> &str {
     loop {
-        let lower = s.to_lowercase();
-        let mut changed = false;
-        for w in [
-            " am",
-            " on",
-            " at",
-            " um",
-            " posted",
-            " veröffentlicht",
-            " geschrieben",
-            " wrote",
-            " commented",
-            " kommentierte",
-        ] {
-            if lower.ends_with(w) && s.is_char_boundary(s.len() - w.len()) {
-                s = s[..s.len() - w.len()].trim_matches(DECOR);
-                changed = true;
-                break;
-            }
-        }
-        for w in ["posted on", "posted", "veröffentlicht am", "am", "on", "at", "um"] {
-            if lower == w {
-                return "";
-            }
-        }
-        if !changed {
-            return s;
+        let t = s.trim_start_matches(|c: char| c.is_whitespace() || "·•|,:;.-–—/".contains(c));
+        match LEAD.find(t) {
+            Some(m) if m.end() > 0 => s = &t[m.end()..],
+            _ => return t,
         }
     }
 }
 
-fn suffix_ok(suffix: &str) -> bool {
-    let s = suffix.trim_matches(|c: char| c.is_whitespace() || "·•|,-–—:()[]#*".contains(c));
+fn strip_trail(mut s: &str) -> &str {
+    loop {
+        let t = s.trim_end();
+        match TRAIL.find(t) {
+            Some(m) if m.start() < t.len() => s = &t[..m.start()],
+            _ => return t,
+        }
+    }
+}
+
+fn piece(raw: &str) -> Piece {
+    let s = strip_trail(strip_lead(raw));
     if s.is_empty() {
-        return true;
+        return Piece::Nothing;
     }
-    let lower = s.to_lowercase();
-    if matches!(
-        lower.as_str(),
-        "uhr" | "said" | "says" | "wrote" | "schrieb" | "sagt" | "edited" | "bearbeitet"
-    ) {
-        return true;
+    if FURNITURE.is_match(s) {
+        return Piece::Nothing;
     }
-    is_action_bar(s)
-}
-
-/// Reads a line as a timestamp line, or `None`.
-pub fn stamp_line(c: &str) -> Option<StampLine> {
-    let st = stamp::find(c)?;
-    let text = c[st.start..st.end].trim().to_string();
-    let prefix_raw = &c[..st.start];
-    let suffix = &c[st.end..];
-    if !suffix_ok(suffix) {
-        return None;
+    if is_action_bar(s) {
+        return Piece::Action;
     }
-    let prefix = strip_joiners(prefix_raw);
-    if prefix.is_empty() {
-        return Some(StampLine {
-            stamp: st,
-            text,
-            form: Form::TimeOnly,
-            name: None,
-            glued: false,
-            reply_to: None,
-        });
-    }
-    if is_action_bar(prefix) {
-        return Some(StampLine {
-            stamp: st,
-            text,
-            form: Form::ActionTime,
-            name: None,
-            glued: false,
-            reply_to: None,
-        });
-    }
-    let glued = prefix_raw.chars().last().is_some_and(|ch| ch.is_alphabetic());
-    if glued && !st.is_clock_only() {
-        return None;
-    }
-    // Old Reddit: "[–] AUTHOR [S] 5 points"; Disqus-like replies: "NAME → OTHER".
-    let mut p = SUBMITTED_BY.replace(prefix, "").into_owned();
-    for tag in ["[–]", "[-]", "[+]", "[–] ", "[-] "] {
-        if let Some(rest) = p.strip_prefix(tag) {
-            p = rest.trim_start().to_string();
-        }
-    }
+    // Old Reddit: "[–] AUTHOR [S] 5 points".
+    let mut p = NAME_NOISE.replace_all(s, "").into_owned();
     if let Some(m) = POINTS_TAIL.find(&p) {
         p.truncate(m.start());
     }
     if let Some(m) = FLAIR_TAIL.find(&p) {
         p.truncate(m.start());
     }
-    let (name, reply_to) = match p.split_once(['→', '➦', '▶', '►']) {
-        Some((a, b)) => (a.trim().to_string(), Some(b.trim().to_string())),
-        None => (p.trim().to_string(), None),
-    };
-    if !name_like(&name) || reply_to.as_deref().is_some_and(|r| !name_like(r)) {
+    let p = strip_trail(p.trim()).to_string();
+    if p.is_empty() {
+        Piece::Nothing
+    } else if header_name_like(&p) {
+        Piece::Name(p)
+    } else {
+        // "Reply #", "Permalink | Report" glued to furniture.
+        let words: Vec<&str> = p.split_whitespace().collect();
+        if words.iter().all(|w| FURNITURE.is_match(w) || is_action_bar(w)) {
+            Piece::Action
+        } else {
+            Piece::Other
+        }
+    }
+}
+
+/// Splits header residue at strong separators into pieces.
+fn pieces(s: &str) -> Vec<Piece> {
+    let s = NAME_NOISE.replace_all(s, " ");
+    s.split(['|', '·', '•', '\t', '¦'])
+        .flat_map(|p| p.split("//"))
+        .flat_map(|p| p.split(" - "))
+        .flat_map(|p| p.split(" – "))
+        .flat_map(|p| p.split(" — "))
+        .map(piece)
+        .filter(|p| *p != Piece::Nothing)
+        .collect()
+}
+
+/// Reads a line as a timestamp line, or `None`: the stamp, and around it at most a name
+/// (before or after it) and furniture (counters, "Posted by:", "on", "at", "said:", zones,
+/// links, action words). A line with anything else (running text) is not a header.
+pub fn stamp_line(c: &str) -> Option<StampLine> {
+    if c.split_whitespace().count() > 24 {
         return None;
     }
-    Some(StampLine { stamp: st, text, form: Form::NameTime, name: Some(name), glued, reply_to })
+    // "Robyn Oxner10/8/12 2:59 PM": read with a space between the name and the date.
+    let spaced;
+    let (c, glued_date) = match GLUED_DATE.find(c) {
+        Some(m) => {
+            let at = if c[m.start()..].starts_with(|ch: char| ch.is_ascii_digit()) {
+                m.end() - 1
+            } else {
+                m.start() + c[m.start()..].chars().next().map_or(1, char::len_utf8)
+            };
+            spaced = format!("{} {}", &c[..at], &c[at..]);
+            (spaced.as_str(), true)
+        }
+        None => (c, false),
+    };
+    let st = stamp::find(c)?;
+    let text = c[st.start..st.end].trim().to_string();
+    let prefix_raw = &c[..st.start];
+    let suffix = &c[st.end..];
+    let glued = glued_date || prefix_raw.chars().last().is_some_and(|ch| ch.is_alphabetic());
+    if glued && !glued_date && !st.is_clock_only() {
+        return None;
+    }
+    // "NAME → OTHER 2 hours ago": a reply written in the header.
+    let (prefix, reply_to) = match prefix_raw.split_once(['→', '➦', '▶', '►']) {
+        Some((a, b)) => match piece(b) {
+            Piece::Name(r) => (a, Some(r)),
+            _ => return None,
+        },
+        None => (prefix_raw, None),
+    };
+    let before = pieces(prefix);
+    let after = pieces(suffix);
+    if before.iter().chain(&after).any(|p| *p == Piece::Other) {
+        return None;
+    }
+    let names: Vec<&String> = before
+        .iter()
+        .chain(&after)
+        .filter_map(|p| match p {
+            Piece::Name(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let form = match names.len() {
+        0 if before.contains(&Piece::Action) => Form::ActionTime,
+        0 => Form::TimeOnly,
+        1 => Form::NameTime,
+        _ => return None,
+    };
+    if reply_to.is_some() && form != Form::NameTime {
+        return None;
+    }
+    Some(StampLine {
+        stamp: st,
+        text,
+        form,
+        name: names.first().map(|n| (*n).clone()),
+        glued,
+        reply_to,
+    })
 }
 
 #[cfg(test)]
@@ -514,7 +595,7 @@ mod tests {
             (Some("Jane Roe"), "Tue, 10/17/2023 - 13:11")
         );
         assert_eq!(kind("Published 3 hours ago"), Kind::Edited);
-        assert_eq!(kind("Posted on July 11, 2011"), Kind::Edited);
+        assert_eq!(stamp_of("Posted on July 11, 2011").form, Form::TimeOnly);
         let s = stamp_of("[–] someone 5 points 2 hours ago");
         assert_eq!(s.name.as_deref(), Some("someone"));
         assert_eq!(stamp_of("July 11, 2011 at 12:25 pm").form, Form::TimeOnly);
@@ -526,6 +607,76 @@ mod tests {
         assert_eq!(kind("Reply to\u{a0} PaulW"), Kind::ReplyTo("PaulW".into()));
         assert_eq!(kind("Zitat Kathrin:"), Kind::QuoteHead("Kathrin".into()));
         assert_eq!(kind("Gast"), Kind::Role);
+    }
+
+    #[test]
+    fn headers_with_furniture_around_the_name() {
+        // (line, name, stamp as written): counters, "Posted by:", separators, zones, links,
+        // anchors and "said:" around the name, before or after the stamp.
+        for (line, name, text) in [
+            (
+                "Posted by: DrNo at November 7, 2012 1:56 PM",
+                Some("DrNo"),
+                "November 7, 2012 1:56 PM",
+            ),
+            (
+                "Posted by: Ricardo Bueno | September 12, 2012 at 10:11 AM",
+                Some("Ricardo Bueno"),
+                "September 12, 2012 at 10:11 AM",
+            ),
+            (
+                "On November 1, 2012 at 10:12 am Maggie Dodson said:",
+                Some("Maggie Dodson"),
+                "November 1, 2012 at 10:12 am",
+            ),
+            (
+                "on 25 Oct 2012 at 7:20 pm2 Timon Piccini",
+                Some("Timon Piccini"),
+                "25 Oct 2012 at 7:20 pm",
+            ),
+            (
+                "2 Nate @ House of Annie October 25, 2012 at 10:55 pm",
+                Some("Nate @ House of Annie"),
+                "October 25, 2012 at 10:55 pm",
+            ),
+            (
+                "1  Stephan Kopp http://stephankopp.net | 10/29/2012 5:14:46 PM",
+                Some("Stephan Kopp"),
+                "10/29/2012 5:14:46 PM",
+            ),
+            (
+                "by Kate Klemens on November 29, 2010 at 8:03 am. Reply #",
+                Some("Kate Klemens"),
+                "November 29, 2010 at 8:03 am.",
+            ),
+            (
+                "nkhukuzi Says:\tAugust 9th, 2012 at 7:42 pm",
+                Some("nkhukuzi"),
+                "August 9th, 2012 at 7:42 pm",
+            ),
+            ("Robyn Oxner10/8/12 2:59 PM", Some("Robyn Oxner"), "10/8/12 2:59 PM"),
+            ("John Myles White 07.16.12 at 08:34", Some("John Myles White"), "07.16.12 at 08:34"),
+            (
+                "Chris Lane, on November 6th, 2012 // Twitter: @chrislanephoto",
+                Some("Chris Lane"),
+                "November 6th, 2012",
+            ),
+            ("Posted 10/18/2012 at 2:57 pm | Permalink", None, "10/18/2012 at 2:57 pm"),
+            ("#1 - Mon Oct 29, 2012 10:07 AM EDT", None, "Mon Oct 29, 2012 10:07 AM"),
+            ("October 12th, 2012 at 6:14 am (#)", None, "October 12th, 2012 at 6:14 am"),
+            ("2012-10-27 11:34:58.", None, "2012-10-27 11:34:58"),
+        ] {
+            let s = stamp_of(line);
+            assert_eq!((s.name.as_deref(), s.text.as_str()), (name, text), "{line:?}");
+        }
+        assert_eq!(abs_month_day("07.16.12 at 08:34"), Some((7, 16)));
+    }
+
+    fn abs_month_day(line: &str) -> Option<(u32, u32)> {
+        match stamp_of(line).stamp.kind {
+            stamp::StampKind::Absolute(a) => a.month_day,
+            stamp::StampKind::Relative => None,
+        }
     }
 
     #[test]

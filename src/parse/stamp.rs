@@ -152,12 +152,20 @@ fn clock_of(c: &Captures) -> Option<(u32, u32)> {
 }
 
 fn abs_from(c: &Captures) -> Option<AbsTime> {
+    let mut day: u32 = c.name("day")?.as_str().parse().ok()?;
     let month = match (c.name("mon"), c.name("mnum")) {
         (Some(m), _) => month_of(m.as_str())?,
-        (None, Some(m)) => m.as_str().parse().ok()?,
+        (None, Some(m)) => {
+            let m: u32 = m.as_str().parse().ok()?;
+            // "07.16.12": a month first where the day cannot be one.
+            if m > 12 && day <= 12 {
+                std::mem::replace(&mut day, m)
+            } else {
+                m
+            }
+        }
         _ => return None,
     };
-    let day: u32 = c.name("day")?.as_str().parse().ok()?;
     let year = match c.name("year") {
         Some(y) if y.as_str().len() == 2 => Some(2000 + y.as_str().parse::<i32>().ok()?),
         Some(y) => Some(y.as_str().parse().ok()?),

@@ -12,11 +12,12 @@ struct Opts {
     split: Option<String>,
     verbose: bool,
     only: Vec<String>,
+    fit: bool,
 }
 
 fn usage() -> i32 {
     eprintln!(
-        "usage: parse_eval --dragnet DIR [--split dev|hold] [--page NAME]... [-v]\n\
+        "usage: parse_eval --dragnet DIR [--split dev|hold] [--page NAME]... [-v] [--fit]\n\
          DIR holds NNN.txt, NNN.gold.txt and NNN.html (the html names the page's site)"
     );
     2
@@ -25,7 +26,7 @@ fn usage() -> i32 {
 fn parse_args(args: &[String]) -> Option<Opts> {
     let mut it = args.iter();
     let dir = PathBuf::from(it.next()?);
-    let mut o = Opts { dir, split: None, verbose: false, only: Vec::new() };
+    let mut o = Opts { dir, split: None, verbose: false, only: Vec::new(), fit: false };
     while let Some(a) = it.next() {
         match a.as_str() {
             "--split" => {
@@ -37,6 +38,7 @@ fn parse_args(args: &[String]) -> Option<Opts> {
             }
             "--page" => o.only.push(it.next()?.clone()),
             "-v" | "--verbose" => o.verbose = true,
+            "--fit" => o.fit = true,
             _ => return None,
         }
     }
@@ -107,33 +109,34 @@ fn read_lossy(p: &Path) -> Option<String> {
     std::fs::read(p).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-pub fn main(args: &[String]) -> i32 {
-    let Some(o) = parse_args(args) else { return usage() };
-    let mut names: Vec<String> = match std::fs::read_dir(&o.dir) {
-        Ok(rd) => rd
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                e.file_name().to_str().and_then(|n| n.strip_suffix(".gold.txt")).map(str::to_string)
-            })
-            .collect(),
-        Err(e) => {
-            eprintln!("parse_eval: {}: {e}", o.dir.display());
-            return 2;
-        }
-    };
+/// One Dragnet page: name, rendered text, labels, and whether its site is held back.
+pub struct DragnetPage {
+    pub name: String,
+    pub text: String,
+    pub gold: DragnetGold,
+    pub held: bool,
+}
+
+fn load(o: &Opts) -> Result<Vec<DragnetPage>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(&o.dir)
+        .map_err(|e| format!("{}: {e}", o.dir.display()))?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            e.file_name().to_str().and_then(|n| n.strip_suffix(".gold.txt")).map(str::to_string)
+        })
+        .collect();
     names.sort();
-    let mut pages: Vec<(String, String, DragnetGold)> = Vec::new();
+    let mut pages = Vec::new();
     for name in names {
         if !o.only.is_empty() && !o.only.contains(&name) {
             continue;
         }
-        if let Some(split) = &o.split {
-            let site = read_lossy(&o.dir.join(format!("{name}.html")))
-                .map(|h| site_of(&h))
-                .unwrap_or_default();
-            if held_back(&site) != (split == "hold") {
-                continue;
-            }
+        let site = read_lossy(&o.dir.join(format!("{name}.html")))
+            .map(|h| site_of(&h))
+            .unwrap_or_default();
+        let held = held_back(&site);
+        if o.split.as_deref().is_some_and(|s| held != (s == "hold")) {
+            continue;
         }
         let (Some(text), Some(gold)) = (
             read_lossy(&o.dir.join(format!("{name}.txt"))),
@@ -142,8 +145,25 @@ pub fn main(args: &[String]) -> i32 {
             eprintln!("parse_eval: {name}: missing .txt or .gold.txt");
             continue;
         };
-        pages.push((name, text, DragnetGold::parse(&gold)));
+        pages.push(DragnetPage { name, text, gold: DragnetGold::parse(&gold), held });
     }
+    Ok(pages)
+}
+
+pub fn main(args: &[String]) -> i32 {
+    let Some(o) = parse_args(args) else { return usage() };
+    let all = match load(&o) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("parse_eval: {e}");
+            return 2;
+        }
+    };
+    if o.fit {
+        return crate::fit::main(&all);
+    }
+    let pages: Vec<(String, String, DragnetGold)> =
+        all.into_iter().map(|p| (p.name, p.text, p.gold)).collect();
     let t0 = cpu_time();
     let wall = std::time::Instant::now();
     let parsed: Vec<_> =

@@ -25,6 +25,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod dragnet;
+mod fit;
 
 use moderato::parse::eval::{score_page, Score};
 use serde_json::Value;
@@ -58,6 +59,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|a| a == "--dragnet") {
         std::process::exit(dragnet::main(&args[1..]));
+    }
+    if args.first().is_some_and(|a| a == "--candidates") {
+        std::process::exit(fit::show_candidates(&args[1..]));
     }
     let dirs = args;
     if dirs.is_empty() {

@@ -94,7 +94,7 @@ fn separators(c: &str) -> usize {
 }
 
 /// A paragraph of running text.
-fn paragraph(c: &str) -> bool {
+pub(crate) fn paragraph(c: &str) -> bool {
     let len = c.chars().count();
     let words = c.split_whitespace().count();
     len >= 60

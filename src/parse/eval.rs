@@ -161,14 +161,19 @@ impl DragnetGold {
 /// The text a parse predicts for the comments: each comment's author, time as written and
 /// body.
 pub fn comment_text(page: &Page) -> String {
+    records_text(
+        page.comments
+            .iter()
+            .map(|c| [c.author.as_deref(), c.posted_text.as_deref(), Some(&c.body)]),
+    )
+}
+
+/// The parts of many records (author, time, body, any of them absent), one per line.
+pub fn records_text<'a>(records: impl Iterator<Item = [Option<&'a str>; 3]>) -> String {
     let mut s = String::new();
-    for c in &page.comments {
-        for part in [c.author.as_deref(), c.posted_text.as_deref(), Some(c.body.as_str())] {
-            if let Some(p) = part {
-                s.push_str(p);
-                s.push('\n');
-            }
-        }
+    for part in records.flatten().flatten() {
+        s.push_str(part);
+        s.push('\n');
     }
     s
 }

@@ -362,7 +362,7 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
 /// "NAME on", "NAME am", "NAME said:", "NAME Says:", "at", separators.
 static TRAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:^|\s+)(?:on|at|am|um|posted|posted\s+on|veröffentlicht(?:\s+am)?|geschrieben|wrote|commented|kommentierte|said|says|sagt|schrieb|meint|schreibt)\s*[:.]?$|\s*[,:;.\-–—|·•/@]+$",
+        r"(?i)(?:^|\s+)(?:on|at|am|um|posted|posted\s+on|veröffentlicht(?:\s+am)?|geschrieben|wrote|commented|kommentierte|said|says|sagt|schrieb|meint|schreibt)\s*[:.]?$|\s*[,:;.\-–—|·•/@*]+$",
     )
     .expect("valid")
 });

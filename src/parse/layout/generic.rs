@@ -81,21 +81,17 @@ fn anchors(f: &[Line]) -> Vec<Anchor> {
     out
 }
 
-/// Picks the comment list: the group (then the run of anchors without huge gaps) with the
-/// most evidence. Returns the anchors of that run, in order.
-fn choose(all: &[Anchor]) -> Vec<Anchor> {
-    let mut best: Option<(f64, Vec<Anchor>)> = None;
-    let groups: Vec<Group> = {
-        let mut g: Vec<Group> = all.iter().map(|a| a.group).collect();
-        g.dedup();
-        let mut uniq: Vec<Group> = Vec::new();
-        for x in g {
-            if !uniq.contains(&x) {
-                uniq.push(x);
-            }
+/// The candidate comment lists: for each group of anchors, its runs without huge gaps that
+/// carry enough evidence, strongest first (at most `MAX_RUNS`). A run whose first anchor may
+/// be the article's own dateline is also offered without it.
+fn runs(all: &[Anchor]) -> Vec<(Vec<Anchor>, bool)> {
+    let mut found: Vec<(f64, Vec<Anchor>, bool)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for a in all {
+        if !groups.contains(&a.group) {
+            groups.push(a.group);
         }
-        uniq
-    };
+    }
     for g in groups {
         let members: Vec<Anchor> = all.iter().copied().filter(|a| a.group == g).collect();
         let precise = members.iter().filter(|a| a.precise).count();
@@ -104,21 +100,28 @@ fn choose(all: &[Anchor]) -> Vec<Anchor> {
         } else {
             members
         };
-        // Split into runs at huge gaps; keep the strongest run.
         let mut start = 0;
         for k in 1..=members.len() {
             if k == members.len() || members[k].line - members[k - 1].line > MAX_GAP {
                 let run = trim_leading_outliers(&members[start..k]);
                 let score: f64 = run.iter().map(|a| a.q).sum();
-                if score >= 1.4 && best.as_ref().map_or(true, |(b, _)| score > *b) {
-                    best = Some((score, run.to_vec()));
+                if score >= 1.4 {
+                    found.push((score, run.to_vec(), false));
+                    if run.len() >= 3 {
+                        found.push((score - run[0].q, run[1..].to_vec(), true));
+                    }
                 }
                 start = k;
             }
         }
     }
-    best.map(|(_, v)| v).unwrap_or_default()
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    found.truncate(MAX_RUNS);
+    found.into_iter().map(|(_, v, trimmed)| (v, trimmed)).collect()
 }
+
+/// Most candidate runs handed to the judge.
+const MAX_RUNS: usize = 6;
 
 /// Drops anchors at the head of a run that stand far above the rest (an article's date line
 /// above a list of regularly spaced comments).
@@ -570,29 +573,43 @@ fn extend_actions(f: &[Line], mut j: usize, limit: usize) -> usize {
     j
 }
 
-/// Finds comment records anywhere on the page; `None` when there are none.
-pub(super) fn parse(lines: &[&str], f: &[Line]) -> Option<Extraction> {
-    let chosen = choose(&anchors(f));
+/// How a candidate's records are found.
+enum Mode {
+    /// Anchored on timestamp lines that head their record.
+    Header(Vec<usize>),
+    /// Anchored on timestamp lines that close their record.
+    Footer(Vec<usize>),
+    /// Anchored on "NAME says:" lines.
+    Says(Vec<usize>),
+}
+
+/// Every comment list the page may hold, one [`Extraction`] each, with `true` for a list
+/// offered without its first record (which may be the article's dateline); the caller
+/// judges them.
+pub(super) fn candidates(lines: &[&str], f: &[Line]) -> Vec<(Extraction, bool)> {
+    let mut out = Vec::new();
+    for (run, trimmed) in runs(&anchors(f)) {
+        let idx: Vec<usize> = run.iter().map(|a| a.line).collect();
+        let mode = if run[0].group.footer { Mode::Footer(idx) } else { Mode::Header(idx) };
+        out.push((build(lines, f, mode), trimmed));
+    }
     let says: Vec<usize> = (0..f.len()).filter(|&i| matches!(f[i].kind, Kind::Says(_))).collect();
     let says_then_stamp = says
         .iter()
         .filter(|&&s| next_nonblank(f, s, 3).is_some_and(|j| matches!(f[j].kind, Kind::Stamp(_))))
         .count();
-    let says_mode = says.len() >= 2 && says_then_stamp * 2 < says.len();
-    if chosen.is_empty() && !says_mode {
-        return None;
+    if says.len() >= 2 && says_then_stamp * 2 < says.len() {
+        out.push((build(lines, f, Mode::Says(says)), false));
     }
-    let footer = !says_mode && chosen[0].group.footer;
-    let idx: Vec<usize> =
-        if says_mode { says.clone() } else { chosen.iter().map(|a| a.line).collect() };
-    let mut recs = if says_mode {
-        says_records(f, &idx)
-    } else if footer {
-        footer_records(f, &idx)
-    } else {
-        header_records(f, &idx)
-    };
+    out
+}
 
+fn build(lines: &[&str], f: &[Line], mode: Mode) -> Extraction {
+    let (mut recs, layout) = match mode {
+        Mode::Says(idx) => (says_records(f, &idx), "blogger-classic"),
+        Mode::Footer(idx) => (footer_records(f, &idx), layout_name(f, &idx, true)),
+        Mode::Header(idx) => (header_records(f, &idx), layout_name(f, &idx, false)),
+    };
     // Reply markers in bodies, in text order, against the authors seen so far.
     let mut known: HashSet<String> = HashSet::new();
     for r in &mut recs {
@@ -640,7 +657,6 @@ pub(super) fn parse(lines: &[&str], f: &[Line]) -> Option<Extraction> {
             *c = LineClass::Chrome;
         }
     }
-    let layout = if says_mode { "blogger-classic" } else { layout_name(f, &idx, footer) };
-    let confidence = 0.5 + 0.4 * complete as f64 / recs.len() as f64;
-    Some(Extraction { layout, confidence, classes, comments })
+    let confidence = 0.5 + 0.4 * complete as f64 / recs.len().max(1) as f64;
+    Extraction { layout, confidence, classes, comments }
 }

@@ -6,6 +6,7 @@
 //! a layout means adding a module and a line to `PARSERS`.
 
 mod generic;
+pub mod judge;
 mod wpdiscuz;
 
 use super::features::{self, Line};
@@ -46,22 +47,55 @@ pub struct CommentParts {
     pub level: Option<usize>,
 }
 
-type Parser = fn(&[&str], &[Line]) -> Option<Extraction>;
+/// A candidate comment list with the judge's view of it.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// The candidate.
+    pub extraction: Extraction,
+    /// Its features ([`judge::FEATURES`]).
+    pub features: Vec<f64>,
+    /// The judge's probability that it is the page's comment list.
+    pub probability: f64,
+    /// The list was offered without its first record (which may be the article's dateline).
+    pub trimmed: bool,
+}
 
-/// The layout parsers, tried in turn; the most confident result wins. Specialisations come
-/// first and report a higher confidence when they fit; the generic record finder takes any
-/// page with repeated comment records.
-const PARSERS: &[Parser] = &[|lines, _| wpdiscuz::parse(lines), generic::parse];
+impl Judged {
+    /// What candidates are ranked by: the probability, with a list offered without its
+    /// first record needing a clear margin over the whole list.
+    pub fn rank(&self) -> f64 {
+        self.probability - if self.trimmed { judge::TRIM_MARGIN } else { 0.0 }
+    }
+}
 
-/// Runs every layout parser, keeps the best extraction (or the fallback), then narrows the
-/// editorial to the article ([`editorial::bounds`]): navigation above it, bios, share bars
-/// and comment-section phrases below it become chrome.
+/// Every candidate comment list of the generic finder, judged (for `extract` and for
+/// evaluating and fitting the judge).
+pub fn candidates(lines: &[&str], feats: &[Line]) -> Vec<Judged> {
+    generic::candidates(lines, feats)
+        .into_iter()
+        .map(|(extraction, trimmed)| {
+            let features = judge::features(feats, &extraction);
+            let probability = judge::probability(&features);
+            Judged { extraction, features, probability, trimmed }
+        })
+        .collect()
+}
+
+/// Finds the comment list: wpDiscuz 7 when its records are there (its headers are
+/// unmistakable), else the generic finder's most probable candidate when the judge accepts
+/// it, else no comments ([`fallback`]). Then narrows the editorial to the article
+/// ([`editorial::bounds`]): navigation above it, bios, share bars and comment-section
+/// phrases below it become chrome.
 pub fn extract(lines: &[&str]) -> Extraction {
     let feats = features::classify(lines);
-    let mut ex = PARSERS
-        .iter()
-        .filter_map(|p| p(lines, &feats))
-        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+    let mut ex = wpdiscuz::parse(lines)
+        .or_else(|| {
+            candidates(lines, &feats)
+                .into_iter()
+                .filter(|j| j.probability >= judge::ACCEPT)
+                .max_by(|a, b| a.rank().total_cmp(&b.rank()))
+                .map(|j| Extraction { confidence: j.probability, ..j.extraction })
+        })
         .unwrap_or_else(|| fallback(lines));
     refine_editorial(lines, &feats, &mut ex.classes);
     ex

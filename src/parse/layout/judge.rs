@@ -47,16 +47,18 @@ pub const FEATURES: &[&str] = &[
     "text_before",
     "footer",
     "says",
+    "single_at_top",
+    "owns_text",
 ];
 
 /// Weights of [`FEATURES`], fitted by `parse_eval --dragnet DIR --fit`.
 pub const WEIGHTS: &[f64] = &[
-    -2.557, 0.662, -0.348, 0.420, -0.498, 0.525, -0.232, -1.186, -0.371, 1.813, -1.054, -0.813,
-    1.108, -0.704, 0.928, 1.884, -0.425, 0.042, -0.991, -0.258, -0.296, 1.216,
+    -1.896, 0.630, 0.309, 0.475, -0.569, 0.492, -0.150, -1.085, -0.365, 1.787, -1.004, -0.947,
+    1.094, -0.733, 0.815, 1.944, -0.439, -0.049, -1.139, -0.974, -0.464, 1.145, -1.993, -0.001,
 ];
 
 /// A candidate is taken for the page's comments at this probability or above.
-pub const ACCEPT: f64 = 0.25;
+pub const ACCEPT: f64 = 0.3;
 
 /// How much more probable a list offered without its first record must be than the whole.
 pub const TRIM_MARGIN: f64 = 0.1;
@@ -215,6 +217,8 @@ pub fn features(f: &[Line], ex: &Extraction) -> Vec<f64> {
     let para = |l: &Line| if editorial::paragraph(&l.clean) { l.clean.len() } else { 0 };
     let before: usize = f[..first].iter().map(para).sum();
     let after: usize = f[(last + 1).min(f.len())..].iter().map(para).sum();
+    let inside: usize = f[first..from].iter().map(para).sum();
+    let text_before = frac(before, before + after);
     let footer = ex.layout == "wpdiscuz5" || ex.layout == "facebook";
     vec![
         1.0,
@@ -236,9 +240,11 @@ pub fn features(f: &[Line], ex: &Extraction) -> Vec<f64> {
         repeat,
         frac(reply_n, n),
         max_share,
-        frac(before, before + after),
+        text_before,
         f64::from(u8::from(footer)),
         f64::from(u8::from(ex.layout == "blogger-classic")),
+        f64::from(u8::from(n == 1 && text_before < 0.25)),
+        frac(inside, before + after + inside),
     ]
 }
 

@@ -475,6 +475,23 @@ fn pieces(s: &str) -> Vec<Piece> {
         .collect()
 }
 
+/// Reads a line that holds a name and nothing else of substance ("1. Al", "Progress Trap
+/// said,", "http://twitter.com/x Barry Hollander", "Anonymous | Reply"): the name, or `None`.
+pub fn name_line(c: &str) -> Option<String> {
+    if c.chars().count() > 90 {
+        return None;
+    }
+    let mut name = None;
+    for p in pieces(c) {
+        match p {
+            Piece::Name(n) if name.is_none() => name = Some(n),
+            Piece::Action => {}
+            _ => return None,
+        }
+    }
+    name
+}
+
 /// Reads a line as a timestamp line, or `None`: the stamp, and around it at most a name
 /// (before or after it) and furniture (counters, "Posted by:", "on", "at", "said:", zones,
 /// links, action words). A line with anything else (running text) is not a header.

@@ -16,8 +16,9 @@
 //! line ("@X", "X said:" or "Zitat X:" + quote, "X :" + quote, a leading known name).
 //! Everything is linear: each anchor looks at a bounded window around it.
 
+use super::judge;
 use super::{CommentParts, Extraction};
-use crate::parse::features::{Form, Kind, Line};
+use crate::parse::features::{self, Form, Kind, Line};
 use crate::parse::{chrome, editorial, LineClass};
 use std::collections::HashSet;
 
@@ -565,6 +566,110 @@ fn says_records(f: &[Line], says: &[usize]) -> Vec<Record> {
     recs
 }
 
+/// A line that can open an untimed record: a name alone (with furniture), or a "NAME says:"
+/// or "NAME (@handle)" line.
+fn name_of(l: &Line) -> Option<String> {
+    match &l.kind {
+        Kind::Says(n) => Some(n.clone()),
+        Kind::Handle { name, .. } => Some(name.clone()),
+        Kind::Text => features::name_line(&l.clean),
+        _ => None,
+    }
+}
+
+/// A line that can be part of a body.
+fn body_like(l: &Line) -> bool {
+    !l.is_blank()
+        && matches!(l.kind, Kind::Text | Kind::QuoteHead(_) | Kind::ReplyTo(_))
+        && name_of(l).is_none()
+        && !judge::heading_line(&l.clean)
+}
+
+/// After a name line at `j`: the first body line, when one follows within a few lines (over
+/// blank lines, role labels and action bars).
+fn body_after(f: &[Line], j: usize) -> Option<usize> {
+    let mut k = j + 1;
+    while k < f.len() && k <= j + 4 {
+        let l = &f[k];
+        if body_like(l) {
+            return Some(k);
+        }
+        if !(l.is_blank() || l.is_action() || matches!(l.kind, Kind::Role | Kind::Sep)) {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Most lines an untimed record may take.
+const UNTIMED_REACH: usize = 80;
+
+/// Comment lists without times: under a comment heading, name line / body / name line /
+/// body. Returns the name lines and where the list ends, for the first heading that opens
+/// at least two records.
+fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
+    let mut out = Vec::new();
+    let headings = (0..f.len()).filter(|&i| judge::heading_line(&f[i].clean)).take(8);
+    for h in headings {
+        // Over the section's own phrases (sort tabs, counts, form labels) to the first name.
+        let mut j = h + 1;
+        while j < f.len()
+            && j <= h + 20
+            && (f[j].is_blank()
+                || matches!(f[j].kind, Kind::Chrome | Kind::Role | Kind::Sep | Kind::Vote)
+                || f[j].is_action()
+                || judge::heading_line(&f[j].clean))
+        {
+            j += 1;
+        }
+        let mut starts = Vec::new();
+        let mut end = j;
+        'records: while j < f.len() {
+            if name_of(&f[j]).is_none() {
+                break;
+            }
+            let Some(b) = body_after(f, j) else { break };
+            starts.push(j);
+            let mut k = b;
+            end = f.len();
+            while k < f.len() {
+                if k - j > UNTIMED_REACH
+                    || f[k].kind == Kind::Chrome
+                    || judge::heading_line(&f[k].clean)
+                {
+                    end = k;
+                    break 'records;
+                }
+                if !f[k].is_blank() && name_of(&f[k]).is_some() && body_after(f, k).is_some() {
+                    j = k;
+                    continue 'records;
+                }
+                k += 1;
+            }
+            break;
+        }
+        if starts.len() >= 2 {
+            out.push((starts, end.min(f.len())));
+        }
+    }
+    out
+}
+
+/// Records opened by a name line, ending at the next one (the last at `end`).
+fn name_records(f: &[Line], starts: &[usize], end: usize) -> Vec<Record> {
+    let mut recs = Vec::with_capacity(starts.len());
+    for (k, &s) in starts.iter().enumerate() {
+        let limit = starts.get(k + 1).copied().unwrap_or(end);
+        let mut r = Record { start: s, author: name_of(&f[s]), ..Record::default() };
+        r.body_start = header_tail(f, s, limit, &mut r);
+        r.body_end = trim_back(f, r.body_start, limit);
+        r.end = limit;
+        recs.push(r);
+    }
+    recs
+}
+
 /// From `j`, takes action bars, votes, separators and blank lines (up to `limit`).
 fn extend_actions(f: &[Line], mut j: usize, limit: usize) -> usize {
     while j < limit && (f[j].is_action() || f[j].is_blank() || f[j].kind == Kind::Sep) {
@@ -581,6 +686,8 @@ enum Mode {
     Footer(Vec<usize>),
     /// Anchored on "NAME says:" lines.
     Says(Vec<usize>),
+    /// Name lines under a comment heading, no times; the list ends at the second value.
+    Untimed(Vec<usize>, usize),
 }
 
 /// Every comment list the page may hold, one [`Extraction`] each, with `true` for a list
@@ -601,12 +708,24 @@ pub(super) fn candidates(lines: &[&str], f: &[Line]) -> Vec<(Extraction, bool)> 
     if says.len() >= 2 && says_then_stamp * 2 < says.len() {
         out.push((build(lines, f, Mode::Says(says)), false));
     }
+    for (starts, end) in untimed_lists(f) {
+        // Without times, only bodies that read as talk make a list of comments: most with a
+        // sentence, few that read as titles.
+        let ex = build(lines, f, Mode::Untimed(starts, end));
+        let n = ex.comments.len();
+        let talk = ex.comments.iter().filter(|c| judge::sentence_body(&c.body)).count();
+        let titles = ex.comments.iter().filter(|c| judge::title_body(&c.body)).count();
+        if talk * 3 >= n * 2 && titles * 3 <= n {
+            out.push((ex, false));
+        }
+    }
     out
 }
 
 fn build(lines: &[&str], f: &[Line], mode: Mode) -> Extraction {
     let (mut recs, layout) = match mode {
         Mode::Says(idx) => (says_records(f, &idx), "blogger-classic"),
+        Mode::Untimed(idx, end) => (name_records(f, &idx, end), "untimed"),
         Mode::Footer(idx) => (footer_records(f, &idx), layout_name(f, &idx, true)),
         Mode::Header(idx) => (header_records(f, &idx), layout_name(f, &idx, false)),
     };

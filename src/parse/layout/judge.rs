@@ -49,12 +49,14 @@ pub const FEATURES: &[&str] = &[
     "says",
     "single_at_top",
     "owns_text",
+    "untimed",
 ];
 
 /// Weights of [`FEATURES`], fitted by `parse_eval --dragnet DIR --fit`.
 pub const WEIGHTS: &[f64] = &[
-    -1.896, 0.630, 0.309, 0.475, -0.569, 0.492, -0.150, -1.085, -0.365, 1.787, -1.004, -0.947,
-    1.094, -0.733, 0.815, 1.944, -0.439, -0.049, -1.139, -0.974, -0.464, 1.145, -1.993, -0.001,
+    -1.721, 0.605, 0.194, 0.433, -0.624, 0.472, -0.043, -1.089, -0.403, 1.875, -1.031, -0.957,
+    1.079, -0.806, 1.030, 1.906, -0.412, -0.023, -1.092, -1.196, -0.490, 1.114, -2.084, -0.056,
+    0.438,
 ];
 
 /// A candidate is taken for the page's comments at this probability or above.
@@ -67,13 +69,14 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
             [{(\[]?\s*\d[\d,.]*\s+(?:comments?|responses?|replies|thoughts|reactions?|kommentare?|antworten|reaktionen|leserkommentare|diskussionsbeiträge?)\b.*
-          | (?:reader\s+|user\s+|leser)?(?:comments?|kommentare?|responses?|discussion|diskussion|reactions?|replies)(?:\s*\(\d+\))?\s*:?
-          | (?:leave|post|add|write|submit)\s+(?:a|your|new)\s+(?:reply|comment|response)\b.*
-          | (?:join|start)\s+the\s+(?:discussion|conversation)\b.*
-          | (?:what\s+do\s+you\s+think|what\s+readers\s+(?:say|think)|have\s+your\s+say|your\s+comments?|talk\s*back|speak\s+up)\b.*
-          | (?:schreibe?|hinterlasse|verfasse)\s+(?:einen|deinen|ihren)\s+kommentar\b.*
+          | (?:reader\s+|user\s+|leser)?(?:comments|kommentare|responses|discussion|diskussion|reactions|replies)(?:\s*\(\d+\))?\s*:?
+          | (?:reader\s+|user\s+)?comment:
+          | (?:leave|post|add|write|submit)\s+(?:a|your|new)\s+(?:reply|comment|response)(?:\s+to\s+.{1,80})?\s*[:.!]?
+          | (?:join|start)\s+the\s+(?:discussion|conversation)\s*[:.!]?
+          | (?:what\s+do\s+you\s+think|what\s+readers\s+(?:say|think)|have\s+your\s+say|your\s+comments?|talk\s*back|speak\s+up)\s*[?:.!]?
+          | (?:schreibe?|hinterlasse|verfasse)\s+(?:einen|deinen|ihren)\s+kommentar\s*[:.!]?
           | (?:comments?|kommentare?)\s+(?:on|to|zu|zum)\s+.{1,100}
-          | .{0,60}\b(?:comments?|kommentare?|responses?)\s*:
+          | .{0,60}\b(?:comments|kommentare|responses)\s*:
         )$",
     )
     .expect("valid")
@@ -133,7 +136,7 @@ fn headline(author: &str) -> bool {
         || (w.len() >= 3 && w.iter().any(|x| FUNCTION_WORDS.contains(&x.to_lowercase().as_str())))
 }
 
-fn sentence_body(body: &str) -> bool {
+pub(super) fn sentence_body(body: &str) -> bool {
     body.lines().any(|l| {
         let l = l.trim();
         let n = l.split_whitespace().count();
@@ -152,7 +155,7 @@ fn teaser(body: &str) -> bool {
         || b.ends_with("weiterlesen")
 }
 
-fn title_body(body: &str) -> bool {
+pub(super) fn title_body(body: &str) -> bool {
     let first = body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
     let w = words(first);
     !w.is_empty()
@@ -245,6 +248,7 @@ pub fn features(f: &[Line], ex: &Extraction) -> Vec<f64> {
         f64::from(u8::from(ex.layout == "blogger-classic")),
         f64::from(u8::from(n == 1 && text_before < 0.25)),
         frac(inside, before + after + inside),
+        f64::from(u8::from(ex.layout == "untimed")),
     ]
 }
 

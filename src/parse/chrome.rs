@@ -70,8 +70,16 @@ pub fn clean(line: &str) -> String {
 
 /// True when the line is one of the fixed phrases comment systems print around the list.
 pub fn is_section_chrome(line: &str) -> bool {
-    let c = clean(line);
-    !c.is_empty() && SECTION_CHROME.is_match(&c)
+    let t = line.trim();
+    if t.is_empty() || t.len() > 200 {
+        return false;
+    }
+    if t.contains('\u{a0}') {
+        let c = clean(t);
+        !c.is_empty() && SECTION_CHROME.is_match(&c)
+    } else {
+        SECTION_CHROME.is_match(t)
+    }
 }
 
 static RULES_START: LazyLock<Regex> = LazyLock::new(|| {

@@ -23,13 +23,13 @@ static END_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
             (?:tags?|labels?|schlagworte|schlagwörter|kategorien?|categories|filed\ under|posted\ in|themen)\s*:.*
-          | (?:eingestellt\ von|posted\ by|written\ by|geschrieben\ von|veröffentlicht\ von)\b.*
+          | (?:eingestellt\ von|posted\ by|written\ by|geschrieben\ von|veröffentlicht\ von)(?-u:\b).*
           | (?:über\ den\ autor|über\ die\ autorin|about\ the\ author|about\ me|über\ mich|über\ \S+)
-          | (?:©|\(c\)\ |copyright\b).*
-          | \d[\d,.]*\ (?:comments?|kommentare?)\b.*
+          | (?:©|\(c\)\ |copyright(?-u:\b)).*
+          | \d[\d,.]*\ (?:comments?|kommentare?)(?-u:\b).*
           | (?:explore\ more\ on\ these\ topics|more\ on\ this\ story|topics|themen)
           | (?:related|related\ (?:posts|articles|stories)|ähnliche\ (?:beiträge|artikel)|das\ könnte\ dich\ auch\ interessieren|you\ may\ also\ like|more\ from\ .{1,40}|mehr\ zum\ thema|weitere\ artikel|lesen\ sie\ auch|auch\ interessant|share\ this(?:\ story|\ article|:)?|like\ this:?|gefällt\ mir:?|teilen\ mit:?)
-          | .*\b(?:folge|follow)\b.{0,30}\b(?:instagram|twitter|facebook|pinterest|youtube|tiktok)\b.*
+          | .*(?-u:\b)(?:folge|follow)(?-u:\b).{0,30}(?-u:\b)(?:instagram|twitter|facebook|pinterest|youtube|tiktok)(?-u:\b).*
           | .*(?:pinterest|facebook|whatsapp|twitter)\d.*
         )$",
     )
@@ -122,7 +122,7 @@ fn weight(l: &Line) -> f64 {
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:posted\s*by|submitted|by|von|written\s+by|geschrieben\s+von|eingestellt\s+von|autor(?:in)?|author|foto|photo|bild|image|credit|quelle|source|updated|aktualisiert|published|veröffentlicht)(?:\b|\d)")
+    Regex::new(r"(?i)^(?:posted\s*by|submitted|by|von|written\s+by|geschrieben\s+von|eingestellt\s+von|autor(?:in)?|author|foto|photo|bild|image|credit|quelle|source|updated|aktualisiert|published|veröffentlicht)(?:(?-u:\b)|\d)")
         .expect("valid")
 });
 

@@ -135,22 +135,21 @@ static ROLE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 static REPLY_TO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:reply to|in reply to|replying to|replied to|antwort auf|antwort an|als antwort auf|in antwort auf|antwortet auf|↪|⤷)\s*:?\s+@?(?P<name>\S.{0,59})$")
+    Regex::new(r"(?i)^(?:reply to|in reply to|replying to|replied to|antwort auf|antwort an|als antwort auf|in antwort auf|antwortet auf|↪|⤷)\s*:?\s+@?(?P<name>\S.*)$")
         .expect("valid")
 });
 static SAYS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?P<name>\S.{0,59}?)\s+(?:says|sagt|meint|schreibt|commented|kommentierte|said\s*(?:\.\.\.|…)|hat gesagt\s*(?:\.\.\.|…)?|schrieb\s*(?:\.\.\.|…)|wrote\s*(?:\.\.\.|…))\s*:?$",
+        r"(?i)^(?P<name>\S.*?)\s+(?:says|sagt|meint|schreibt|commented|kommentierte|said\s*(?:\.\.\.|…|,)|hat gesagt\s*(?:\.\.\.|…)?|schrieb\s*(?:\.\.\.|…)|wrote\s*(?:\.\.\.|…))\s*:?$",
     )
     .expect("valid")
 });
 static QUOTE_HEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:zitat|quote|quoting|zitiert)(?:\s+(?:von|from|of))?\s+@?(?P<a>\S.{0,59}?)\s*:?|(?P<b>\S.{0,59}?)\s+(?:said|wrote|schrieb|sagte)\s*:?)$")
+    Regex::new(r"(?i)^(?:(?:zitat|quote|quoting|zitiert)(?:\s+(?:von|from|of))?\s+@?(?P<a>\S.*?)\s*:?|(?P<b>\S.*?)\s+(?:said|wrote|schrieb|sagte)\s*:?)$")
         .expect("valid")
 });
-static HANDLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<name>\S.{0,59}?)\s*\((?P<handle>@[^()\s]+)\)$").expect("valid")
-});
+static HANDLE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<name>\S.*?)\s*\((?P<handle>@[^()\s]+)\)$").expect("valid"));
 static POINTS_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*[+\-]?\d+\s+(?:points?|punkte?|votes?)\s*$").expect("valid")
 });
@@ -158,7 +157,7 @@ static FLAIR_TAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*\[(?:S|M|A|OP|mod|admin)\]\s*$").expect("valid"));
 static EDITED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:[·•|]\s*)?(?:(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)|published|veröffentlicht|erstellt|created|stand|eingestellt)(?:\s+\S+\s+(?:ago|her)\b|\s+(?:on|am)\b|:|\s+\d|\d)",
+        r"(?i)^(?:[·•|]\s*)?(?:(?:last\s+)?(?:edited|bearbeitet|geändert|updated|aktualisiert)|published|veröffentlicht|erstellt|created|stand|eingestellt)(?:\s+\S+\s+(?:ago|her)(?-u:\b)|\s+(?:on|am)(?-u:\b)|:|\s+\d|\d)",
     )
     .expect("valid")
 });
@@ -257,15 +256,25 @@ pub fn is_action_bar(clean: &str) -> bool {
         if rest.is_empty() {
             return words > 0;
         }
-        match ACTION_WORDS.iter().find(|w| rest.starts_with(*w)) {
-            Some(w) => {
-                rest = &rest[w.len()..];
+        let at = aho_corasick::Input::new(rest).anchored(aho_corasick::Anchored::Yes);
+        match ACTIONS.find(at) {
+            Some(m) => {
+                rest = &rest[m.end()..];
                 words += 1;
             }
             None => return false,
         }
     }
 }
+
+/// [`ACTION_WORDS`] as one automaton: the longest word at the start of what is left.
+static ACTIONS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .start_kind(aho_corasick::StartKind::Anchored)
+        .build(ACTION_WORDS)
+        .expect("valid")
+});
 
 /// Short text that can be a display name: one to five words, no sentence punctuation at
 /// the end (an initial such as "Andrew D." is fine), not a phrase of the page's chrome.
@@ -303,17 +312,21 @@ fn kind_of(c: &str) -> Kind {
     if c.is_empty() {
         return Kind::Blank;
     }
-    if let Some(m) = LEVEL.captures(c) {
-        return Kind::Level(m[1].parse().unwrap_or(0));
-    }
-    if VOTE.is_match(c) {
-        return Kind::Vote;
-    }
-    if SEP.is_match(c) {
-        return Kind::Sep;
-    }
-    if ROLE.is_match(c) {
-        return Kind::Role;
+    // Every kind but plain text is a short line: long lines skip the per-kind patterns.
+    let short = c.len() <= 160;
+    if short {
+        if let Some(m) = LEVEL.captures(c) {
+            return Kind::Level(m[1].parse().unwrap_or(0));
+        }
+        if VOTE.is_match(c) {
+            return Kind::Vote;
+        }
+        if SEP.is_match(c) {
+            return Kind::Sep;
+        }
+        if ROLE.is_match(c) {
+            return Kind::Role;
+        }
     }
     if c.len() <= 200 {
         if let Some(s) = stamp_line(c) {
@@ -323,13 +336,19 @@ fn kind_of(c: &str) -> Kind {
             return Kind::Stamp(Box::new(s));
         }
     }
+    if !short {
+        return Kind::Text;
+    }
     if is_action_bar(c) {
         return Kind::Action;
     }
-    if let Some(m) = REPLY_TO.captures(c) {
+    // Names in these lines have at most 60 characters.
+    let fits =
+        |m: &regex::Captures, g: &str| m.name(g).is_some_and(|n| n.as_str().chars().count() <= 60);
+    if let Some(m) = REPLY_TO.captures(c).filter(|m| fits(m, "name")) {
         return Kind::ReplyTo(m["name"].trim().to_string());
     }
-    if let Some(m) = HANDLE_LINE.captures(c) {
+    if let Some(m) = HANDLE_LINE.captures(c).filter(|m| fits(m, "name")) {
         return Kind::Handle { name: m["name"].to_string(), handle: m["handle"].to_string() };
     }
     if chrome::is_section_chrome(c) {
@@ -353,7 +372,7 @@ fn kind_of(c: &str) -> Kind {
 /// ("1", "#12", "3."), "Posted by:", "By", "On", "Von".
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:(?:#\s*)?\d{1,4}(?:\.\d{1,3})*[.):]?(?:\s+|$)|(?:permalink\s+)?(?:posted|submitted|written|geschrieben|eingereicht|comment(?:ed)?|kommentar|kommentiert|antwort|reply)\s+(?:by|von)\b\s*:?\s*|(?:posted|by|von|on|am|at|um|from|posted\s+on|veröffentlicht\s+am)\b\s*:?\s*|[\[(]?\s*[–\-+]\s*[\])]\s*)",
+        r"(?i)^(?:(?:#\s*)?\d{1,4}(?:\.\d{1,3})*[.):]?(?:\s+|$)|(?:permalink\s+)?(?:posted|submitted|written|geschrieben|eingereicht|comment(?:ed)?|kommentar|kommentiert|antwort|reply)\s+(?:by|von)(?-u:\b)\s*:?\s*|(?:posted|by|von|on|am|at|um|from|posted\s+on|veröffentlicht\s+am)(?-u:\b)\s*:?\s*|[\[(]?\s*[–\-+]\s*[\])]\s*)",
     )
     .expect("valid")
 });
@@ -384,7 +403,7 @@ static NAME_NOISE: LazyLock<Regex> =
 /// A date glued to the name before it ("Robyn Oxner10/8/12 2:59 PM"), or a comment number
 /// glued to the clock before it ("7:20 pm2 Timon Piccini").
 static GLUED_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\p{L}\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\d\s?[ap]\.?m\d").expect("valid")
+    Regex::new(r"(?i)\p{L}\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?-u:\b)|\d\s?[ap]\.?m\d").expect("valid")
 });
 
 /// A display name as a header carries it: a name, perhaps with a blog or site after `@` or
@@ -499,6 +518,8 @@ pub fn stamp_line(c: &str) -> Option<StampLine> {
     if c.split_whitespace().count() > 24 {
         return None;
     }
+    // Most lines hold no stamp: say so before looking for glued dates.
+    let plain = stamp::find(c)?;
     // "Robyn Oxner10/8/12 2:59 PM": read with a space between the name and the date.
     let spaced;
     let (c, glued_date) = match GLUED_DATE.find(c) {
@@ -513,7 +534,7 @@ pub fn stamp_line(c: &str) -> Option<StampLine> {
         }
         None => (c, false),
     };
-    let st = stamp::find(c)?;
+    let st = if glued_date { stamp::find(c)? } else { plain };
     let text = c[st.start..st.end].trim().to_string();
     let prefix_raw = &c[..st.start];
     let suffix = &c[st.end..];

@@ -9,6 +9,7 @@
 //! so callers can split a header line into name, time and the rest.
 
 use super::reltime;
+use aho_corasick::AhoCorasick;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -74,50 +75,53 @@ impl Stamp {
 
 const WEEKDAY: &str = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|mo|di|mi|do|fr|sa|so)\.?,?\s+";
 const MONTH: &str = r"(?P<mon>january|february|march|april|may|june|july|august|september|october|november|december|januar|jänner|februar|märz|maerz|juni|juli|oktober|dezember|jan|feb|mär|mrz|mar|apr|mai|jun|jul|aug|sept|sep|okt|oct|nov|dez|dec)";
-const CLOCK: &str = r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?::[0-5]\d)?(?:\s*(?P<ap>[ap]\.?\s?m\b\.?)|\s*uhr\b)?";
+const CLOCK: &str = r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?::[0-5]\d)?(?:\s*(?P<ap>[ap]\.?\s?m(?-u:\b)\.?)|\s*uhr(?-u:\b))?";
 
 static MDY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:{WEEKDAY})?\b{MONTH}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?(?:,?\s*(?:at\s+|um\s+|@\s*|-\s*|–\s*|,\s*)?{CLOCK})?"
+        r"(?i)(?:{WEEKDAY})?(?-u:\b){MONTH}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<year>\d{{4}})(?-u:\b))?(?:,?\s*(?:at\s+|um\s+|@\s*|-\s*|–\s*|,\s*)?{CLOCK})?"
     ))
     .expect("valid")
 });
 static DMY_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:{WEEKDAY})?\b(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th)?\s+{MONTH}\.?,?\s+(?P<year>\d{{4}})\b(?:,?\s*(?:at\s+|um\s+|@\s*|-\s*|–\s*|,\s*)?{CLOCK})?"
+        r"(?i)(?:{WEEKDAY})?(?-u:\b)(?P<day>\d{{1,2}})(?:\.|st|nd|rd|th)?\s+{MONTH}\.?,?\s+(?P<year>\d{{4}})(?-u:\b)(?:,?\s*(?:at\s+|um\s+|@\s*|-\s*|–\s*|,\s*)?{CLOCK})?"
     ))
     .expect("valid")
 });
 static DMY_NUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:{WEEKDAY})?\b(?P<day>\d{{1,2}})\.\s?(?P<mnum>\d{{1,2}})\.\s?(?P<year>\d{{4}}|\d{{2}})\b(?:,?\s*(?:at\s+|um\s+|-\s*|–\s*)?{CLOCK})?"
+        r"(?i)(?:{WEEKDAY})?(?-u:\b)(?P<day>\d{{1,2}})\.\s?(?P<mnum>\d{{1,2}})\.\s?(?P<year>\d{{4}}|\d{{2}})(?-u:\b)(?:,?\s*(?:at\s+|um\s+|-\s*|–\s*)?{CLOCK})?"
     ))
     .expect("valid")
 });
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?P<year>\d{{4}})-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})(?:(?:T|\s+|\s+at\s+){CLOCK}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
+        r"(?i)(?-u:\b)(?P<year>\d{{4}})-(?P<mnum>\d{{2}})-(?P<day>\d{{2}})(?:(?:T|\s+|\s+at\s+){CLOCK}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
     ))
     .expect("valid")
 });
 static US_NUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:{WEEKDAY})?\b(?P<mnum>\d{{1,2}})/(?P<day>\d{{1,2}})/(?P<year>\d{{4}}|\d{{2}})\b(?:,?\s*(?:at\s+|-\s*|–\s*)?{CLOCK})?"
+        r"(?i)(?:{WEEKDAY})?(?-u:\b)(?P<mnum>\d{{1,2}})/(?P<day>\d{{1,2}})/(?P<year>\d{{4}}|\d{{2}})(?-u:\b)(?:,?\s*(?:at\s+|-\s*|–\s*)?{CLOCK})?"
     ))
     .expect("valid")
 });
 static CLOCK_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?:\s*(?P<ap>[ap]\.?\s?m\b\.?)|\s*uhr\b)?",
+        r"(?i)(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?:\s*(?P<ap>[ap]\.?\s?m(?-u:\b)\.?)|\s*uhr(?-u:\b))?",
     )
     .expect("valid")
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\bvor\s+(?:\d+|einer|einem|einen|eine|ein|zwei)\s+\p{L}+\.?(?:,?\s+(?:und\s+)?\d+\s+\p{L}+)*|\b(?:\d+|an?|one|eine[rmn]?|ein|a\s+few|few)\s*\p{L}+\.?(?:,?\s+(?:and\s+|und\s+)?\d+\s*\p{L}+)*\s+(?:ago|her)\b|\bjust now\b|\bgerade eben\b|\bmoments? ago\b|\byesterday\b|\bgestern\b|\b\d{1,4}\s?(?:s|m|h|d|w|mo|y|min|mins|hr|hrs|std|wk|wks)\b(?:\s+ago\b)?)",
+        r"(?i)(?:(?-u:\b)vor\s+(?:\d+|einer|einem|einen|eine|ein|zwei)\s+\p{L}+\.?(?:,?\s+(?:und\s+)?\d+\s+\p{L}+)*|(?-u:\b)(?:\d+|an?|one|eine[rmn]?|ein|a\s+few|few)\s*\p{L}+\.?(?:,?\s+(?:and\s+|und\s+)?\d+\s*\p{L}+)*\s+(?:ago|her)(?-u:\b)|(?-u:\b)just now(?-u:\b)|(?-u:\b)gerade eben(?-u:\b)|(?-u:\b)moments? ago(?-u:\b)|(?-u:\b)yesterday(?-u:\b)|(?-u:\b)gestern(?-u:\b)|(?-u:\b)\d{1,4}\s?(?:s|m|h|d|w|mo|y|min|mins|hr|hrs|std|wk|wks)(?-u:\b)(?:\s+ago(?-u:\b))?)",
     )
     .expect("valid")
 });
+
+static MONTH_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)(?-u:\b){MONTH}")).expect("valid"));
 
 fn month_of(name: &str) -> Option<u32> {
     let n = name.to_lowercase();
@@ -189,7 +193,18 @@ pub fn find(line: &str) -> Option<Stamp> {
             _ => s,
         });
     }
-    for re in [&*MDY, &*DMY_NAME, &*DMY_NUM, &*ISO, &*US_NUM] {
+    // Each date form needs a month name or its separator: skip the forms a line cannot hold.
+    let month = MONTH_WORD.is_match(line);
+    let bytes = line.as_bytes();
+    let has = |b: u8| memchr::memchr(b, bytes).is_some();
+    let forms = [
+        (month, &*MDY),
+        (month, &*DMY_NAME),
+        (has(b'.'), &*DMY_NUM),
+        (has(b'-'), &*ISO),
+        (has(b'/'), &*US_NUM),
+    ];
+    for re in forms.into_iter().filter_map(|(may, re)| may.then_some(re)) {
         for c in re.captures_iter(line) {
             let m = c.get(0).expect("group 0");
             if let Some(a) = abs_from(&c) {
@@ -221,7 +236,7 @@ pub fn find(line: &str) -> Option<Stamp> {
             break;
         }
     }
-    if best.is_none() {
+    if best.is_none() && has(b':') {
         for c in CLOCK_ONLY.captures_iter(line) {
             let m = c.get(0).expect("group 0");
             // Not part of a longer number ("123:45", "1:234") or a ratio ("3:1").
@@ -245,11 +260,25 @@ pub fn find(line: &str) -> Option<Stamp> {
     best
 }
 
+/// Words without which a line that has no digit cannot hold a stamp.
+static STAMP_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "just now",
+            "gerade eben",
+            "moment",
+            "yesterday",
+            "gestern",
+            " ago",
+            " her",
+            "vor ",
+        ])
+        .expect("valid")
+});
+
 fn has_word_stamp(line: &str) -> bool {
-    let l = line.to_lowercase();
-    ["just now", "gerade eben", "moment", "yesterday", "gestern", " ago", " her", "vor "]
-        .iter()
-        .any(|w| l.contains(w))
+    STAMP_WORDS.is_match(line)
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ pub const TRIM_MARGIN: f64 = 0.1;
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            [{(\[]?\s*\d[\d,.]*\s+(?:comments?|responses?|replies|thoughts|reactions?|kommentare?|antworten|reaktionen|leserkommentare|diskussionsbeiträge?)\b.*
+            [{(\[]?\s*\d[\d,.]*\s+(?:comments?|responses?|replies|thoughts|reactions?|kommentare?|antworten|reaktionen|leserkommentare|diskussionsbeiträge?)(?-u:\b).*
           | (?:reader\s+|user\s+|leser)?(?:comments|kommentare|responses|discussion|diskussion|reactions|replies)(?:\s*\(\d+\))?\s*:?
           | (?:reader\s+|user\s+)?comment:
           | (?:leave|post|add|write|submit)\s+(?:a|your|new)\s+(?:reply|comment|response)(?:\s+to\s+.{1,80})?\s*[:.!]?
@@ -76,7 +76,7 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| {
           | (?:what\s+do\s+you\s+think|what\s+readers\s+(?:say|think)|have\s+your\s+say|your\s+comments?|talk\s*back|speak\s+up)\s*[?:.!]?
           | (?:schreibe?|hinterlasse|verfasse)\s+(?:einen|deinen|ihren)\s+kommentar\s*[:.!]?
           | (?:comments?|kommentare?)\s+(?:on|to|zu|zum)\s+.{1,100}
-          | .{0,60}\b(?:comments|kommentare|responses)\s*:
+          | .{0,60}(?-u:\b)(?:comments|kommentare|responses)\s*:
         )$",
     )
     .expect("valid")
@@ -85,9 +85,9 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| {
 static RELATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            (?:more\s+)?(?:related|recent|latest|popular|featured|trending|top|similar|previous|next|other|more)\b.{0,40}
-          | (?:you\s+(?:may|might)\s+also\s+like|also\s+on|around\s+the\s+web|from\s+the\s+web|elsewhere|archives?|most\s+(?:read|viewed|popular|emailed|shared|commented)|in\s+case\s+you\s+missed\s+it|upcoming\s+events?|events?|headlines|news|in\s+the\s+news|blogroll|tweets?|on\s+twitter|twitter)\b.{0,40}
-          | (?:ähnliche|verwandte|weitere|neueste|beliebteste|meistgelesene|aktuelle)\b.{0,40}
+            (?:more\s+)?(?:related|recent|latest|popular|featured|trending|top|similar|previous|next|other|more)(?-u:\b).{0,40}
+          | (?:you\s+(?:may|might)\s+also\s+like|also\s+on|around\s+the\s+web|from\s+the\s+web|elsewhere|archives?|most\s+(?:read|viewed|popular|emailed|shared|commented)|in\s+case\s+you\s+missed\s+it|upcoming\s+events?|events?|headlines|news|in\s+the\s+news|blogroll|tweets?|on\s+twitter|twitter)(?-u:\b).{0,40}
+          | (?:ähnliche|verwandte|weitere|neueste|beliebteste|meistgelesene|aktuelle)(?-u:\b).{0,40}
         )$",
     )
     .expect("valid")

@@ -13,11 +13,12 @@ struct Opts {
     verbose: bool,
     only: Vec<String>,
     fit: bool,
+    fit_editorial: bool,
 }
 
 fn usage() -> i32 {
     eprintln!(
-        "usage: parse_eval --dragnet DIR [--split dev|hold] [--page NAME]... [-v] [--fit]\n\
+        "usage: parse_eval --dragnet DIR [--split dev|hold] [--page NAME]... [-v] [--fit | --fit-editorial]\n\
          DIR holds NNN.txt, NNN.gold.txt and NNN.html (the html names the page's site)"
     );
     2
@@ -26,7 +27,14 @@ fn usage() -> i32 {
 fn parse_args(args: &[String]) -> Option<Opts> {
     let mut it = args.iter();
     let dir = PathBuf::from(it.next()?);
-    let mut o = Opts { dir, split: None, verbose: false, only: Vec::new(), fit: false };
+    let mut o = Opts {
+        dir,
+        split: None,
+        verbose: false,
+        only: Vec::new(),
+        fit: false,
+        fit_editorial: false,
+    };
     while let Some(a) = it.next() {
         match a.as_str() {
             "--split" => {
@@ -39,6 +47,7 @@ fn parse_args(args: &[String]) -> Option<Opts> {
             "--page" => o.only.push(it.next()?.clone()),
             "-v" | "--verbose" => o.verbose = true,
             "--fit" => o.fit = true,
+            "--fit-editorial" => o.fit_editorial = true,
             _ => return None,
         }
     }
@@ -161,6 +170,9 @@ pub fn main(args: &[String]) -> i32 {
     };
     if o.fit {
         return crate::fit::main(&all);
+    }
+    if o.fit_editorial {
+        return crate::fit_editorial::main(&all);
     }
     let pages: Vec<(String, String, DragnetGold)> =
         all.into_iter().map(|p| (p.name, p.text, p.gold)).collect();

@@ -59,23 +59,33 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     (0..n).map(|i| if a[i][i].abs() < 1e-12 { 0.0 } else { b[i] / a[i][i] }).collect()
 }
 
-fn sigmoid(z: f64) -> f64 {
+pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-fn fit(data: &[&Cand], lambda: f64) -> Vec<f64> {
-    let d = judge::FEATURES.len();
+/// L2-regularised logistic regression (the bias, first, is not penalised) by Newton's
+/// method, with a weight per sample.
+pub fn fit_logistic(xs: &[&[f64]], ys: &[f64], ws: &[f64], lambda: f64) -> Vec<f64> {
+    let d = xs.first().map_or(0, |x| x.len());
     let mut w = vec![0.0; d];
     for _ in 0..50 {
         let mut g = vec![0.0; d];
         let mut h = vec![vec![0.0; d]; d];
-        for c in data {
-            let p = sigmoid(c.x.iter().zip(&w).map(|(a, b)| a * b).sum());
+        for ((x, &y), &sw) in xs.iter().zip(ys).zip(ws) {
+            let p = sigmoid(x.iter().zip(&w).map(|(a, b)| a * b).sum());
+            let r = sw * p * (1.0 - p);
             for i in 0..d {
-                g[i] += (p - c.y) * c.x[i];
-                for j in 0..d {
-                    h[i][j] += p * (1.0 - p) * c.x[i] * c.x[j];
+                g[i] += sw * (p - y) * x[i];
+                if x[i] != 0.0 {
+                    for j in i..d {
+                        h[i][j] += r * x[i] * x[j];
+                    }
                 }
+            }
+        }
+        for i in 0..d {
+            for j in 0..i {
+                h[i][j] = h[j][i];
             }
         }
         for i in 1..d {
@@ -160,8 +170,11 @@ pub fn main(all: &[DragnetPage]) -> i32 {
         oracle(&dev),
         oracle(&hold)
     );
+    let xs: Vec<&[f64]> = train.iter().map(|c| c.x.as_slice()).collect();
+    let ys: Vec<f64> = train.iter().map(|c| c.y).collect();
+    let ws = vec![1.0; xs.len()];
     for lambda in [0.3, 1.0, 3.0] {
-        let w = fit(&train, lambda);
+        let w = fit_logistic(&xs, &ys, &ws, lambda);
         println!("\nlambda {lambda}:");
         for (name, x) in judge::FEATURES.iter().zip(&w) {
             println!("  {name:<18} {x:>8.3}");

@@ -26,6 +26,7 @@
 
 mod dragnet;
 mod fit;
+mod fit_editorial;
 
 use moderato::parse::eval::{score_page, Score};
 use serde_json::Value;

@@ -63,6 +63,46 @@ static SECTION_CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
     .expect("chrome patterns are valid")
 });
 
+static COMMENT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            [{(\[]?\s*\d[\d,.]*\s+(?:comments?|responses?|replies|thoughts|reactions?|kommentare?|antworten|reaktionen|leserkommentare|diskussionsbeiträge?)(?-u:\b).*
+          | (?:reader\s+|user\s+|leser)?(?:comments|kommentare|responses|discussion|diskussion|reactions|replies)(?:\s*\(\d+\))?\s*:?
+          | (?:reader\s+|user\s+)?comment:
+          | (?:leave|post|add|write|submit)\s+(?:a|your|new)\s+(?:reply|comment|response)(?:\s+to\s+.+)?\s*[:.!]?
+          | (?:join|start)\s+the\s+(?:discussion|conversation)\s*[:.!]?
+          | (?:what\s+do\s+you\s+think|what\s+readers\s+(?:say|think)|have\s+your\s+say|your\s+comments?|talk\s*back|speak\s+up)\s*[?:.!]?
+          | (?:schreibe?|hinterlasse|verfasse)\s+(?:einen|deinen|ihren)\s+kommentar\s*[:.!]?
+          | (?:comments?|kommentare?)\s+(?:on|to|zu|zum)\s+.+
+          | .*(?-u:\b)(?:comments|kommentare|responses)\s*:
+        )$",
+    )
+    .expect("valid")
+});
+
+static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            (?:more\s+)?(?:related|recent|latest|popular|featured|trending|top|similar|previous|next|other|more)(?-u:\b).*
+          | (?:you\s+(?:may|might)\s+also\s+like|also\s+on|around\s+the\s+web|from\s+the\s+web|elsewhere|archives?|most\s+(?:read|viewed|popular|emailed|shared|commented)|in\s+case\s+you\s+missed\s+it|upcoming\s+events?|events?|headlines|news|in\s+the\s+news|blogroll|tweets?|on\s+twitter|twitter)(?-u:\b).*
+          | (?:ähnliche|verwandte|weitere|neueste|beliebteste|meistgelesene|aktuelle)(?-u:\b).*
+        )$",
+    )
+    .expect("valid")
+});
+
+/// A line that opens (or names) a comment section: "12 Comments", "Leave a Reply",
+/// "Join the discussion", "Kommentare (3)", "53 Responses to “TITLE”".
+pub fn is_comment_heading(clean: &str) -> bool {
+    clean.len() <= 300 && clean.chars().count() <= 120 && COMMENT_HEADING.is_match(clean)
+}
+
+/// A heading over a list that is not comments: "Related Posts", "Most Popular", "Latest
+/// Headlines", "Upcoming Events", "Weitere Artikel".
+pub fn is_related_heading(clean: &str) -> bool {
+    clean.len() <= 200 && clean.chars().count() <= 60 && RELATED_HEADING.is_match(clean)
+}
+
 /// Normalises no-break spaces and trims, so that patterns see what a reader sees.
 pub fn clean(line: &str) -> String {
     line.replace('\u{a0}', " ").trim().to_string()
@@ -95,8 +135,12 @@ static RULES_TEXT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// True when the line is part of a house-rules notice (heading or sentence).
 pub fn is_rules_line(line: &str) -> bool {
-    let c = clean(line);
-    RULES_START.is_match(&c) || RULES_TEXT.is_match(&c)
+    if RULES_TEXT.is_match(line) {
+        return true;
+    }
+    // A rules heading is a short line of its own.
+    let t = line.trim();
+    t.len() <= 60 && RULES_START.is_match(&clean(t))
 }
 
 /// Finds house-rules blocks ("Comments: Our rules" and its paragraph, Postmedia's civil
@@ -104,10 +148,13 @@ pub fn is_rules_line(line: &str) -> bool {
 /// rules sentence) and runs over adjacent rules sentences, blank lines and a bare
 /// "Comments" heading just above it.
 pub fn house_rules_blocks(lines: &[&str]) -> Vec<(usize, usize)> {
-    let is_rules = |i: usize| {
-        let c = clean(lines[i]);
-        RULES_START.is_match(&c) || RULES_TEXT.is_match(&c)
-    };
+    let flags: Vec<bool> = lines.iter().map(|l| is_rules_line(l)).collect();
+    house_rules_blocks_with(lines, &flags)
+}
+
+/// [`house_rules_blocks`] with [`is_rules_line`] already known for every line.
+pub fn house_rules_blocks_with(lines: &[&str], flags: &[bool]) -> Vec<(usize, usize)> {
+    let is_rules = |i: usize| flags[i];
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < lines.len() {

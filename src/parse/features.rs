@@ -9,6 +9,7 @@
 //! that the per-line work (regexes) is done once and the page-level passes stay linear.
 
 use super::chrome;
+use super::editorial;
 use super::stamp::{self, Stamp};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -89,6 +90,18 @@ pub struct Line {
     pub kind: Kind,
     /// Plain text short enough to be a display name (computed once).
     name_like: bool,
+    /// A paragraph of running text (`editorial::paragraph_of`).
+    pub para: bool,
+    /// A comment-section heading ([`chrome::is_comment_heading`]).
+    pub heading: bool,
+    /// A heading over a list that is not comments ([`chrome::is_related_heading`]).
+    pub related: bool,
+    /// A line that can end an article ([`editorial::end_marker`]).
+    pub end: bool,
+    /// Part of a house-rules notice ([`chrome::is_rules_line`]).
+    pub rules: bool,
+    /// Words in the line ([`word_count`]).
+    pub words: usize,
 }
 
 impl Line {
@@ -114,6 +127,41 @@ impl Line {
     pub fn is_action(&self) -> bool {
         matches!(self.kind, Kind::Action | Kind::Vote)
     }
+}
+
+/// The number of words (runs of non-whitespace) in `s`, as `split_whitespace().count()`
+/// gives it, reading ASCII a byte at a time.
+pub fn word_count(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    if s.is_ascii() {
+        // Branch-free: a word starts where a non-space byte follows a space (or the start).
+        let mut prev_space = true;
+        let mut n = 0;
+        for &b in bytes {
+            let space = b == b' ' || b.wrapping_sub(b'\t') <= b'\r' - b'\t';
+            n += usize::from(prev_space & !space);
+            prev_space = space;
+        }
+        return n;
+    }
+    let mut n = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b < 0x80 {
+            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            n += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    n
 }
 
 /// Classifies every line.
@@ -279,7 +327,15 @@ static ACTIONS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 /// Short text that can be a display name: one to five words, no sentence punctuation at
 /// the end (an initial such as "Andrew D." is fine), not a phrase of the page's chrome.
 pub fn name_like(clean: &str) -> bool {
-    let words = clean.split_whitespace().count();
+    name_shape(clean) && !chrome::is_section_chrome(clean)
+}
+
+/// [`name_like`] but for the section-chrome test, which a plain-text line has passed.
+fn name_shape(clean: &str) -> bool {
+    if clean.len() > 160 {
+        return false;
+    }
+    let words = word_count(clean);
     if !(1..=5).contains(&words) || clean.chars().count() > 40 {
         return false;
     }
@@ -298,14 +354,22 @@ pub fn name_like(clean: &str) -> bool {
         }
     }
     let first = clean.chars().next().unwrap_or(' ');
-    !"-–•*>\"“„»«(#/".contains(first) && !chrome::is_section_chrome(clean)
+    !"-–•*>\"“„»«(#/".contains(first)
 }
 
 fn classify_line(raw: &str) -> Line {
     let clean = chrome::clean(raw);
     let kind = kind_of(&clean);
-    let name_like = kind == Kind::Text && name_like(&clean);
-    Line { clean, kind, name_like }
+    // A plain-text line is not section chrome (`kind_of` looked), so its shape decides.
+    let name_like = kind == Kind::Text && name_shape(&clean);
+    let words = word_count(&clean);
+    let para = editorial::paragraph_of(&clean, words);
+    let short = !clean.is_empty() && clean.len() <= 400;
+    let heading = short && chrome::is_comment_heading(&clean);
+    let related = short && !heading && chrome::is_related_heading(&clean);
+    let rules = !clean.is_empty() && chrome::is_rules_line(&clean);
+    let end = short && (rules || editorial::end_marker_of(&clean, &kind));
+    Line { clean, kind, name_like, para, heading, related, end, rules, words }
 }
 
 fn kind_of(c: &str) -> Kind {
@@ -414,7 +478,7 @@ fn header_name_like(s: &str) -> bool {
     }
     let base = s.split(" @ ").next().unwrap_or(s);
     let base = base.split(" (").next().unwrap_or(base).trim();
-    name_like(base) && (base.len() == s.len() || s.split_whitespace().count() <= 8)
+    name_like(base) && (base.len() == s.len() || word_count(s) <= 8)
 }
 
 /// What a piece of header residue is.
@@ -515,7 +579,7 @@ pub fn name_line(c: &str) -> Option<String> {
 /// (before or after it) and furniture (counters, "Posted by:", "on", "at", "said:", zones,
 /// links, action words). A line with anything else (running text) is not a header.
 pub fn stamp_line(c: &str) -> Option<StampLine> {
-    if c.split_whitespace().count() > 24 {
+    if word_count(c) > 24 {
         return None;
     }
     // Most lines hold no stamp: say so before looking for glued dates.
@@ -714,6 +778,13 @@ mod tests {
         match stamp_of(line).stamp.kind {
             stamp::StampKind::Absolute(a) => a.month_day,
             stamp::StampKind::Relative => None,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_count_is_split_whitespace(s in "\\PC{0,80}|[ a\\t\u{a0}\u{2009}b\u{3000}\u{85}é]{0,40}") {
+            proptest::prop_assert_eq!(word_count(&s), s.split_whitespace().count());
         }
     }
 

@@ -257,7 +257,7 @@ fn is_stop(l: &Line) -> bool {
 }
 
 fn short(l: &Line) -> bool {
-    !l.is_blank() && l.clean.split_whitespace().count() <= 3 && !l.clean.ends_with(['.', '!', '?'])
+    !l.is_blank() && l.words <= 3 && !l.clean.ends_with(['.', '!', '?'])
 }
 
 /// Where the last record ends when no footer or next header says so: at chrome, at a run of
@@ -582,7 +582,7 @@ fn body_like(l: &Line) -> bool {
     !l.is_blank()
         && matches!(l.kind, Kind::Text | Kind::QuoteHead(_) | Kind::ReplyTo(_))
         && name_of(l).is_none()
-        && !judge::heading_line(&l.clean)
+        && !l.heading
 }
 
 /// After a name line at `j`: the first body line, when one follows within a few lines (over
@@ -610,7 +610,7 @@ const UNTIMED_REACH: usize = 80;
 /// at least two records.
 fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
     let mut out = Vec::new();
-    let headings = (0..f.len()).filter(|&i| judge::heading_line(&f[i].clean)).take(8);
+    let headings = (0..f.len()).filter(|&i| f[i].heading).take(8);
     for h in headings {
         // Over the section's own phrases (sort tabs, counts, form labels) to the first name.
         let mut j = h + 1;
@@ -619,7 +619,7 @@ fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
             && (f[j].is_blank()
                 || matches!(f[j].kind, Kind::Chrome | Kind::Role | Kind::Sep | Kind::Vote)
                 || f[j].is_action()
-                || judge::heading_line(&f[j].clean))
+                || f[j].heading)
         {
             j += 1;
         }
@@ -634,10 +634,7 @@ fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
             let mut k = b;
             end = f.len();
             while k < f.len() {
-                if k - j > UNTIMED_REACH
-                    || f[k].kind == Kind::Chrome
-                    || judge::heading_line(&f[k].clean)
-                {
+                if k - j > UNTIMED_REACH || f[k].kind == Kind::Chrome || f[k].heading {
                     end = k;
                     break 'records;
                 }

@@ -16,12 +16,9 @@
 
 use super::Extraction;
 use crate::parse::chrome;
-use crate::parse::editorial;
 use crate::parse::features::{name_like, Kind, Line};
 use crate::parse::LineClass;
-use regex::Regex;
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 /// The names of the features, in the order [`features`] returns them.
 pub const FEATURES: &[&str] = &[
@@ -54,9 +51,9 @@ pub const FEATURES: &[&str] = &[
 
 /// Weights of [`FEATURES`], fitted by `parse_eval --dragnet DIR --fit`.
 pub const WEIGHTS: &[f64] = &[
-    -1.721, 0.605, 0.194, 0.433, -0.624, 0.472, -0.043, -1.089, -0.403, 1.875, -1.031, -0.957,
-    1.079, -0.806, 1.030, 1.906, -0.412, -0.023, -1.092, -1.196, -0.490, 1.114, -2.084, -0.056,
-    0.438,
+    -1.826, 0.566, 0.230, 0.464, -0.637, 0.468, -0.010, -0.998, -0.387, 1.891, -1.090, -0.911,
+    0.966, -0.565, 1.024, 1.881, -0.376, -0.023, -1.064, -1.142, -0.384, 1.146, -2.093, -0.078,
+    0.330,
 ];
 
 /// A candidate is taken for the page's comments at this probability or above.
@@ -64,34 +61,6 @@ pub const ACCEPT: f64 = 0.3;
 
 /// How much more probable a list offered without its first record must be than the whole.
 pub const TRIM_MARGIN: f64 = 0.1;
-
-static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?:
-            [{(\[]?\s*\d[\d,.]*\s+(?:comments?|responses?|replies|thoughts|reactions?|kommentare?|antworten|reaktionen|leserkommentare|diskussionsbeiträge?)(?-u:\b).*
-          | (?:reader\s+|user\s+|leser)?(?:comments|kommentare|responses|discussion|diskussion|reactions|replies)(?:\s*\(\d+\))?\s*:?
-          | (?:reader\s+|user\s+)?comment:
-          | (?:leave|post|add|write|submit)\s+(?:a|your|new)\s+(?:reply|comment|response)(?:\s+to\s+.{1,80})?\s*[:.!]?
-          | (?:join|start)\s+the\s+(?:discussion|conversation)\s*[:.!]?
-          | (?:what\s+do\s+you\s+think|what\s+readers\s+(?:say|think)|have\s+your\s+say|your\s+comments?|talk\s*back|speak\s+up)\s*[?:.!]?
-          | (?:schreibe?|hinterlasse|verfasse)\s+(?:einen|deinen|ihren)\s+kommentar\s*[:.!]?
-          | (?:comments?|kommentare?)\s+(?:on|to|zu|zum)\s+.{1,100}
-          | .{0,60}(?-u:\b)(?:comments|kommentare|responses)\s*:
-        )$",
-    )
-    .expect("valid")
-});
-
-static RELATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?:
-            (?:more\s+)?(?:related|recent|latest|popular|featured|trending|top|similar|previous|next|other|more)(?-u:\b).{0,40}
-          | (?:you\s+(?:may|might)\s+also\s+like|also\s+on|around\s+the\s+web|from\s+the\s+web|elsewhere|archives?|most\s+(?:read|viewed|popular|emailed|shared|commented)|in\s+case\s+you\s+missed\s+it|upcoming\s+events?|events?|headlines|news|in\s+the\s+news|blogroll|tweets?|on\s+twitter|twitter)(?-u:\b).{0,40}
-          | (?:ähnliche|verwandte|weitere|neueste|beliebteste|meistgelesene|aktuelle)(?-u:\b).{0,40}
-        )$",
-    )
-    .expect("valid")
-});
 
 const PRONOUNS: &[&str] = &[
     "i", "i'm", "i’m", "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "me", "my", "you", "your",
@@ -145,7 +114,9 @@ pub(super) fn sentence_body(body: &str) -> bool {
 }
 
 fn teaser(body: &str) -> bool {
-    let b = body.trim_end().to_lowercase();
+    let t = body.trim_end();
+    let tail = &t[t.char_indices().rev().nth(11).map_or(0, |(i, _)| i)..];
+    let b = tail.to_lowercase();
     b.ends_with("...")
         || b.ends_with('…')
         || b.ends_with('→')
@@ -200,14 +171,22 @@ pub fn features(f: &[Line], ex: &Extraction) -> Vec<f64> {
     let body_words: Vec<usize> = recs.iter().map(|r| r.body.split_whitespace().count()).collect();
     let total_words: usize = body_words.iter().sum();
     let mean_words = frac(total_words, n);
-    let heading = above(f, first, 12).any(|l| heading_line(&l.clean))
-        || (first..=last.min(first + 3)).any(|i| heading_line(&f[i].clean));
-    let related =
-        above(f, first, 6).any(|l| l.clean.chars().count() <= 60 && RELATED.is_match(&l.clean));
-    let from = (last + 1).min(f.len());
-    let form = f[from..f.len().min(last + 40).max(from)].iter().any(|l| {
-        l.kind == Kind::Chrome || chrome::is_section_chrome(&l.clean) || heading_line(&l.clean)
+    // The nearest heading above decides: a comment heading, or a "Related"/"Recent" one.
+    let nearest = above(f, first, 12).find_map(|l| {
+        if l.heading {
+            Some(true)
+        } else if l.related {
+            Some(false)
+        } else {
+            None
+        }
     });
+    let heading = nearest == Some(true) || (first..=last.min(first + 3)).any(|i| f[i].heading);
+    let related = nearest == Some(false);
+    let from = (last + 1).min(f.len());
+    let form = f[from..f.len().min(last + 40).max(from)]
+        .iter()
+        .any(|l| l.kind == Kind::Chrome || chrome::is_section_chrome(&l.clean) || l.heading);
     let precise_n = count(&|r| {
         r.posted_text.as_deref().and_then(crate::parse::stamp::find).is_some_and(|s| s.is_precise())
     });
@@ -217,7 +196,7 @@ pub fn features(f: &[Line], ex: &Extraction) -> Vec<f64> {
     let reply_n = count(&|r| r.reply_to.is_some());
     let max_share = frac(body_words.iter().copied().max().unwrap_or(0), total_words.max(1));
     // Paragraph text before the list, against all paragraph text outside it.
-    let para = |l: &Line| if editorial::paragraph(&l.clean) { l.clean.len() } else { 0 };
+    let para = |l: &Line| if l.para { l.clean.len() } else { 0 };
     let before: usize = f[..first].iter().map(para).sum();
     let after: usize = f[(last + 1).min(f.len())..].iter().map(para).sum();
     let inside: usize = f[first..from].iter().map(para).sum();
@@ -250,11 +229,6 @@ pub fn features(f: &[Line], ex: &Extraction) -> Vec<f64> {
         frac(inside, before + after + inside),
         f64::from(u8::from(ex.layout == "untimed")),
     ]
-}
-
-/// A line that opens (or names) a comment section.
-pub fn heading_line(clean: &str) -> bool {
-    clean.chars().count() <= 120 && HEADING.is_match(clean)
 }
 
 /// The model's probability that a candidate with these features is the page's comments.
@@ -296,10 +270,10 @@ mod tests {
             "{ 56 comments… read them below or add one }",
             "Kommentare (3)",
         ] {
-            assert!(heading_line(h), "{h:?}");
+            assert!(chrome::is_comment_heading(h), "{h:?}");
         }
         for h in ["Related Articles", "The comments were made on Monday by the minister"] {
-            assert!(!heading_line(h), "{h:?}");
+            assert!(!chrome::is_comment_heading(h), "{h:?}");
         }
     }
 }

@@ -88,38 +88,63 @@ pub fn candidates(lines: &[&str], feats: &[Line]) -> Vec<Judged> {
 /// phrases below it become chrome.
 pub fn extract(lines: &[&str]) -> Extraction {
     let feats = features::classify(lines);
-    let mut ex = wpdiscuz::parse(lines)
+    let rules = rules_of(lines, &feats);
+    let mut ex = find_comments_with(lines, &feats, &rules);
+    refine_editorial(lines, &feats, &rules, &mut ex.classes);
+    ex
+}
+
+/// The page's house-rules blocks, from the lines' classes.
+fn rules_of(lines: &[&str], feats: &[Line]) -> Vec<(usize, usize)> {
+    let flags: Vec<bool> = feats.iter().map(|l| l.rules).collect();
+    chrome::house_rules_blocks_with(lines, &flags)
+}
+
+/// The comment list, or none: [`extract`] before the editorial is narrowed.
+pub fn find_comments(lines: &[&str], feats: &[Line]) -> Extraction {
+    find_comments_with(lines, feats, &rules_of(lines, feats))
+}
+
+fn find_comments_with(lines: &[&str], feats: &[Line], rules: &[(usize, usize)]) -> Extraction {
+    wpdiscuz::parse(lines, feats)
         .or_else(|| {
-            candidates(lines, &feats)
+            candidates(lines, feats)
                 .into_iter()
                 .filter(|j| j.probability >= judge::ACCEPT)
                 .max_by(|a, b| a.rank().total_cmp(&b.rank()))
                 .map(|j| Extraction { confidence: j.probability, ..j.extraction })
         })
-        .unwrap_or_else(|| fallback(lines));
-    refine_editorial(lines, &feats, &mut ex.classes);
-    ex
+        .unwrap_or_else(|| fallback_with(lines, rules))
+}
+
+/// Where the article must end: the comment area or the first house-rules block, whichever
+/// comes first (the page's end when neither is there).
+pub fn article_limit(lines: &[&str], feats: &[Line], classes: &[LineClass]) -> usize {
+    limit_of(classes, &rules_of(lines, feats))
+}
+
+fn limit_of(classes: &[LineClass], rules: &[(usize, usize)]) -> usize {
+    let area =
+        classes.iter().position(|c| matches!(c, LineClass::Comment(_) | LineClass::Unassigned));
+    let rules_start = rules.first().map(|&(a, _)| a);
+    area.unwrap_or(classes.len()).min(rules_start.unwrap_or(classes.len()))
 }
 
 /// Keeps as editorial only the article's lines; other editorial-classed lines become chrome.
-fn refine_editorial(lines: &[&str], feats: &[Line], classes: &mut [LineClass]) {
-    let area =
-        classes.iter().position(|c| matches!(c, LineClass::Comment(_) | LineClass::Unassigned));
-    let rules = chrome::house_rules_blocks(lines);
-    for &(a, b) in &rules {
+fn refine_editorial(
+    lines: &[&str],
+    feats: &[Line],
+    rules: &[(usize, usize)],
+    classes: &mut [LineClass],
+) {
+    for &(a, b) in rules {
         for c in &mut classes[a..=b] {
             if *c == LineClass::Editorial {
                 *c = LineClass::Chrome;
             }
         }
     }
-    let rules_start = rules.first().map(|&(a, _)| a);
-    let limit = match (area, rules_start) {
-        (Some(a), Some(r)) => a.min(r),
-        (Some(a), None) => a,
-        (None, Some(r)) => r,
-        (None, None) => lines.len(),
-    };
+    let limit = limit_of(classes, rules);
     let bounded = limit < lines.len();
     let keep = editorial::bounds(lines, feats, limit, bounded);
     for (i, c) in classes.iter_mut().enumerate() {
@@ -132,9 +157,12 @@ fn refine_editorial(lines: &[&str], feats: &[Line], classes: &mut [LineClass]) {
 /// No comment system recognised: house-rules blocks and section phrases are chrome, the
 /// rest is editorial.
 pub fn fallback(lines: &[&str]) -> Extraction {
+    fallback_with(lines, &chrome::house_rules_blocks(lines))
+}
+
+fn fallback_with(lines: &[&str], rules: &[(usize, usize)]) -> Extraction {
     let mut classes = vec![LineClass::Editorial; lines.len()];
-    let rules = chrome::house_rules_blocks(lines);
-    for &(a, b) in &rules {
+    for &(a, b) in rules {
         classes[a..=b].fill(LineClass::Chrome);
     }
     mark_chrome_tail(lines, &mut classes);

@@ -35,11 +35,12 @@ struct Header {
 }
 
 /// Recognises wpDiscuz 7 comment records; `None` when the page has none.
-pub(super) fn parse(lines: &[&str]) -> Option<Extraction> {
+pub(super) fn parse(lines: &[&str], feats: &[crate::parse::features::Line]) -> Option<Extraction> {
     let headers = find_headers(lines);
     let first = headers.first()?.start;
     let mut classes = vec![LineClass::Editorial; lines.len()];
-    for &(a, b) in &chrome::house_rules_blocks(&lines[..first]) {
+    let flags: Vec<bool> = feats[..first].iter().map(|l| l.rules).collect();
+    for &(a, b) in &chrome::house_rules_blocks_with(&lines[..first], &flags) {
         classes[a..=b].fill(LineClass::Chrome);
     }
     mark_chrome_run_before(lines, &mut classes, first);
@@ -79,6 +80,10 @@ fn next_nonblank(lines: &[&str], from: usize, within: usize) -> Option<usize> {
 fn find_headers(lines: &[&str]) -> Vec<Header> {
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
+        // A header line ends in "(@handle)".
+        if !line.trim_end().ends_with(')') || !line.contains("(@") {
+            continue;
+        }
         let c = chrome::clean(line);
         let Some(caps) = HANDLE_LINE.captures(&c) else { continue };
         let Some(t) = next_nonblank(lines, i + 1, 2) else { continue };

@@ -13,8 +13,10 @@
 //!    "©", "Related", a comment-section phrase) after which little paragraph text is left
 //!    before the comment area ends the article.
 
+pub mod model;
+
 use super::chrome;
-use super::features::{Kind, Line};
+use super::features::{word_count, Kind, Line};
 use super::stamp;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -28,8 +30,8 @@ static END_MARKER: LazyLock<Regex> = LazyLock::new(|| {
           | (?:©|\(c\)\ |copyright(?-u:\b)).*
           | \d[\d,.]*\ (?:comments?|kommentare?)(?-u:\b).*
           | (?:explore\ more\ on\ these\ topics|more\ on\ this\ story|topics|themen)
-          | (?:related|related\ (?:posts|articles|stories)|ähnliche\ (?:beiträge|artikel)|das\ könnte\ dich\ auch\ interessieren|you\ may\ also\ like|more\ from\ .{1,40}|mehr\ zum\ thema|weitere\ artikel|lesen\ sie\ auch|auch\ interessant|share\ this(?:\ story|\ article|:)?|like\ this:?|gefällt\ mir:?|teilen\ mit:?)
-          | .*(?-u:\b)(?:folge|follow)(?-u:\b).{0,30}(?-u:\b)(?:instagram|twitter|facebook|pinterest|youtube|tiktok)(?-u:\b).*
+          | (?:related|related\ (?:posts|articles|stories)|ähnliche\ (?:beiträge|artikel)|das\ könnte\ dich\ auch\ interessieren|you\ may\ also\ like|more\ from\ .+|mehr\ zum\ thema|weitere\ artikel|lesen\ sie\ auch|auch\ interessant|share\ this(?:\ story|\ article|:)?|like\ this:?|gefällt\ mir:?|teilen\ mit:?)
+          | .*(?-u:\b)(?:folge|follow)(?-u:\b).*(?-u:\b)(?:instagram|twitter|facebook|pinterest|youtube|tiktok)(?-u:\b).*
           | .*(?:pinterest|facebook|whatsapp|twitter)\d.*
         )$",
     )
@@ -67,36 +69,41 @@ const SHARE_WORDS: &[&str] = &[
 
 /// A line made only of share-button words ("Tweet", "Share Facebook Twitter Email").
 fn share_bar(c: &str) -> bool {
-    let words: Vec<String> = c
-        .split(|ch: char| ch.is_whitespace() || "|·•/,".contains(ch))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    !words.is_empty()
-        && words.len() <= 10
-        && words.iter().all(|w| SHARE_WORDS.contains(&w.as_str()))
+    if c.len() > 120 {
+        return false;
+    }
+    let mut words =
+        c.split(|ch: char| ch.is_whitespace() || "|·•/,".contains(ch)).filter(|w| !w.is_empty());
+    let mut n = 0;
+    words.all(|w| {
+        n += 1;
+        n <= 10 && SHARE_WORDS.iter().any(|s| s.eq_ignore_ascii_case(w))
+    }) && n > 0
 }
 
 /// True for lines that mark the end of an article.
 pub fn end_marker(l: &Line) -> bool {
-    let c = &l.clean;
+    l.end
+}
+
+/// [`end_marker`] from a line's clean text and kind (computed once per line, by
+/// [`crate::parse::features::classify`], which also counts house-rules lines as markers).
+pub fn end_marker_of(c: &str, kind: &Kind) -> bool {
     !c.is_empty()
         && c.chars().count() <= 200
-        && (l.kind == Kind::Chrome
-            || chrome::is_section_chrome(c)
-            || chrome::is_rules_line(c)
+        && (*kind == Kind::Chrome
+            || (*kind != Kind::Text && chrome::is_section_chrome(c))
             || share_bar(c)
             || END_MARKER.is_match(c))
 }
 
-fn separators(c: &str) -> usize {
+pub(crate) fn separators(c: &str) -> usize {
     c.matches(['»', '›', '|', '>']).count()
 }
 
-/// A paragraph of running text.
-pub(crate) fn paragraph(c: &str) -> bool {
+/// A paragraph of running text, given the line's word count.
+pub(crate) fn paragraph_of(c: &str, words: usize) -> bool {
     let len = c.chars().count();
-    let words = c.split_whitespace().count();
     len >= 60
         && separators(c) < 2
         && (c.contains(". ")
@@ -105,14 +112,14 @@ pub(crate) fn paragraph(c: &str) -> bool {
 }
 
 fn sentence(c: &str) -> bool {
-    c.split_whitespace().count() >= 3 && c.ends_with(['.', '!', '?', '…'])
+    c.ends_with(['.', '!', '?', '…']) && word_count(c) >= 3
 }
 
 fn weight(l: &Line) -> f64 {
     let c = &l.clean;
     if c.is_empty() {
         0.0
-    } else if paragraph(c) {
+    } else if l.para {
         c.chars().count().min(500) as f64 / 100.0
     } else if sentence(c) {
         0.3
@@ -132,33 +139,33 @@ pub fn is_byline(clean: &str) -> bool {
 }
 
 fn short(l: &Line) -> bool {
-    !l.is_blank() && l.clean.split_whitespace().count() <= 4 && !l.clean.ends_with(['.', '!', '?'])
+    !l.is_blank() && l.words <= 4 && !l.clean.ends_with(['.', '!', '?'])
 }
 
 fn headline_like(raw: &str, l: &Line) -> bool {
     let c = &l.clean;
+    // Headlines start with a capital, a digit or an opening quote or bracket.
+    if l.kind != Kind::Text || l.para && c.len() > 300 || c.ends_with(':') {
+        return false;
+    }
+    if c.chars().next().map_or(true, char::is_lowercase) {
+        return false;
+    }
     let words: Vec<&str> = c.split_whitespace().collect();
-    if words.len() < 3 || words.len() > 30 || c.chars().count() < 15 || c.ends_with(':') {
+    if words.len() < 3 || words.len() > 30 || c.chars().count() < 15 {
+        return false;
+    }
+    let lower_word = words.iter().any(|w| w.chars().next().is_some_and(char::is_lowercase));
+    if !(lower_word || words.len() >= 6) {
         return false;
     }
     if raw.trim().matches("  ").count() >= 2 || separators(c) >= 2 || BYLINE.is_match(c) {
         return false;
     }
-    if let Some(s) = stamp::find(c) {
-        if (s.end - s.start) * 2 > c.len() {
-            return false;
-        }
-    }
-    if l.kind != Kind::Text || chrome::is_section_chrome(c) {
+    if chrome::is_section_chrome(c) {
         return false;
     }
-    // Headlines start with a capital, a digit or an opening quote or bracket.
-    let opening = c.chars().next().is_some_and(|ch| !ch.is_lowercase());
-    if !opening {
-        return false;
-    }
-    let lower_word = words.iter().any(|w| w.chars().next().is_some_and(char::is_lowercase));
-    lower_word || words.len() >= 6
+    stamp::find(c).map_or(true, |s| (s.end - s.start) * 2 <= c.len())
 }
 
 /// Walks up from the first paragraph to the title; returns the first editorial line.
@@ -191,7 +198,62 @@ fn title_above(lines: &[&str], f: &[Line], s: usize) -> usize {
 /// First and last editorial line (0-based, inclusive) among `lines[..limit]`, or `None` when
 /// there is no text there. `bounded` says the limit is a real boundary (comment area or
 /// rules block) rather than the end of the page.
+///
+/// The [`prior`] estimate anchors the line model ([`model`]); the article is the run of lines
+/// whose probabilities, weighted by their words, add up to the most above [`THRESHOLD`].
 pub fn bounds(lines: &[&str], f: &[Line], limit: usize, bounded: bool) -> Option<(usize, usize)> {
+    let limit = limit.min(f.len());
+    let core = prior(lines, f, limit, bounded)?;
+    let probs = model::probabilities(lines, f, limit, Some(core));
+    let mut best: Option<(f64, usize, usize)> = None;
+    let (mut cur, mut cur_start) = (0.0, 0);
+    for (i, p) in probs.iter().enumerate() {
+        let Some(p) = p else { continue };
+        let words = f[i].words.max(1) as f64;
+        let w = (p - THRESHOLD) * words;
+        if cur <= 0.0 {
+            if w <= 0.0 {
+                continue;
+            }
+            cur = 0.0;
+            cur_start = i;
+        }
+        cur += w;
+        if w > 0.0 && best.map_or(true, |(b, _, _)| cur > b) {
+            best = Some((cur, cur_start, i));
+        }
+    }
+    let Some((_, s, e)) = best else { return Some(core) };
+    // The title and byline above the body, and a short closing sentence after it, are the
+    // article's too, though they weigh little by their words.
+    let first = title_above(lines, f, s).min(s);
+    let mut last = e;
+    let mut k = e + 1;
+    while k < limit && k <= last + 3 {
+        let l = &f[k];
+        if !l.is_blank() {
+            if end_marker(l) || !sentence(&l.clean) && !l.clean.ends_with(['.', '!', '?', '…']) {
+                break;
+            }
+            last = k;
+        }
+        k += 1;
+    }
+    // Where the first estimate ends at a boundary it recognised, with no end marker between,
+    // the lines up to it are the article's (dialogue labels, lists, footnotes).
+    if core.1 > last && !(last + 1..=core.1).any(|i| end_marker(&f[i])) {
+        last = core.1;
+    }
+    Some((first, last))
+}
+
+/// The line model's cut: a line adds its words times (probability − this) to the run.
+pub const THRESHOLD: f64 = 0.6;
+
+/// The first estimate of the article, from the text's shape alone: the densest run of
+/// paragraphs, extended up to its title and cut at the first end marker after which little
+/// paragraph text is left.
+pub fn prior(lines: &[&str], f: &[Line], limit: usize, bounded: bool) -> Option<(usize, usize)> {
     let limit = limit.min(f.len());
     // 1. Body: maximum-sum run.
     let mut best: Option<(f64, usize, usize)> = None;
@@ -227,7 +289,7 @@ pub fn bounds(lines: &[&str], f: &[Line], limit: usize, bounded: bool) -> Option
     let mut para = vec![0usize; upper + 1];
     for i in 0..upper {
         let c = &f[i].clean;
-        para[i + 1] = para[i] + if paragraph(c) { c.chars().count() } else { 0 };
+        para[i + 1] = para[i] + if f[i].para { c.chars().count() } else { 0 };
     }
     let mut end = upper;
     for m in s + 1..upper {

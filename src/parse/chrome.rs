@@ -32,6 +32,7 @@ static SECTION_CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
             r"^avatar photo$",
             r"^(comments?|kommentare|discussion):?$",
             r"^please enable javascript to view the comments.*$",
+            r"^(you can follow this conversation|follow this conversation|subscribe to (this|the) comment feed|comment feed for this post).*$",
             // Comment counts, openers and closers of many systems.
             r"^(kommentare|comments|antworten|responses):?\s*\(?\d+\)?$",
             r"^\d[\d,.]*\s+(responses?|thoughts?|comments?|replies|kommentare?|antworten|gedanken)\s+(to|on|zu|auf)\s+.+$",

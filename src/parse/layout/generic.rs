@@ -352,15 +352,22 @@ fn footer_records(f: &[Line], anchors: &[usize]) -> Vec<Record> {
     let need_blank = named > 0 && blank_after_name * 10 >= named * 7;
     for (k, &a) in anchors.iter().enumerate() {
         let s = f[a].stamp().expect("anchor is a stamp line");
-        let mut r = Record { posted_text: Some(s.text.clone()), end: a + 1, ..Record::default() };
-        let start = if k == 0 {
-            first_footer_start(f, a, need_blank)
-        } else {
-            next_nonblank(f, anchors[k - 1], a - anchors[k - 1]).unwrap_or(a)
+        let mut r = Record {
+            posted_text: Some(s.text.clone()),
+            author: s.name.clone(),
+            end: a + 1,
+            ..Record::default()
+        };
+        let start = match k {
+            // The name is on the footer itself ("Posted by: NAME | DATE"): the body starts
+            // after the section's opening lines.
+            0 if r.author.is_some() => section_top(f, a),
+            0 => first_footer_start(f, a, need_blank),
+            _ => next_nonblank(f, anchors[k - 1], a - anchors[k - 1]).unwrap_or(a),
         };
         r.start = start;
         let mut j = skip_roles(f, start, a);
-        if j < a && f[j].is_name_like() {
+        if r.author.is_none() && j < a && f[j].is_name_like() {
             r.author = Some(f[j].clean.clone());
             j = skip_roles(f, j + 1, a);
         }
@@ -376,6 +383,42 @@ fn footer_records(f: &[Line], anchors: &[usize]) -> Vec<Record> {
         recs.push(r);
     }
     recs
+}
+
+/// The first line of a comment section whose first record ends at `a`: after the nearest
+/// heading, chrome or stamp above it (within 80 lines).
+fn section_top(f: &[Line], a: usize) -> usize {
+    let mut top = a;
+    while top > 0 && a - top < 80 && !is_stop(&f[top - 1]) && !f[top - 1].heading {
+        top -= 1;
+    }
+    (top..a).find(|&j| !f[j].is_blank() && !f[j].is_action()).unwrap_or(a)
+}
+
+/// Whether a run of header-form anchors with names on them ("Posted by: NAME | DATE") closes
+/// its records rather than opening them: under a comment heading, body text stands between
+/// the heading and the first anchor, and none follows the last one.
+fn names_close_records(f: &[Line], run: &[usize]) -> bool {
+    let (Some(&first), Some(&last)) = (run.first(), run.last()) else { return false };
+    if f[first].stamp().map_or(true, |s| s.name.is_none()) {
+        return false;
+    }
+    let Some(h) = (first.saturating_sub(40)..first).rev().find(|&j| f[j].heading) else {
+        return false;
+    };
+    let talk = |j: usize| f[j].kind == Kind::Text && !f[j].is_name_like() && f[j].words >= 4;
+    let before = (h + 1..first).any(talk);
+    let mut after = false;
+    for j in last + 1..f.len().min(last + 12) {
+        if is_stop(&f[j]) || f[j].heading || f[j].end {
+            break;
+        }
+        if talk(j) {
+            after = true;
+            break;
+        }
+    }
+    before && !after
 }
 
 /// Moves a body end back over action bars, votes, separators and blank lines.
@@ -491,6 +534,9 @@ fn layout_name(f: &[Line], anchors: &[usize], footer: bool) -> &'static str {
     if footer {
         if stamps.iter().any(|s| s.form == Form::ActionTime) {
             return "facebook";
+        }
+        if stamps.iter().filter(|s| s.name.is_some()).count() * 2 > stamps.len() {
+            return "footer";
         }
         return "wpdiscuz5";
     }
@@ -694,7 +740,11 @@ pub(super) fn candidates(lines: &[&str], f: &[Line]) -> Vec<(Extraction, bool)> 
     let mut out = Vec::new();
     for (run, trimmed) in runs(&anchors(f)) {
         let idx: Vec<usize> = run.iter().map(|a| a.line).collect();
-        let mode = if run[0].group.footer { Mode::Footer(idx) } else { Mode::Header(idx) };
+        let mode = if run[0].group.footer || names_close_records(f, &idx) {
+            Mode::Footer(idx)
+        } else {
+            Mode::Header(idx)
+        };
         out.push((build(lines, f, mode), trimmed));
     }
     let says: Vec<usize> = (0..f.len()).filter(|&i| matches!(f[i].kind, Kind::Says(_))).collect();

@@ -51,9 +51,9 @@ pub const FEATURES: &[&str] = &[
 
 /// Weights of [`FEATURES`], fitted by `parse_eval --dragnet DIR --fit`.
 pub const WEIGHTS: &[f64] = &[
-    -1.826, 0.566, 0.230, 0.464, -0.637, 0.468, -0.010, -0.998, -0.387, 1.891, -1.090, -0.911,
-    0.966, -0.565, 1.024, 1.881, -0.376, -0.023, -1.064, -1.142, -0.384, 1.146, -2.093, -0.078,
-    0.330,
+    -2.005, 0.584, 0.143, 0.490, -0.670, 0.426, -0.025, -0.931, -0.393, 2.040, -1.117, -0.891,
+    1.067, -0.571, 1.048, 2.012, -0.441, -0.074, -1.056, -1.140, -1.621, 1.116, -2.107, -0.045,
+    0.275,
 ];
 
 /// A candidate is taken for the page's comments at this probability or above.
@@ -201,7 +201,7 @@ pub fn features(f: &[Line], ex: &Extraction) -> Vec<f64> {
     let after: usize = f[(last + 1).min(f.len())..].iter().map(para).sum();
     let inside: usize = f[first..from].iter().map(para).sum();
     let text_before = frac(before, before + after);
-    let footer = ex.layout == "wpdiscuz5" || ex.layout == "facebook";
+    let footer = matches!(ex.layout, "wpdiscuz5" | "facebook" | "footer");
     vec![
         1.0,
         (n as f64).ln_1p(),

@@ -408,16 +408,9 @@ fn names_close_records(f: &[Line], run: &[usize]) -> bool {
     };
     let talk = |j: usize| f[j].kind == Kind::Text && !f[j].is_name_like() && f[j].words >= 4;
     let before = (h + 1..first).any(talk);
-    let mut after = false;
-    for j in last + 1..f.len().min(last + 12) {
-        if is_stop(&f[j]) || f[j].heading || f[j].end {
-            break;
-        }
-        if talk(j) {
-            after = true;
-            break;
-        }
-    }
+    let after = (last + 1..f.len().min(last + 12))
+        .take_while(|&j| !(is_stop(&f[j]) || f[j].heading || f[j].end))
+        .any(talk);
     before && !after
 }
 

@@ -504,10 +504,21 @@ fn strip_trail(mut s: &str) -> &str {
     loop {
         let t = s.trim_end();
         match TRAIL.find(t) {
+            // An initial keeps its dot ("Tom B.").
+            Some(m) if &t[m.start()..] == "." && initial_before(&t[..m.start()]) => return t,
             Some(m) if m.start() < t.len() => s = &t[..m.start()],
             _ => return t,
         }
     }
+}
+
+/// True when `s` ends in a one-letter capital word after another word ("Tom B").
+fn initial_before(s: &str) -> bool {
+    let mut words = s.rsplit(' ');
+    let last = words.next().unwrap_or("");
+    let mut chars = last.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
+        && words.next().is_some_and(|w| !w.is_empty())
 }
 
 fn piece(raw: &str) -> Piece {

@@ -226,6 +226,9 @@ pub fn bounds(lines: &[&str], f: &[Line], limit: usize, bounded: bool) -> Option
     let Some((_, s, e)) = best else { return Some(core) };
     // The title and byline above the body, and a short closing sentence after it, are the
     // article's too, though they weigh little by their words.
+    // Where the first estimate starts inside the model's run, its walk up to the title has
+    // already passed over the lines above (navigation, a lower-case menu).
+    let s = if core.0 > s && core.0 <= e { core.0 } else { s };
     let first = title_above(lines, f, s).min(s);
     let mut last = e;
     let mut k = e + 1;

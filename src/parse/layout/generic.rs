@@ -85,7 +85,7 @@ fn anchors(f: &[Line]) -> Vec<Anchor> {
 /// The candidate comment lists: for each group of anchors, its runs without huge gaps that
 /// carry enough evidence, strongest first (at most `MAX_RUNS`). A run whose first anchor may
 /// be the article's own dateline is also offered without it.
-fn runs(all: &[Anchor]) -> Vec<(Vec<Anchor>, bool)> {
+fn runs(f: &[Line], all: &[Anchor]) -> Vec<(Vec<Anchor>, bool)> {
     let mut found: Vec<(f64, Vec<Anchor>, bool)> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     for a in all {
@@ -104,7 +104,7 @@ fn runs(all: &[Anchor]) -> Vec<(Vec<Anchor>, bool)> {
         let mut start = 0;
         for k in 1..=members.len() {
             if k == members.len() || members[k].line - members[k - 1].line > MAX_GAP {
-                let run = trim_leading_outliers(&members[start..k]);
+                let run = after_heading(f, trim_leading_outliers(&members[start..k]));
                 let score: f64 = run.iter().map(|a| a.q).sum();
                 if score >= 1.4 {
                     found.push((score, run.to_vec(), false));
@@ -123,6 +123,20 @@ fn runs(all: &[Anchor]) -> Vec<(Vec<Anchor>, bool)> {
 
 /// Most candidate runs handed to the judge.
 const MAX_RUNS: usize = 6;
+
+/// Drops the anchors of a run that stand above a comment heading when at least two come
+/// after it: a comment list starts under its heading, and what is dated above it (the
+/// article's "Posted by NAME at TIME") is not a comment.
+fn after_heading<'a>(f: &[Line], run: &'a [Anchor]) -> &'a [Anchor] {
+    let (Some(first), Some(last)) = (run.first(), run.last()) else { return run };
+    let Some(h) = (first.line + 1..last.line).find(|&j| f[j].heading) else { return run };
+    let keep = run.iter().position(|a| a.line > h).unwrap_or(run.len());
+    if run.len() - keep >= 2 {
+        &run[keep..]
+    } else {
+        run
+    }
+}
 
 /// Drops anchors at the head of a run that stand far above the rest (an article's date line
 /// above a list of regularly spaced comments).
@@ -455,6 +469,7 @@ fn body_reply(
     bs: usize,
     be: usize,
     known: &HashSet<String>,
+    known_order: &[String],
 ) -> (usize, Option<String>) {
     let Some(first) = (bs..be).find(|&j| !f[j].is_blank()) else { return (bs, None) };
     let text = &f[first].clean;
@@ -505,6 +520,18 @@ fn body_reply(
         let rest = &text[name.len()..];
         if name.chars().count() >= 3 && rest.starts_with([' ', ',', ':']) {
             return (first, Some(name));
+        }
+    }
+    // Or the first name of one, as an address: "Tom, once a month …" to "Tom B.".
+    if let Some((head, _)) = text.split_once([',', ':']) {
+        if head.chars().count() >= 3 && !head.contains(' ') && head.starts_with(char::is_uppercase)
+        {
+            let by_first = known_order.iter().rev().find(|n| {
+                n.split_whitespace().count() >= 2 && n.split_whitespace().next() == Some(head)
+            });
+            if let Some(n) = by_first {
+                return (first, Some(n.clone()));
+            }
         }
     }
     (first, None)
@@ -731,7 +758,7 @@ enum Mode {
 /// judges them.
 pub(super) fn candidates(lines: &[&str], f: &[Line]) -> Vec<(Extraction, bool)> {
     let mut out = Vec::new();
-    for (run, trimmed) in runs(&anchors(f)) {
+    for (run, trimmed) in runs(f, &anchors(f)) {
         let idx: Vec<usize> = run.iter().map(|a| a.line).collect();
         let mode = if run[0].group.footer || names_close_records(f, &idx) {
             Mode::Footer(idx)
@@ -771,14 +798,17 @@ fn build(lines: &[&str], f: &[Line], mode: Mode) -> Extraction {
     };
     // Reply markers in bodies, in text order, against the authors seen so far.
     let mut known: HashSet<String> = HashSet::new();
+    let mut order: Vec<String> = Vec::new();
     for r in &mut recs {
-        let (bs, reply) = body_reply(f, r.body_start, r.body_end, &known);
+        let (bs, reply) = body_reply(f, r.body_start, r.body_end, &known, &order);
         if r.reply_to.is_none() {
             r.reply_to = reply;
         }
         r.body_start = bs.min(r.body_end);
         if let Some(a) = &r.author {
-            known.insert(a.clone());
+            if known.insert(a.clone()) {
+                order.push(a.clone());
+            }
         }
     }
 

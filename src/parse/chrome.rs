@@ -32,6 +32,7 @@ static SECTION_CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
             r"^avatar photo$",
             r"^(comments?|kommentare|discussion):?$",
             r"^please enable javascript to view the comments.*$",
+            r"^(subscribe|sign up)( to| for)? .*(feed|newsletter|rss|updates|posts|blog|comments)(?-u:\b).*$",
             r"^(you can follow this conversation|follow this conversation|subscribe to (this|the) comment feed|comment feed for this post).*$",
             // Comment counts, openers and closers of many systems.
             r"^(kommentare|comments|antworten|responses):?\s*\(?\d+\)?$",
@@ -96,6 +97,28 @@ static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// "Join the discussion", "Kommentare (3)", "53 Responses to “TITLE”".
 pub fn is_comment_heading(clean: &str) -> bool {
     clean.len() <= 300 && clean.chars().count() <= 120 && COMMENT_HEADING.is_match(clean)
+}
+
+/// A comment heading that opens a list of comments: not a form's ("Leave a Reply", "Post a
+/// comment", "Join the discussion") and not an empty section's ("No comments", "0 Comments").
+pub fn list_heading(clean: &str) -> bool {
+    let l = clean.to_lowercase();
+    let form = ["leave ", "post ", "add ", "write ", "submit ", "join ", "start ", "what do you think", "have your say", "schreib", "hinterlasse", "verfasse"];
+    !form.iter().any(|w| l.starts_with(w))
+        && !l.starts_with("no ")
+        && !l.starts_with("keine ")
+        && heading_count(clean) != Some(0)
+}
+
+/// The number a comment heading gives ("53 Responses to …", "Comments (3)", "{ 56 comments…").
+pub fn heading_count(clean: &str) -> Option<usize> {
+    let digits: String = clean
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 /// A heading over a list that is not comments: "Related Posts", "Most Popular", "Latest

@@ -541,9 +541,12 @@ fn piece(raw: &str) -> Piece {
         p.truncate(m.start());
     }
     let p = strip_trail(p.trim()).to_string();
-    if p.is_empty() {
+    // The time again, in another form ("August 9, 2012 02:07 pm at 2:07 pm"), says nothing
+    // more; a name never holds a time.
+    let again = stamp::find(&p).map(|s| p.len() - (s.end - s.start));
+    if p.is_empty() || again.is_some_and(|rest| rest <= 3) {
         Piece::Nothing
-    } else if header_name_like(&p) {
+    } else if header_name_like(&p) && again.is_none() {
         Piece::Name(p)
     } else {
         // "Reply #", "Permalink | Report" glued to furniture.

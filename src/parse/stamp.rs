@@ -257,7 +257,7 @@ pub fn find(line: &str) -> Option<Stamp> {
             }
         }
     }
-    best
+    best.map(|b| clock_before(line, b))
 }
 
 /// Words without which a line that has no digit cannot hold a stamp.
@@ -276,6 +276,28 @@ static STAMP_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         ])
         .expect("valid")
 });
+
+/// A date whose clock is written before it ("3:40 PM ET, Sat 10.27.2012", "14:30, 3. März
+/// 2024"): the stamp takes the clock in.
+fn clock_before(line: &str, s: Stamp) -> Stamp {
+    let StampKind::Absolute(mut abs) = s.kind else { return s };
+    if abs.clock.is_some() || abs.month_day.is_none() {
+        return s;
+    }
+    let head = &line[..s.start];
+    let Some(c) = CLOCK_ONLY.captures_iter(head).last() else { return s };
+    let m = c.get(0).expect("group 0");
+    let gap = head[m.end()..].trim();
+    let gap = gap.trim_end_matches([',', '·', '|', '-', '–']).trim();
+    let zone = gap.len() <= 4 && gap.chars().all(|ch| ch.is_ascii_uppercase());
+    match clock_of(&c) {
+        Some(clock) if zone && !head[..m.start()].ends_with(|ch: char| ch.is_ascii_digit()) => {
+            abs.clock = Some(clock);
+            Stamp { start: m.start(), end: s.end, kind: StampKind::Absolute(abs) }
+        }
+        _ => s,
+    }
+}
 
 fn has_word_stamp(line: &str) -> bool {
     STAMP_WORDS.is_match(line)
@@ -336,6 +358,16 @@ mod tests {
         assert_eq!(span("Like · Reply · 2h"), Some("2h"));
         assert_eq!(span("6 years ago"), Some("6 years ago"));
         assert_eq!(find("6 years ago").unwrap().kind, StampKind::Relative);
+    }
+
+    #[test]
+    fn clock_before_the_date() {
+        assert_eq!(span("3:40 PM ET, Sat 10.27.2012"), Some("3:40 PM ET, Sat 10.27.2012"));
+        let a = abs("3:40 PM ET, Sat 10.27.2012");
+        assert_eq!((a.month_day, a.clock), (Some((10, 27)), Some((15, 40))));
+        assert_eq!(span("14:30, 3. März 2024"), Some("14:30, 3. März 2024"));
+        // A clock far from the date is not its clock.
+        assert_eq!(span("Open 9:00 to 17:00 daily from March 3, 2024"), Some("March 3, 2024"));
     }
 
     #[test]

@@ -676,7 +676,9 @@ const UNTIMED_REACH: usize = 80;
 /// at least two records.
 fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
     let mut out = Vec::new();
-    let headings = (0..f.len()).filter(|&i| f[i].heading).take(8);
+    // Headings that open a list ("4 Comments", "Comments"), not a form ("Leave a Reply")
+    // nor an empty section ("No comments").
+    let headings = (0..f.len()).filter(|&i| f[i].heading && chrome::list_heading(&f[i].clean)).take(8);
     for h in headings {
         // Over the section's own phrases (sort tabs, counts, form labels) to the first name.
         let mut j = h + 1;
@@ -712,7 +714,9 @@ fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
             }
             break;
         }
-        if starts.len() >= 2 {
+        // A count in the heading bounds the list: "4 Comments" over twenty records is not it.
+        let fits = chrome::heading_count(&f[h].clean).map_or(true, |n| starts.len() <= 2 * n + 3);
+        if starts.len() >= 2 && fits {
             out.push((starts, end.min(f.len())));
         }
     }

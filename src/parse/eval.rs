@@ -238,3 +238,61 @@ impl DragnetSummary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_lower_case_ascii_runs() {
+        let t = tokens("Über-Cool café, 2 Cafés! It's 2:30.");
+        // Lower-cased, then `[a-z0-9]+`: "Über" keeps "ber", "café" and "Cafés" split at é.
+        let mut got: Vec<(&str, u32)> = t.iter().map(|(k, &v)| (k.as_str(), v)).collect();
+        got.sort();
+        let want =
+            [("2", 2), ("30", 1), ("ber", 1), ("caf", 2), ("cool", 1), ("it", 1), ("s", 2)];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn token_f1_is_a_multiset_intersection() {
+        let gold = tokens("the cat sat on the mat");
+        assert_eq!(token_prf(&gold, &tokens("the cat sat on the mat")), (1.0, 1.0, 1.0));
+        // "the the the": 2 of 3 predicted tokens match (gold has two "the"), recall 2/6.
+        let (p, r, f) = token_prf(&gold, &tokens("the the the"));
+        assert!((p - 2.0 / 3.0).abs() < 1e-12 && (r - 1.0 / 3.0).abs() < 1e-12);
+        assert!((f - 2.0 * p * r / (p + r)).abs() < 1e-12);
+        assert_eq!(token_prf(&gold, &tokens("")), (0.0, 0.0, 0.0));
+        assert_eq!(token_prf(&tokens(""), &tokens("")), (1.0, 1.0, 1.0));
+        assert_eq!(token_prf(&gold, &tokens("dog")), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn gold_files_split_at_the_marker() {
+        let g = DragnetGold::parse(&format!("Main text.\r\n{DRAGNET_MARKER}\r\n{}", "x ".repeat(200)));
+        assert_eq!(g.main, "Main text.\r\n");
+        assert!(g.has_comments() && !g.has_no_comments());
+        let g = DragnetGold::parse("Only main text, no marker.");
+        assert!(g.has_no_comments() && !g.has_comments());
+        let g = DragnetGold::parse(&format!("Main.{DRAGNET_MARKER}\nshort comment"));
+        assert!(!g.has_comments() && !g.has_no_comments());
+    }
+
+    #[test]
+    fn summary_means_over_the_right_pages() {
+        let s = |e: f64, c: Option<f64>, fal: Option<bool>| DragnetScore {
+            editorial: (e, e, e),
+            comments: c.map(|x| (x, x, x)),
+            false_comments: fal,
+        };
+        let sum = DragnetSummary::of(&[
+            s(1.0, Some(0.5), None),
+            s(0.5, None, Some(true)),
+            s(0.0, None, Some(false)),
+        ]);
+        assert_eq!((sum.pages, sum.comment_pages, sum.empty_pages), (3, 1, 2));
+        assert!((sum.editorial_f1 - 0.5).abs() < 1e-12);
+        assert!((sum.comments_f1 - 0.5).abs() < 1e-12);
+        assert!((sum.false_share - 0.5).abs() < 1e-12);
+    }
+}

@@ -216,6 +216,53 @@ mod tests {
         assert_eq!(ex.classes, vec![Editorial, Editorial, Editorial, Chrome, Chrome]);
     }
 
+    const ARTICLE: &str = "A paragraph of the article that runs on for a while, as articles do. It has sentences and words.";
+
+    fn authors(text: &str) -> Vec<Option<String>> {
+        let lines: Vec<&str> = text.lines().collect();
+        extract(&lines).comments.into_iter().map(|c| c.author).collect()
+    }
+
+    #[test]
+    fn untimed_list_under_a_count_heading() {
+        let page = format!(
+            "Title of the post here\n{ARTICLE}\n{ARTICLE}\n3 Comments\nAnna Berg\nI tried this and it worked for me, thanks.\nReply\nJo\nDoes it work with older versions too?\nReply\nMarc D.\nYou should also check the settings first.\nReply\nLeave a Reply\nName *"
+        );
+        let want: Vec<Option<String>> =
+            ["Anna Berg", "Jo", "Marc D."].iter().map(|s| Some(s.to_string())).collect();
+        assert_eq!(authors(&page), want);
+        // The same list under a form heading, or under a count it does not fit, is no list.
+        assert!(authors(&page.replace("3 Comments", "Leave a comment")).is_empty());
+        assert!(authors(&page.replace("3 Comments", "0 Comments")).is_empty());
+    }
+
+    #[test]
+    fn dated_headlines_are_not_comments() {
+        let page = format!(
+            "Big storm hits the coast tonight\nBy Ana Ruiz on March 3, 2024 at 9:15 am\n{ARTICLE}\n{ARTICLE}\nRelated articles\nCouncil votes to keep the harbour car park free\nMarch 2, 2024 at 4:10 pm\nIsland school gets new science labs\nMarch 1, 2024 at 9:00 am\nFishing fleet warns of poor season\nFebruary 28, 2024 at 6:45 pm"
+        );
+        assert!(authors(&page).is_empty(), "{:?}", authors(&page));
+    }
+
+    #[test]
+    fn names_on_closing_lines_end_their_records() {
+        let page = format!(
+            "A headline about the library hours\nPosted by Helen Park at 10:42 AM | Permalink\n{ARTICLE}\nComments\nThe community centre has better parking anyway.\nPosted by: Derek | March 04, 2024 at 11:02 AM\nClosing at seven is a shame for everyone who studies.\nPosted by: Mia Chen | March 04, 2024 at 01:15 PM\nI hope the book group can stay where it is.\nPosted by: Ruth | March 05, 2024 at 09:20 AM\nPost a comment"
+        );
+        let lines: Vec<&str> = page.lines().collect();
+        let ex = extract(&lines);
+        let got: Vec<(Option<&str>, &str)> =
+            ex.comments.iter().map(|c| (c.author.as_deref(), c.body.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("Derek"), "The community centre has better parking anyway."),
+                (Some("Mia Chen"), "Closing at seven is a shame for everyone who studies."),
+                (Some("Ruth"), "I hope the book group can stay where it is."),
+            ]
+        );
+    }
+
     #[test]
     fn fallback_takes_empty_comment_box_at_the_end() {
         let lines = ["Para one.", "Subscribe", "Notify of", "0 Comments"];

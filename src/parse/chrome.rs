@@ -103,7 +103,20 @@ pub fn is_comment_heading(clean: &str) -> bool {
 /// comment", "Join the discussion") and not an empty section's ("No comments", "0 Comments").
 pub fn list_heading(clean: &str) -> bool {
     let l = clean.to_lowercase();
-    let form = ["leave ", "post ", "add ", "write ", "submit ", "join ", "start ", "what do you think", "have your say", "schreib", "hinterlasse", "verfasse"];
+    let form = [
+        "leave ",
+        "post ",
+        "add ",
+        "write ",
+        "submit ",
+        "join ",
+        "start ",
+        "what do you think",
+        "have your say",
+        "schreib",
+        "hinterlasse",
+        "verfasse",
+    ];
     !form.iter().any(|w| l.starts_with(w))
         && !l.starts_with("no ")
         && !l.starts_with("keine ")

@@ -249,8 +249,7 @@ mod tests {
         // Lower-cased, then `[a-z0-9]+`: "Über" keeps "ber", "café" and "Cafés" split at é.
         let mut got: Vec<(&str, u32)> = t.iter().map(|(k, &v)| (k.as_str(), v)).collect();
         got.sort();
-        let want =
-            [("2", 2), ("30", 1), ("ber", 1), ("caf", 2), ("cool", 1), ("it", 1), ("s", 2)];
+        let want = [("2", 2), ("30", 1), ("ber", 1), ("caf", 2), ("cool", 1), ("it", 1), ("s", 2)];
         assert_eq!(got, want);
     }
 
@@ -269,7 +268,8 @@ mod tests {
 
     #[test]
     fn gold_files_split_at_the_marker() {
-        let g = DragnetGold::parse(&format!("Main text.\r\n{DRAGNET_MARKER}\r\n{}", "x ".repeat(200)));
+        let g =
+            DragnetGold::parse(&format!("Main text.\r\n{DRAGNET_MARKER}\r\n{}", "x ".repeat(200)));
         assert_eq!(g.main, "Main text.\r\n");
         assert!(g.has_comments() && !g.has_no_comments());
         let g = DragnetGold::parse("Only main text, no marker.");

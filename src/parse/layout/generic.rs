@@ -678,7 +678,8 @@ fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
     let mut out = Vec::new();
     // Headings that open a list ("4 Comments", "Comments"), not a form ("Leave a Reply")
     // nor an empty section ("No comments").
-    let headings = (0..f.len()).filter(|&i| f[i].heading && chrome::list_heading(&f[i].clean)).take(8);
+    let headings =
+        (0..f.len()).filter(|&i| f[i].heading && chrome::list_heading(&f[i].clean)).take(8);
     for h in headings {
         // Over the section's own phrases (sort tabs, counts, form labels) to the first name.
         let mut j = h + 1;

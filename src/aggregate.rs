@@ -31,11 +31,13 @@ pub const TONE_THRESHOLD: f64 = 0.05;
 /// How many authors and threads the top lists hold.
 pub const TOP_N: usize = 10;
 
-/// The tone and moderation result of one record.
+/// The language, tone and moderation result of one record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scored {
-    /// VADER compound, -1 to 1.
-    pub compound: f64,
+    /// Its language (ISO 639-1 or `und`).
+    pub language: String,
+    /// VADER compound, -1 to 1; `None` when tone is not scored in its language.
+    pub compound: Option<f64>,
     /// The verdict's lowercase name (`ok`, `note`, `review`, `remove`).
     pub verdict: String,
     /// The categories of its flags (each once).
@@ -132,10 +134,17 @@ pub struct Stats {
     pub authors: BTreeSet<Arc<str>>,
     /// Distinct threads.
     pub threads: BTreeSet<Arc<str>>,
-    /// Records with a tone score.
+    /// Records moderated (published, with text): the base of the flag counts.
     pub scored: u64,
-    /// Sum of their compound scores in units of 0.0001 (an integer, so that sums merge
-    /// exactly in any order).
+    /// Of those, records whose tone was scored (their language is one tone is scored in):
+    /// the base of the tone figures.
+    #[serde(default)]
+    pub tone_scored: u64,
+    /// Moderated records whose tone was not scored, by language.
+    #[serde(default)]
+    pub tone_not_scored: BTreeMap<String, u64>,
+    /// Sum of the tone-scored records' compound scores in units of 0.0001 (an integer, so
+    /// that sums merge exactly in any order).
     pub sum_compound_e4: i64,
     /// Their compound scores, binned.
     pub histogram: Histogram,
@@ -177,12 +186,18 @@ impl Stats {
         self.time_uncertain += u64::from(uncertain);
         let Some(s) = s else { return };
         self.scored += 1;
-        self.sum_compound_e4 += e4(s.compound);
-        self.histogram.add(s.compound);
-        match Tone::of(s.compound) {
-            Tone::Positive => self.positive += 1,
-            Tone::Neutral => self.neutral += 1,
-            Tone::Negative => self.negative += 1,
+        match s.compound {
+            Some(c) => {
+                self.tone_scored += 1;
+                self.sum_compound_e4 += e4(c);
+                self.histogram.add(c);
+                match Tone::of(c) {
+                    Tone::Positive => self.positive += 1,
+                    Tone::Neutral => self.neutral += 1,
+                    Tone::Negative => self.negative += 1,
+                }
+            }
+            None => *self.tone_not_scored.entry(s.language.clone()).or_default() += 1,
         }
         if !s.categories.is_empty() {
             self.flagged += 1;
@@ -202,6 +217,8 @@ impl Stats {
         self.authors.extend(o.authors.iter().cloned());
         self.threads.extend(o.threads.iter().cloned());
         self.scored += o.scored;
+        self.tone_scored += o.tone_scored;
+        add_map(&mut self.tone_not_scored, &o.tone_not_scored);
         self.sum_compound_e4 += o.sum_compound_e4;
         self.histogram.merge(&o.histogram);
         self.positive += o.positive;
@@ -256,9 +273,9 @@ pub struct AuthorStats {
 pub struct ThreadStats {
     /// Records in the thread.
     pub comments: u64,
-    /// Scored records.
+    /// Records whose tone was scored.
     pub scored: u64,
-    /// Sum of compound scores in units of 0.0001.
+    /// Sum of their compound scores in units of 0.0001.
     pub sum_compound_e4: i64,
     /// Negative records.
     pub negative: u64,
@@ -366,14 +383,16 @@ impl Aggregate {
         if let Some(st) = names.1.and_then(|t| self.threads.get_mut(&*t)) {
             st.comments += 1;
             if let Some(s) = s {
-                let negative = Tone::of(s.compound) == Tone::Negative;
-                st.scored += 1;
-                st.sum_compound_e4 += e4(s.compound);
-                st.negative += u64::from(negative);
+                let negative = s.compound.is_some_and(|c| Tone::of(c) == Tone::Negative);
                 st.flagged += u64::from(flagged);
                 st.heated += u64::from(negative || flagged);
-                let quote = crate::report::escape::preview(&r.body, QUOTE_CHARS);
-                lower(&mut st.most_negative, &Some((s.compound, quote)));
+                if let Some(c) = s.compound {
+                    st.scored += 1;
+                    st.sum_compound_e4 += e4(c);
+                    st.negative += u64::from(negative);
+                    let quote = crate::report::escape::preview(&r.body, QUOTE_CHARS);
+                    lower(&mut st.most_negative, &Some((c, quote)));
+                }
             }
         }
     }
@@ -489,7 +508,7 @@ impl Aggregate {
 pub const PARTIAL_FORMAT: &str = "moderato-weekly-partial";
 
 /// The version of the [`Partial`] layout; bumped whenever a field changes meaning.
-pub const PARTIAL_VERSION: u32 = 1;
+pub const PARTIAL_VERSION: u32 = 2;
 
 /// An [`Aggregate`] as JSON: everything [`Aggregate::finish`] needs, so that partials of
 /// any split of the input merge into exactly the report of the whole. Nothing is truncated:
@@ -669,8 +688,12 @@ fn e4(compound: f64) -> i64 {
 pub struct Row {
     /// Records, every status.
     pub comments: u64,
-    /// Records with a tone score (published, with text).
+    /// Records moderated (published, with text): the base of the flag shares.
     pub scored: u64,
+    /// Of those, records whose tone was scored: the base of the tone figures.
+    pub tone_scored: u64,
+    /// Moderated records whose tone was not scored, by language.
+    pub tone_not_scored: BTreeMap<String, u64>,
     /// Distinct authors.
     pub authors: u64,
     /// Distinct threads.
@@ -679,15 +702,15 @@ pub struct Row {
     pub replies: u64,
     /// `replies` / records whose reply status is known.
     pub reply_share: Option<f64>,
-    /// Mean compound of the scored records.
+    /// Mean compound of the tone-scored records.
     pub mean_compound: Option<f64>,
-    /// Median compound of the scored records.
+    /// Median compound of the tone-scored records.
     pub median_compound: Option<f64>,
-    /// Share of scored records that are positive.
+    /// Share of tone-scored records that are positive.
     pub positive_share: Option<f64>,
-    /// Share of scored records that are neutral.
+    /// Share of tone-scored records that are neutral.
     pub neutral_share: Option<f64>,
-    /// Share of scored records that are negative.
+    /// Share of tone-scored records that are negative.
     pub negative_share: Option<f64>,
     /// `positive_share − negative_share`.
     pub net_tone: Option<f64>,
@@ -710,19 +733,21 @@ pub struct Row {
 impl Row {
     /// Figures from counts.
     pub fn from_stats(s: &Stats) -> Row {
-        let pos = share(s.positive, s.scored);
-        let neg = share(s.negative, s.scored);
+        let pos = share(s.positive, s.tone_scored);
+        let neg = share(s.negative, s.tone_scored);
         Row {
             comments: s.comments,
             scored: s.scored,
+            tone_scored: s.tone_scored,
+            tone_not_scored: s.tone_not_scored.clone(),
             authors: s.authors.len() as u64,
             threads: s.threads.len() as u64,
             replies: s.replies,
             reply_share: share(s.replies, s.reply_known),
-            mean_compound: mean(s.sum_compound_e4, s.scored),
+            mean_compound: mean(s.sum_compound_e4, s.tone_scored),
             median_compound: s.histogram.median(),
             positive_share: pos,
-            neutral_share: share(s.neutral, s.scored),
+            neutral_share: share(s.neutral, s.tone_scored),
             negative_share: neg,
             net_tone: pos.zip(neg).map(|(p, n)| p - n),
             flagged: s.flagged,
@@ -888,7 +913,8 @@ mod tests {
 
     fn scored(c: f64, cats: &[&str]) -> Scored {
         Scored {
-            compound: c,
+            language: "en".into(),
+            compound: Some(c),
             verdict: if cats.is_empty() { "ok" } else { "review" }.into(),
             categories: cats.iter().map(|s| s.to_string()).collect(),
         }

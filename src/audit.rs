@@ -2,9 +2,14 @@
 //! moderation flags and verdict of every comment, and a per-page summary.
 //!
 //! This is the composition stage the `audit` command shows: it adds, never removes, so the
-//! JSON of an audited page is the parse JSON plus `tone` on the editorial and each comment
-//! and a `summary`.
+//! JSON of an audited page is the parse JSON plus `language`, `language_confidence` and
+//! `tone` on the editorial and each comment, and a `summary`.
+//!
+//! Tone is scored only in the languages VADER speaks ([`ToneLanguages`], English unless the
+//! user widens it): elsewhere `tone` is `null` and `tone_skipped` says why, and the summary's
+//! means and shares are over the scored comments, with the others counted by language.
 
+use crate::lang::{self, Language, ToneLanguages};
 use crate::lexicon::{Flag, Lexicon, Verdict};
 use crate::moderate::{category_counts, moderate, Moderation};
 use crate::parse::{Comment, Editorial, LineRange, Page};
@@ -33,41 +38,59 @@ impl From<Scores> for Tone {
     }
 }
 
-/// A comment with its tone, flags and verdict.
+/// A comment with its language, tone, flags and verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditedComment {
     /// The parsed comment.
     #[serde(flatten)]
     pub comment: Comment,
-    /// Its tone.
-    pub tone: Tone,
+    /// Its language (`language`, `language_confidence`).
+    #[serde(flatten)]
+    pub language: Language,
+    /// Its tone; `None` (`null`) when not scored in its language.
+    pub tone: Option<Tone>,
+    /// Why there is no tone (`"language"`); absent when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone_skipped: Option<&'static str>,
     /// Its flags and verdict.
     #[serde(flatten)]
     pub moderation: Moderation,
 }
 
-/// The editorial with its tone.
+/// The editorial with its language and tone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditedEditorial {
     /// The parsed editorial.
     #[serde(flatten)]
     pub editorial: Editorial,
-    /// Its tone (zeros when the page has no editorial).
-    pub tone: Tone,
+    /// Its language.
+    #[serde(flatten)]
+    pub language: Language,
+    /// Its tone (zeros when the page has no editorial); `None` when not scored in its
+    /// language.
+    pub tone: Option<Tone>,
+    /// Why there is no tone; absent when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone_skipped: Option<&'static str>,
 }
 
-/// Figures for one page.
+/// Figures for one page. Tone figures are over the comments whose tone was scored
+/// (`tone_scored`); the others are counted by language in `tone_not_scored`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     /// Number of comments.
     pub comments: usize,
-    /// Mean compound over the comments (0 when there are none).
+    /// Comments whose tone was scored.
+    pub tone_scored: usize,
+    /// Comments not scored, by language.
+    pub tone_not_scored: BTreeMap<String, usize>,
+    /// Mean compound over the scored comments (0 when there are none).
     pub mean_compound: f64,
-    /// Share of comments labeled negative.
+    /// Share of scored comments labeled negative.
     pub negative_share: f64,
-    /// Share of comments labeled neutral.
+    /// Share of scored comments labeled neutral.
     pub neutral_share: f64,
-    /// Share of comments labeled positive.
+    /// Share of scored comments labeled positive.
     pub positive_share: f64,
     /// Comments per verdict (`ok`, `note`, `review`, `remove`).
     pub by_verdict: BTreeMap<Verdict, usize>,
@@ -98,19 +121,55 @@ pub struct AuditedPage {
     pub summary: Summary,
 }
 
-/// Scores and moderates a page.
-pub fn audit_page(page: Page, analyzer: &Analyzer, lexicon: &Lexicon) -> AuditedPage {
-    let editorial_tone = Tone::from(analyzer.polarity_scores(&page.editorial.text));
+/// The tone of a text in `lang`, when it is scored there; else why not.
+pub fn tone_in(
+    analyzer: &Analyzer,
+    tones: &ToneLanguages,
+    lang: &Language,
+    text: &str,
+) -> (Option<Tone>, Option<&'static str>) {
+    if tones.scores(lang, text) {
+        (Some(Tone::from(analyzer.polarity_scores(text))), None)
+    } else {
+        (None, Some(lang::SKIPPED_LANGUAGE))
+    }
+}
+
+/// Identifies languages, scores tone where it is scored, and moderates a page. A comment too
+/// short to tell its language takes the page's (the editorial's, else most comments').
+pub fn audit_page(
+    page: Page,
+    analyzer: &Analyzer,
+    lexicon: &Lexicon,
+    tones: &ToneLanguages,
+) -> AuditedPage {
+    let editorial_lang = lang::identify(&page.editorial.text);
+    let own: Vec<Language> = page.comments.iter().map(|c| lang::identify(&c.body)).collect();
+    let page_lang = if editorial_lang.confidence >= 0.5 {
+        editorial_lang
+    } else {
+        Language::majority(own.iter().copied().filter(|l| l.confidence >= 0.5))
+    };
+    let (editorial_tone, editorial_skipped) =
+        tone_in(analyzer, tones, &editorial_lang, &page.editorial.text);
     let comments: Vec<AuditedComment> = page
         .comments
         .into_iter()
-        .map(|comment| {
-            let tone = Tone::from(analyzer.polarity_scores(&comment.body));
-            let moderation = moderate(lexicon, &comment.body, || tone.compound);
-            AuditedComment { comment, tone, moderation }
+        .zip(own)
+        .map(|(comment, own)| {
+            let language = own.or_page(page_lang);
+            let (tone, tone_skipped) = tone_in(analyzer, tones, &language, &comment.body);
+            // Tone-conditioned rules read the compound whether or not it is shown.
+            let moderation = moderate(lexicon, &comment.body, language.code, || {
+                tone.map_or_else(
+                    || analyzer.polarity_scores(&comment.body).compound,
+                    |t| t.compound,
+                )
+            });
+            AuditedComment { comment, language, tone, tone_skipped, moderation }
         })
         .collect();
-    let mut summary = summarise(comments.iter().map(|c| c.tone));
+    let mut summary = summarise(comments.iter().map(|c| (c.language, c.tone)));
     for c in &comments {
         *summary.by_verdict.entry(c.moderation.verdict).or_insert(0) += 1;
     }
@@ -120,7 +179,12 @@ pub fn audit_page(page: Page, analyzer: &Analyzer, lexicon: &Lexicon) -> Audited
         layout: page.layout,
         confidence: page.confidence,
         line_count: page.line_count,
-        editorial: AuditedEditorial { editorial: page.editorial, tone: editorial_tone },
+        editorial: AuditedEditorial {
+            editorial: page.editorial,
+            language: editorial_lang,
+            tone: editorial_tone,
+            tone_skipped: editorial_skipped,
+        },
         chrome: page.chrome,
         unassigned: page.unassigned,
         comments,
@@ -128,10 +192,18 @@ pub fn audit_page(page: Page, analyzer: &Analyzer, lexicon: &Lexicon) -> Audited
     }
 }
 
-/// Mean compound and label shares over some tones.
-pub fn summarise(tones: impl Iterator<Item = Tone>) -> Summary {
+/// Mean compound and label shares over the scored of some comments (language and tone,
+/// `None` when not scored), and the others counted by language.
+pub fn summarise(comments: impl Iterator<Item = (Language, Option<Tone>)>) -> Summary {
     let (mut n, mut sum, mut neg, mut neu, mut pos) = (0usize, 0.0, 0usize, 0usize, 0usize);
-    for t in tones {
+    let mut all = 0;
+    let mut not_scored: BTreeMap<String, usize> = BTreeMap::new();
+    for (lang, tone) in comments {
+        all += 1;
+        let Some(t) = tone else {
+            *not_scored.entry(lang.code.to_string()).or_insert(0) += 1;
+            continue;
+        };
         n += 1;
         sum += t.compound;
         match t.label {
@@ -142,7 +214,9 @@ pub fn summarise(tones: impl Iterator<Item = Tone>) -> Summary {
     }
     let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
     Summary {
-        comments: n,
+        comments: all,
+        tone_scored: n,
+        tone_not_scored: not_scored,
         mean_compound: if n == 0 { 0.0 } else { sum / n as f64 },
         negative_share: share(neg),
         neutral_share: share(neu),
@@ -166,13 +240,20 @@ pub struct InputRecord<'a> {
     pub text: Option<std::borrow::Cow<'a, str>>,
 }
 
-/// The audit of one record, as one output line: `id`, `tone`, `flags`, `verdict`.
+/// The audit of one record, as one output line: `id`, `language`, `language_confidence`,
+/// `tone` (`null` with `tone_skipped` when not scored in its language), `flags`, `verdict`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordAudit {
     /// The record's id, or its line number.
     pub id: serde_json::Value,
-    /// Its tone.
-    pub tone: Tone,
+    /// Its language.
+    #[serde(flatten)]
+    pub language: Language,
+    /// Its tone, when scored.
+    pub tone: Option<Tone>,
+    /// Why there is no tone; absent when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone_skipped: Option<&'static str>,
     /// Its flags.
     pub flags: Vec<Flag>,
     /// The strongest action among its flags.
@@ -188,21 +269,34 @@ impl RecordAudit {
         fn value(buf: &mut Vec<u8>, v: &impl Serialize) {
             serde_json::to_writer(buf, v).expect("serialising to memory cannot fail");
         }
-        let Tone { neg, neu, pos, compound, label } = &self.tone;
         buf.extend_from_slice(br#"{"id":"#);
         value(buf, &self.id);
-        for (key, v) in [
-            (&br#","tone":{"neg":"#[..], neg),
-            (br#","neu":"#, neu),
-            (br#","pos":"#, pos),
-            (br#","compound":"#, compound),
-        ] {
-            buf.extend_from_slice(key);
-            value(buf, v);
+        buf.extend_from_slice(br#","language":""#);
+        buf.extend_from_slice(self.language.code.as_bytes());
+        buf.extend_from_slice(br#"","language_confidence":"#);
+        value(buf, &((self.language.confidence * 100.0).round() / 100.0));
+        match &self.tone {
+            Some(Tone { neg, neu, pos, compound, label }) => {
+                for (key, v) in [
+                    (&br#","tone":{"neg":"#[..], neg),
+                    (br#","neu":"#, neu),
+                    (br#","pos":"#, pos),
+                    (br#","compound":"#, compound),
+                ] {
+                    buf.extend_from_slice(key);
+                    value(buf, v);
+                }
+                buf.extend_from_slice(br#","label":"#);
+                value(buf, label);
+                buf.push(b'}');
+            }
+            None => buf.extend_from_slice(br#","tone":null"#),
         }
-        buf.extend_from_slice(br#","label":"#);
-        value(buf, label);
-        buf.extend_from_slice(br#"},"flags":"#);
+        if let Some(why) = self.tone_skipped {
+            buf.extend_from_slice(br#","tone_skipped":"#);
+            value(buf, &why);
+        }
+        buf.extend_from_slice(br#","flags":"#);
         if self.flags.is_empty() {
             buf.extend_from_slice(b"[]");
         } else {
@@ -221,14 +315,18 @@ pub fn audit_record(
     line_no: u64,
     analyzer: &Analyzer,
     lexicon: &Lexicon,
+    tones: &ToneLanguages,
 ) -> Result<RecordAudit, String> {
-    let mut out = audit_records(&[line], line_no, analyzer, lexicon);
+    let mut out = audit_records(&[line], line_no, analyzer, lexicon, tones);
     out.pop().expect("one result per line")
 }
 
+/// A text's language, its tone when scored, and why not when not.
+type Toned = (Language, Option<Tone>, Option<&'static str>);
+
 /// [`audit_record`] of each of `lines` (the first is line `first_line_no`), one result per
 /// line, in order. Runs each stage over all the lines before the next: parse every record,
-/// score every body, check every body. A stage's tables and code then stay in the first-level
+/// identify and score every body, check every body. A stage's tables and code then stay in the first-level
 /// caches from one comment to the next instead of evicting each other for every comment
 /// (cachegrind, Reddit-shaped comments, one stage after the other for 256 comments instead of
 /// both per comment: a third fewer first-level data misses, half the instruction misses).
@@ -237,6 +335,7 @@ pub fn audit_records(
     first_line_no: u64,
     analyzer: &Analyzer,
     lexicon: &Lexicon,
+    tones: &ToneLanguages,
 ) -> Vec<Result<RecordAudit, String>> {
     let parsed: Vec<Result<(serde_json::Value, std::borrow::Cow<str>), String>> = lines
         .iter()
@@ -254,18 +353,26 @@ pub fn audit_records(
             Ok((rec.id.unwrap_or_else(|| serde_json::Value::from(line_no)), body))
         })
         .collect();
-    let tones: Vec<Option<Tone>> = parsed
+    let scored: Vec<Option<Toned>> = parsed
         .iter()
-        .map(|p| p.as_ref().ok().map(|(_, body)| Tone::from(analyzer.polarity_scores(body))))
+        .map(|p| {
+            p.as_ref().ok().map(|(_, body)| {
+                let language = lang::identify(body);
+                let (tone, skipped) = tone_in(analyzer, tones, &language, body);
+                (language, tone, skipped)
+            })
+        })
         .collect();
     parsed
         .into_iter()
-        .zip(tones)
-        .map(|(p, tone)| {
+        .zip(scored)
+        .map(|(p, scored)| {
             let (id, body) = p?;
-            let tone = tone.expect("scored every parsed record");
-            let Moderation { verdict, flags } = moderate(lexicon, &body, || tone.compound);
-            Ok(RecordAudit { id, tone, flags, verdict })
+            let (language, tone, tone_skipped) = scored.expect("identified every parsed record");
+            let Moderation { verdict, flags } = moderate(lexicon, &body, language.code, || {
+                tone.map_or_else(|| analyzer.polarity_scores(&body).compound, |t| t.compound)
+            });
+            Ok(RecordAudit { id, language, tone, tone_skipped, flags, verdict })
         })
         .collect()
 }
@@ -280,16 +387,22 @@ mod tests {
 
     #[test]
     fn summary_of_known_tones() {
+        let en = Language { code: "en", confidence: 0.9 };
+        let de = Language { code: "de", confidence: 0.9 };
         let s = summarise(
             [
-                tone(0.5, Label::Positive),
-                tone(-0.5, Label::Negative),
-                tone(-0.3, Label::Negative),
-                tone(0.0, Label::Neutral),
+                (en, Some(tone(0.5, Label::Positive))),
+                (en, Some(tone(-0.5, Label::Negative))),
+                (de, None),
+                (en, Some(tone(-0.3, Label::Negative))),
+                (en, Some(tone(0.0, Label::Neutral))),
+                (de, None),
             ]
             .into_iter(),
         );
-        assert_eq!(s.comments, 4);
+        // Means and shares are over the four scored comments; the two others are counted.
+        assert_eq!((s.comments, s.tone_scored), (6, 4));
+        assert_eq!(s.tone_not_scored.get("de"), Some(&2));
         assert!((s.mean_compound - (-0.075)).abs() < 1e-12);
         assert_eq!((s.negative_share, s.neutral_share, s.positive_share), (0.5, 0.25, 0.25));
     }
@@ -298,24 +411,28 @@ mod tests {
     fn records_take_body_or_text_and_default_the_id() {
         let a = Analyzer::new();
         let lex = Lexicon::builtin();
-        let r = audit_record(br#"{"id": "x1", "body": "I love this!"}"#, 7, &a, &lex).unwrap();
+        let tones = ToneLanguages::default();
+        let r =
+            audit_record(br#"{"id": "x1", "body": "I love this!"}"#, 7, &a, &lex, &tones).unwrap();
         assert_eq!(
-            (r.id, r.tone.compound, r.verdict),
+            (r.id, r.tone.unwrap().compound, r.verdict),
             (serde_json::json!("x1"), 0.6696, Verdict::Ok)
         );
-        let r = audit_record(br#"{"text": "The guy is nuts."}"#, 7, &a, &lex).unwrap();
-        assert_eq!((r.id, r.tone.compound), (serde_json::json!(7), -0.3182));
-        let r = audit_record(br#"{"text": "You are a complete idiot."}"#, 8, &a, &lex).unwrap();
+        let r = audit_record(br#"{"text": "The guy is nuts."}"#, 7, &a, &lex, &tones).unwrap();
+        assert_eq!((r.id, r.tone.unwrap().compound), (serde_json::json!(7), -0.3182));
+        let r =
+            audit_record(br#"{"text": "You are a complete idiot."}"#, 8, &a, &lex, &tones).unwrap();
         assert!(r.verdict >= Verdict::Review && !r.flags.is_empty(), "{r:?}");
-        assert!(audit_record(b"{}", 1, &a, &lex).unwrap_err().contains("body"));
-        assert!(audit_record(b"nope", 1, &a, &lex).unwrap_err().contains("JSON"));
-        assert!(audit_record(br#"{"body": 5}"#, 1, &a, &lex).is_err());
+        assert!(audit_record(b"{}", 1, &a, &lex, &tones).unwrap_err().contains("body"));
+        assert!(audit_record(b"nope", 1, &a, &lex, &tones).unwrap_err().contains("JSON"));
+        assert!(audit_record(br#"{"body": 5}"#, 1, &a, &lex, &tones).is_err());
     }
 
     #[test]
     fn records_audited_together_equal_records_audited_alone() {
         let a = Analyzer::new();
         let lex = Lexicon::builtin();
+        let tones = ToneLanguages::default();
         let lines: [&[u8]; 5] = [
             br#"{"id": "a", "body": "You are a complete idiot."}"#,
             b"nope",
@@ -323,10 +440,10 @@ mod tests {
             br#"{"id": 3}"#,
             br#"{"text": "I will kill you"}"#,
         ];
-        let together = audit_records(&lines, 41, &a, &lex);
+        let together = audit_records(&lines, 41, &a, &lex, &tones);
         assert_eq!(together.len(), lines.len());
         for (i, (line, got)) in lines.iter().zip(&together).enumerate() {
-            assert_eq!(got, &audit_record(line, 41 + i as u64, &a, &lex), "line {i}");
+            assert_eq!(got, &audit_record(line, 41 + i as u64, &a, &lex, &tones), "line {i}");
         }
         // the ids default to each line's own number, and errors stay in their place
         assert_eq!(together[2].as_ref().unwrap().id, serde_json::json!(43));
@@ -340,6 +457,7 @@ mod tests {
     fn records_written_directly_equal_serde_json() {
         let a = Analyzer::new();
         let lex = Lexicon::builtin();
+        let tones = ToneLanguages::default();
         let lines: [&[u8]; 6] = [
             br#"{"id": "a\"b\u0007\u2028", "body": "You are a complete idiot!!! IDIOT"}"#,
             br#"{"id": {"x": [1, 2.5, null]}, "body": "What a lovely, thoughtful piece."}"#,
@@ -348,7 +466,7 @@ mod tests {
             br#"{"id": 1e300, "text": "I will kill you. No."}"#,
             br#"{"id": false, "text": "meh"}"#,
         ];
-        let audits = audit_records(&lines, 1, &a, &lex);
+        let audits = audit_records(&lines, 1, &a, &lex, &tones);
         for (i, audit) in audits.iter().enumerate() {
             let rec = audit.as_ref().unwrap();
             let mut direct = Vec::new();
@@ -366,9 +484,10 @@ mod tests {
     fn a_line_outside_utf8_is_refused_where_serde_json_says() {
         let a = Analyzer::new();
         let lex = Lexicon::builtin();
-        let err = audit_record(b"{\"body\": \"ok \xff\"}", 1, &a, &lex).unwrap_err();
+        let tones = ToneLanguages::default();
+        let err = audit_record(b"{\"body\": \"ok \xff\"}", 1, &a, &lex, &tones).unwrap_err();
         assert!(err.contains("line 1 column"), "{err}");
-        let err = audit_record(b"{\"body\": \"ok\"} \xff", 1, &a, &lex).unwrap_err();
+        let err = audit_record(b"{\"body\": \"ok\"} \xff", 1, &a, &lex, &tones).unwrap_err();
         assert!(err.contains("line 1 column"), "{err}");
     }
 

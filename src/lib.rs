@@ -3,8 +3,8 @@
 //! The library follows the pipeline, one module per stage:
 //!
 //! ```text
-//! input  ->  parse  ->  tone  ->  moderate  ->  aggregate  ->  report
-//! (bytes)    (Page)     (Scores)  (Flags)       (weeks)        (table/json/…)
+//! input  ->  parse  ->  lang  ->  tone  ->  moderate  ->  aggregate  ->  report
+//! (bytes)    (Page)    (code)    (Scores)  (Flags)       (weeks)        (table/json/…)
 //! ```
 //!
 //! Only the CLI (`src/cli/`) and [`input`] touch the file system, the clock or the terminal;
@@ -18,6 +18,7 @@ mod bits;
 pub mod cli;
 pub mod error;
 pub mod input;
+pub mod lang;
 pub mod lexicon;
 pub mod moderate;
 pub mod parse;

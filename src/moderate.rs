@@ -19,13 +19,20 @@ pub struct Moderation {
     pub flags: Vec<Flag>,
 }
 
-/// Moderate one comment. `compound` is its VADER compound score; it is only called when a
-/// tone-conditioned rule matched, so callers can pass `|| tone::polarity_scores(text).compound`.
-pub fn moderate(lexicon: &Lexicon, text: &str, compound: impl FnOnce() -> f64) -> Moderation {
+/// Moderate one comment in `language` (ISO 639-1 or `und`: rules for other languages do not
+/// apply, see [`crate::lexicon::Rule::applies_to`]). `compound` is its VADER compound score;
+/// it is only called when a tone-conditioned rule matched, so callers can pass
+/// `|| tone::polarity_scores(text).compound`.
+pub fn moderate(
+    lexicon: &Lexicon,
+    text: &str,
+    language: &str,
+    compound: impl FnOnce() -> f64,
+) -> Moderation {
     let flags = if text.len() <= WINDOW {
-        lexicon.check_with(text, compound)
+        lexicon.check_in(text, language, compound)
     } else {
-        check_in_windows(lexicon, text, compound)
+        check_in_windows(lexicon, text, language, compound)
     };
     Moderation { verdict: verdict(&flags), flags }
 }
@@ -38,7 +45,12 @@ const WINDOW: usize = 256 * 1024;
 /// a nearness condition across a window's edge is seen whole by the window it starts in.
 const CONTEXT: usize = 4 * 1024;
 
-fn check_in_windows(lexicon: &Lexicon, text: &str, compound: impl FnOnce() -> f64) -> Vec<Flag> {
+fn check_in_windows(
+    lexicon: &Lexicon,
+    text: &str,
+    language: &str,
+    compound: impl FnOnce() -> f64,
+) -> Vec<Flag> {
     let floor = |mut i: usize| {
         while !text.is_char_boundary(i) {
             i -= 1;
@@ -59,7 +71,7 @@ fn check_in_windows(lexicon: &Lexicon, text: &str, compound: impl FnOnce() -> f6
         let end = ceil((start + WINDOW).min(text.len()));
         let lo = floor(start.saturating_sub(CONTEXT));
         let hi = ceil((end + CONTEXT).min(text.len()));
-        let found = lexicon.check_with(&text[lo..hi], || {
+        let found = lexicon.check_in(&text[lo..hi], language, || {
             *tone.get_or_insert_with(|| compound.take().map_or(0.0, |f| f()))
         });
         for mut f in found {
@@ -90,9 +102,11 @@ mod tests {
     #[test]
     fn moderates_with_lazy_tone() {
         let lex = Lexicon::builtin();
-        let m = moderate(&lex, "Thanks for the thoughtful article.", || panic!("tone not needed"));
+        let m = moderate(&lex, "Thanks for the thoughtful article.", "en", || {
+            panic!("tone not needed")
+        });
         assert_eq!(m.verdict, Verdict::Ok);
-        let m = moderate(&lex, "You are an idiot.", || -0.6);
+        let m = moderate(&lex, "You are an idiot.", "en", || -0.6);
         assert!(m.verdict >= Verdict::Review, "{m:?}");
         assert!(category_counts(&m.flags).contains_key("insult"));
     }
@@ -111,7 +125,7 @@ mod tests {
         text.push_str(&"é calm ".repeat(WINDOW / 6));
         text.push_str("You are a complete idiot, moron.");
         let whole = lex.check(&text, -0.5);
-        let windowed = moderate(&lex, &text, || -0.5).flags;
+        let windowed = moderate(&lex, &text, "und", || -0.5).flags;
         assert!(windowed.len() >= 3, "{windowed:?}");
         assert_eq!(windowed, whole);
         for f in &windowed {

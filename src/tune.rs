@@ -164,7 +164,7 @@ pub fn evaluate<'a>(
     }
     let min = threshold.action();
     for (i, (text, label)) in samples.into_iter().enumerate() {
-        let flags = lexicon.check_with(text, || compound(text));
+        let flags = lexicon.check_in(text, crate::lang::identify(text).code, || compound(text));
         let flagged = threshold.reached_by(crate::lexicon::verdict(&flags));
         ev.overall.add(flagged, label);
         if flagged && !label {

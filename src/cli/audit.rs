@@ -79,6 +79,7 @@ pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
     let now = global.now.as_deref().map(common::parse_now).transpose()?;
     let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let analyzer = Analyzer::new();
+    let tones = common::tone_languages(global)?;
     let mut errored = false;
     let mut pages = Vec::new();
     for name in common::inputs(&args.files) {
@@ -87,7 +88,7 @@ pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
             continue;
         };
         let page = parse_page(&src.name, &src.text, &common::parse_options(now, tz, &src));
-        pages.push(audit_page(page, &analyzer, &lexicon));
+        pages.push(audit_page(page, &analyzer, &lexicon, &tones));
     }
     output::write_to(global.output.as_deref(), |out| {
         match format {
@@ -119,19 +120,39 @@ fn outcome(errored: bool, flagged: bool) -> Outcome {
     }
 }
 
+/// "+0.1234 (positive)", or "– (de)" for a text whose tone is not scored in its language.
+fn tone_text(tone: Option<&crate::audit::Tone>, language: &str) -> String {
+    match tone {
+        Some(t) => format!("{:+.4} ({})", t.compound, label_name(t.label)),
+        None => format!("– ({language})"),
+    }
+}
+
+/// ", 8 not scored (de 8)" when some comments' tone was not scored.
+pub(crate) fn not_scored_text(not_scored: &std::collections::BTreeMap<String, usize>) -> String {
+    let n: usize = not_scored.values().sum();
+    if n == 0 {
+        return String::new();
+    }
+    let by: Vec<String> = not_scored.iter().map(|(l, k)| format!("{l} {k}")).collect();
+    format!(", {n} not scored by language ({})", by.join(", "))
+}
+
 fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> Result<()> {
     let s = &page.summary;
-    let ed = &page.editorial.tone;
+    let ed = &page.editorial;
     writeln!(
         out,
-        "{}: layout {}; {} comments, mean compound {:+.4}, {:.0}% negative; editorial tone {:+.4} ({})",
+        "{}: layout {}; {} comments{}, mean compound {:+.4}, {:.0}% negative over {} scored; editorial tone {} [{}]",
         escape::terminal(&page.source),
         page.layout,
         s.comments,
+        not_scored_text(&s.tone_not_scored),
         s.mean_compound,
         s.negative_share * 100.0,
-        ed.compound,
-        label_name(ed.label),
+        s.tone_scored,
+        tone_text(ed.tone.as_ref(), ed.language.code),
+        ed.language.code,
     )?;
     if !s.by_category.is_empty() {
         let cats: Vec<String> = s.by_category.iter().map(|(c, n)| format!("{c} {n}")).collect();
@@ -141,7 +162,10 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
         return Ok(());
     }
     let mut t = table::new_table(
-        &["#", "author", "posted", "reply to", "compound", "tone", "verdict", "flags", "body"],
+        &[
+            "#", "author", "posted", "reply to", "lang", "compound", "tone", "verdict", "flags",
+            "body",
+        ],
         width,
     );
     for c in &page.comments {
@@ -151,8 +175,9 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
             table::cell(cm.author.as_deref().unwrap_or("")),
             table::cell(cm.posted_text.as_deref().unwrap_or("")),
             table::cell(cm.reply_to.as_deref().unwrap_or("")),
-            format!("{:+.4}", c.tone.compound),
-            label_name(c.tone.label).to_string(),
+            c.language.code.to_string(),
+            c.tone.map_or("–".to_string(), |t| format!("{:+.4}", t.compound)),
+            c.tone.map_or("–", |t| label_name(t.label)).to_string(),
             c.moderation.verdict.to_string(),
             table::cell(&flag_list(&c.moderation.flags)),
             table::cell(&escape::preview(&cm.body, 50)),
@@ -173,6 +198,7 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
     common::format(global, &[Format::Jsonl], "audit --input jsonl")?;
     let threads = common::threads(args.threads);
     let analyzer = Analyzer::new();
+    let tones = common::tone_languages(global)?;
     let errors = AtomicU64::new(0);
     let flagged = AtomicBool::new(false);
     let mut errored = false;
@@ -187,7 +213,7 @@ fn run_records(args: &AuditArgs, global: &GlobalOpts, lexicon: &Lexicon) -> Resu
                 }
             };
             let process = |first_no: u64, lines: &[&[u8]], buf: &mut Vec<u8>| {
-                let audits = audit_records(lines, first_no, &analyzer, lexicon);
+                let audits = audit_records(lines, first_no, &analyzer, lexicon, &tones);
                 for (audit, line_no) in audits.into_iter().zip(first_no..) {
                     match audit {
                         Ok(rec) => {

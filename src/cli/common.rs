@@ -150,6 +150,12 @@ pub fn threads(requested: Option<usize>) -> usize {
 
 /// The lexicon of `--lexicon PATH...`, or the built-in one. Errors carry every diagnostic
 /// (file:line:col, rule id, what is wrong, how to fix it).
+/// The languages tone is scored in (`--tone-languages`).
+pub fn tone_languages(global: &GlobalOpts) -> Result<crate::lang::ToneLanguages> {
+    crate::lang::ToneLanguages::parse(&global.tone_languages)
+        .map_err(|e| anyhow::anyhow!("--tone-languages: {e}"))
+}
+
 pub fn lexicon(global: &GlobalOpts) -> Result<crate::lexicon::Lexicon> {
     if global.lexicon.is_empty() {
         return Ok(crate::lexicon::Lexicon::builtin());

@@ -28,7 +28,13 @@ pub struct ExplainArgs {
 #[derive(Serialize)]
 struct Explained<'a> {
     text: &'a str,
+    #[serde(flatten)]
+    language: crate::lang::Language,
+    /// VADER's scores, shown whatever the language (this is a diagnostic); `tone_skipped`
+    /// says when `audit` and `report` would not show them.
     tone: Tone,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tone_skipped: Option<&'static str>,
     tokens: Vec<TokenValence>,
     #[serde(flatten)]
     moderation: crate::lexicon::Explanation,
@@ -55,11 +61,15 @@ pub fn run(args: &ExplainArgs, global: &GlobalOpts) -> Result<Outcome> {
     }
     let tone_explained = Analyzer::new().explain(&text);
     let tone = Tone::from(tone_explained.scores);
+    let language = crate::lang::identify(&text);
+    let tones = common::tone_languages(global)?;
     let e = Explained {
         text: &text,
+        language,
         tone,
+        tone_skipped: (!tones.scores(&language, &text)).then_some(crate::lang::SKIPPED_LANGUAGE),
         tokens: tone_explained.tokens,
-        moderation: lexicon.explain(&text, tone.compound),
+        moderation: lexicon.explain_in(&text, language.code, tone.compound),
     };
     output::write_to(global.output.as_deref(), |out| {
         match format {
@@ -74,9 +84,18 @@ pub fn run(args: &ExplainArgs, global: &GlobalOpts) -> Result<Outcome> {
 fn write_text(out: &mut dyn Write, e: &Explained, width: Option<u16>) -> Result<()> {
     let m = &e.moderation;
     writeln!(out, "verdict: {}", m.verdict)?;
+    writeln!(out, "language: {} ({:.2})", e.language.code, e.language.confidence)?;
+    let skipped = if e.tone_skipped.is_some() {
+        format!(
+            " (not scored by audit and report: VADER reads English, this is {})",
+            e.language.code
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "tone: compound {:+.4} ({}), neg {:.3} neu {:.3} pos {:.3}",
+        "tone: compound {:+.4} ({}), neg {:.3} neu {:.3} pos {:.3}{skipped}",
         e.tone.compound,
         super::tone::label_name(e.tone.label),
         e.tone.neg,

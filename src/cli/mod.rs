@@ -49,6 +49,11 @@ pub struct GlobalOpts {
     /// ones by rule id. Default: the built-in `lexicons/default.toml`.
     #[arg(long, global = true, value_name = "PATH")]
     pub lexicon: Vec<std::path::PathBuf>,
+    /// Languages whose texts get a tone score (ISO 639-1, comma-separated, or `all`). VADER's
+    /// lexicon is English: elsewhere its scores are noise, so other texts get `tone: null`
+    /// with `tone_skipped: "language"`. Widen this only if you accept that risk.
+    #[arg(long, global = true, value_name = "LIST", default_value = "en")]
+    pub tone_languages: String,
     /// Table width in columns (default: the terminal's, or unlimited when piped).
     #[arg(long, global = true, value_name = "N")]
     pub width: Option<u16>,

@@ -15,6 +15,7 @@ use super::{Format, GlobalOpts};
 use crate::aggregate::{Aggregate, InputSummary, Partial, Scored, WeeklyReport};
 use crate::error::Outcome;
 use crate::input::decode;
+use crate::lang::ToneLanguages;
 use crate::lexicon::Lexicon;
 use crate::moderate::moderate;
 use crate::parse::{Reference, TimeBasis as ParseBasis};
@@ -122,6 +123,7 @@ struct Context<'a> {
     mapping: Mapping,
     analyzer: Analyzer,
     lexicon: Lexicon,
+    tones: ToneLanguages,
     threads: usize,
 }
 
@@ -138,6 +140,7 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
         mapping: Mapping::parse_all(&args.map).map_err(|e| anyhow!(e))?,
         analyzer: Analyzer::new(),
         lexicon: common::lexicon(global)?,
+        tones: common::tone_languages(global)?,
         threads: common::threads(args.threads),
     };
     let mut outcome = Outcome::Clean;
@@ -275,7 +278,7 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
             batch
                 .records
                 .par_iter()
-                .map(|r| score(r, &cx.analyzer, &cx.lexicon, cx.args.all_statuses))
+                .map(|r| score(r, &cx.analyzer, &cx.lexicon, &cx.tones, cx.args.all_statuses))
                 .collect()
         });
         for (r, s) in batch.records.iter().zip(&scored) {
@@ -315,8 +318,9 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
             records::resolve_alone(&mut r, kind);
             r
         });
-        let scored =
-            record.as_ref().and_then(|r| score(r, &cx.analyzer, &cx.lexicon, cx.args.all_statuses));
+        let scored = record
+            .as_ref()
+            .and_then(|r| score(r, &cx.analyzer, &cx.lexicon, &cx.tones, cx.args.all_statuses));
         Line { record, scored, problem, invalid }
     };
     let sink = |lines: Vec<Line>, st: pipeline::Stats| {
@@ -436,22 +440,32 @@ fn report_problems(problems: &[Problem], seen: usize, skipped: usize) {
     }
 }
 
-/// Tone (and, once lexicons land, flags) for one record; `None` when it is not scored:
-/// its text is gone, it is empty, or it is not published (unless `all_statuses`).
+/// Language, tone (where it is scored) and flags for one record; `None` when it is not
+/// moderated: its text is gone, it is empty, or it is not published (unless `all_statuses`).
 pub fn score(
     r: &CommentRecord,
     analyzer: &Analyzer,
     lexicon: &Lexicon,
+    tones: &ToneLanguages,
     all_statuses: bool,
 ) -> Option<Scored> {
     let visible = r.status == Status::Approved || (all_statuses && !r.status.body_gone());
     if !visible || r.body.trim().is_empty() {
         return None;
     }
-    let compound = analyzer.polarity_scores(&r.body).compound;
-    let m = moderate(lexicon, &r.body, || compound);
+    let language = crate::lang::identify(&r.body);
+    let compound =
+        tones.scores(&language, &r.body).then(|| analyzer.polarity_scores(&r.body).compound);
+    let m = moderate(lexicon, &r.body, language.code, || {
+        compound.unwrap_or_else(|| analyzer.polarity_scores(&r.body).compound)
+    });
     let mut categories: Vec<String> = m.flags.iter().map(|f| f.category.clone()).collect();
     categories.sort();
     categories.dedup();
-    Some(Scored { compound, verdict: m.verdict.to_string(), categories })
+    Some(Scored {
+        language: language.code.to_string(),
+        compound,
+        verdict: m.verdict.to_string(),
+        categories,
+    })
 }

@@ -1,4 +1,7 @@
-//! `moderato tone`: VADER scores for each TEXT argument, or each line of stdin.
+//! `moderato tone`: VADER scores for each TEXT argument, or each line of stdin, with each
+//! text's language. Unlike `audit` and `report`, `tone` scores every text it is given,
+//! whatever its language: it is the VADER tool, asked for VADER's numbers; the `language`
+//! beside them says when those numbers read a language VADER does not speak.
 
 use super::common;
 use super::{output, Format, GlobalOpts};
@@ -29,7 +32,17 @@ pub struct ToneArgs {
 struct Scored<'a> {
     text: &'a str,
     #[serde(flatten)]
+    language: crate::lang::Language,
+    #[serde(flatten)]
     tone: Tone,
+}
+
+fn scored<'a>(analyzer: &Analyzer, text: &'a str) -> Scored<'a> {
+    Scored {
+        text,
+        language: crate::lang::identify(text),
+        tone: Tone::from(analyzer.polarity_scores(text)),
+    }
 }
 
 /// Runs `tone`.
@@ -43,8 +56,7 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
             let stdin = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
             let process = |line_no: u64, line: &[u8], buf: &mut Vec<u8>| {
                 let text = decode_line(line, line_no);
-                let tone = Tone::from(analyzer.polarity_scores(&text));
-                json::write_line(buf, &Scored { text: &text, tone });
+                json::write_line(buf, &scored(&analyzer, &text));
             };
             pipeline::ordered_map(stdin, out, threads, process, |_| {}).context("reading stdin")?;
             Ok(())
@@ -53,10 +65,7 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
     }
     let texts: Vec<String> =
         if args.texts.is_empty() { read_stdin_lines()? } else { args.texts.clone() };
-    let scored: Vec<Scored> = texts
-        .iter()
-        .map(|t| Scored { text: t, tone: Tone::from(analyzer.polarity_scores(t)) })
-        .collect();
+    let scored: Vec<Scored> = texts.iter().map(|t| scored(&analyzer, t)).collect();
     output::write_to(global.output.as_deref(), |out| {
         match format {
             Format::Json => common::write_json(out, &scored)?,
@@ -68,12 +77,13 @@ pub fn run(args: &ToneArgs, global: &GlobalOpts) -> Result<Outcome> {
             }
             _ => {
                 let mut t = table::new_table(
-                    &["text", "neg", "neu", "pos", "compound", "label"],
+                    &["text", "lang", "neg", "neu", "pos", "compound", "label"],
                     global.width,
                 );
                 for s in &scored {
                     t.add_row(vec![
                         table::cell(&escape::preview(s.text, 60)),
+                        s.language.code.to_string(),
                         format!("{:.3}", s.tone.neg),
                         format!("{:.3}", s.tone.neu),
                         format!("{:.3}", s.tone.pos),

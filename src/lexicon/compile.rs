@@ -228,6 +228,8 @@ pub(crate) struct Compiled {
     pub quick: Option<Quick>,
     pub patterns: Vec<PatternRt>,
     pub detectors: Vec<(usize, DetectorKind)>,
+    /// Some rule names `languages`: flags are then filtered by the text's language.
+    pub has_languages: bool,
     pub sources: Vec<Source>,
     /// The merged specs, for `to_toml`.
     merged_rules: Vec<RuleSpec>,
@@ -505,6 +507,19 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
             Some(v)
         });
         let (hits, misses) = examples_of(&spec.examples);
+        let mut languages = Vec::new();
+        for l in &spec.languages {
+            let code = l.get_ref();
+            if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+                languages.push(code.clone());
+            } else {
+                cx.err(
+                    l.span(),
+                    format!("\"{code}\" is not a language code"),
+                    "write ISO 639-1 codes in lower case, e.g. languages = [\"de\"]",
+                );
+            }
+        }
         let catv = cat.map(|c| &categories[c]);
         rules.push(Rule {
             id: id.clone(),
@@ -522,6 +537,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
                 .as_ref()
                 .map(|c| Context { words: plain(&c.words), within: c.within }),
             tone_below,
+            languages,
             examples: Examples { hit: plain(&hits), miss: plain(&misses) },
         });
         rt.push(RuleRt {
@@ -578,6 +594,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
             near: None,
             unless: None,
             tone_below: None,
+            languages: Vec::new(),
             examples: Examples { hit: plain(&hits), miss: plain(&misses) },
         });
         rt.push(RuleRt {
@@ -639,6 +656,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         return None;
     }
     let quick = Quick::build(&words, &infix, &sources, &opt);
+    let has_languages = rules.iter().any(|r| !r.languages.is_empty());
     Some(Compiled {
         name: m.name.unwrap_or_else(|| "lexicon".into()),
         version: m.version,
@@ -657,6 +675,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         quick,
         patterns,
         detectors,
+        has_languages,
         sources: m.sources,
         merged_rules,
         merged_detectors,

@@ -163,6 +163,13 @@ pub enum Veto {
         /// The word found.
         word: String,
     },
+    /// The rule is for other languages than the comment's.
+    Language {
+        /// The comment's language.
+        language: String,
+        /// The rule's `languages`.
+        languages: Vec<String>,
+    },
     /// The comment's tone was not hostile enough for the rule.
     Tone {
         /// The comment's compound score.
@@ -286,8 +293,22 @@ pub struct Rule {
     pub unless: Option<Context>,
     /// Flag only when the compound tone is below this.
     pub tone_below: Option<f64>,
+    /// The languages it applies to (ISO 639-1); empty for every language.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
     /// Its examples.
     pub examples: Examples,
+}
+
+impl Rule {
+    /// Whether the rule applies to a text in `language` (ISO 639-1, or `und`). A rule without
+    /// languages applies to every text; one with languages applies to those and to texts whose
+    /// language is undetermined (a short "Du Idiot!" is `und`, and must still be flagged).
+    pub fn applies_to(&self, language: &str) -> bool {
+        self.languages.is_empty()
+            || language == "und"
+            || self.languages.iter().any(|l| l == language)
+    }
 }
 
 /// A rule example that does not behave as stated.
@@ -350,6 +371,55 @@ impl Lexicon {
     /// Flags raised on `text`, whose VADER compound score is `compound`.
     pub fn check(&self, text: &str, compound: f64) -> Vec<Flag> {
         self.check_with(text, || compound)
+    }
+
+    /// Flags raised on `text` in `language` (ISO 639-1 or `und`): rules for other languages
+    /// ([`Rule::applies_to`]) raise none. The compound score is computed only if a rule with a
+    /// tone condition matched (at most once).
+    pub fn check_in(
+        &self,
+        text: &str,
+        language: &str,
+        compound: impl FnOnce() -> f64,
+    ) -> Vec<Flag> {
+        let mut flags = self.check_with(text, compound);
+        if self.inner.has_languages && !flags.is_empty() {
+            flags.retain(|f| self.rule(&f.rule).map_or(true, |r| r.applies_to(language)));
+        }
+        flags
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.inner.rules.iter().find(|r| r.id == id)
+    }
+
+    /// [`Lexicon::explain`] for a text in `language`: matches of rules for other languages are
+    /// shown as vetoed ([`Veto::Language`]).
+    pub fn explain_in(&self, text: &str, language: &str, compound: f64) -> Explanation {
+        let mut e = self.explain(text, compound);
+        if self.inner.has_languages {
+            let (keep, drop): (Vec<Match>, Vec<Match>) = e
+                .matches
+                .into_iter()
+                .partition(|m| self.rule(&m.flag.rule).map_or(true, |r| r.applies_to(language)));
+            for m in drop {
+                let languages =
+                    self.rule(&m.flag.rule).map(|r| r.languages.clone()).unwrap_or_default();
+                e.vetoed.push(Vetoed {
+                    rule: m.flag.rule.clone(),
+                    category: m.flag.category.clone(),
+                    term: m.term,
+                    matched: m.flag.matched,
+                    start: m.flag.start,
+                    end: m.flag.end,
+                    reason: Veto::Language { language: language.to_string(), languages },
+                });
+            }
+            e.matches = keep;
+            e.verdict = verdict(&e.matches.iter().map(|m| m.flag.clone()).collect::<Vec<_>>());
+        }
+        e
     }
 
     /// Like [`Lexicon::check`], but the compound score is computed only if a rule with a

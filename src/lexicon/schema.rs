@@ -125,6 +125,9 @@ pub(crate) struct RuleSpec {
     pub unless: Option<ContextSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tone: Option<ToneSpec>,
+    /// The languages the rule applies to (ISO 639-1); none means every language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<Spanned<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<ExamplesSpec>,
 }

@@ -7,7 +7,8 @@ use super::{csv, markdown};
 use crate::audit::AuditedPage;
 use std::io::Write;
 
-/// One row per comment: source, id, author, posted, reply to, compound, tone, body.
+/// One row per comment: source, id, author, posted, reply to, language, compound and tone
+/// (empty when not scored in the comment's language), verdict, flags, body.
 pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
     let mut g = Grid::new(
         "Comments",
@@ -18,6 +19,8 @@ pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
             ("posted", false),
             ("posted_at", false),
             ("reply_to", false),
+            ("language", false),
+            ("language_confidence", true),
             ("compound", true),
             ("tone", false),
             ("verdict", false),
@@ -35,8 +38,10 @@ pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
                 cm.posted_text.clone().unwrap_or_default(),
                 cm.posted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                 cm.reply_to.clone().unwrap_or_default(),
-                format!("{:.4}", c.tone.compound),
-                format!("{:?}", c.tone.label).to_lowercase(),
+                c.language.code.to_string(),
+                format!("{:.2}", c.language.confidence),
+                c.tone.map(|t| format!("{:.4}", t.compound)).unwrap_or_default(),
+                c.tone.map(|t| format!("{:?}", t.label).to_lowercase()).unwrap_or_default(),
                 c.moderation.verdict.to_string(),
                 flag_list(&c.moderation.flags),
                 cm.body.clone(),
@@ -57,14 +62,18 @@ pub fn flag_list(flags: &[crate::lexicon::Flag]) -> String {
     ids.join(" ")
 }
 
-/// One row per page: source, layout, comments, mean compound, shares.
+/// One row per page: source, layout, language, comments, how many were tone-scored and
+/// which were not (by language), mean compound and shares over the scored ones.
 pub fn pages_grid(pages: &[AuditedPage]) -> Grid {
     let mut g = Grid::new(
         "Pages",
         &[
             ("source", false),
             ("layout", false),
+            ("language", false),
             ("comments", true),
+            ("tone_scored", true),
+            ("not_scored", false),
             ("mean_compound", true),
             ("positive_share", true),
             ("neutral_share", true),
@@ -78,12 +87,19 @@ pub fn pages_grid(pages: &[AuditedPage]) -> Grid {
         g.push(vec![
             p.source.clone(),
             p.layout.clone(),
+            p.editorial.language.code.to_string(),
             s.comments.to_string(),
+            s.tone_scored.to_string(),
+            s.tone_not_scored
+                .iter()
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             format!("{:.4}", s.mean_compound),
             format!("{:.4}", s.positive_share),
             format!("{:.4}", s.neutral_share),
             format!("{:.4}", s.negative_share),
-            format!("{:.4}", p.editorial.tone.compound),
+            p.editorial.tone.map(|t| format!("{:.4}", t.compound)).unwrap_or_default(),
             p.summary
                 .by_verdict
                 .iter()
@@ -111,6 +127,7 @@ pub fn write_markdown(out: &mut dyn Write, pages: &[AuditedPage]) -> std::io::Re
 pub fn write_html(out: &mut dyn Write, pages: &[AuditedPage]) -> std::io::Result<()> {
     let mut p = Page::new("Comment audit");
     p.note("Tone is VADER's compound score (−1 to 1): positive at ≥ 0.05, negative at ≤ −0.05.");
+    p.note("VADER reads English: texts in other languages are not scored (empty tone) and are counted under not_scored; means and shares are over the scored comments only.");
     p.grid(&pages_grid(pages), 0);
     p.grid(&comments_grid(pages), 0);
     p.write(out)
@@ -133,7 +150,12 @@ mod tests {
         let mut page = parse_page("p", &text, &ParseOptions::default());
         page.comments[0].body = "<script>alert(1)</script> | =1+1".into();
         page.comments[0].author = Some("=cmd".into());
-        let pages = [audit_page(page, &Analyzer::new(), &crate::lexicon::Lexicon::builtin())];
+        let pages = [audit_page(
+            page,
+            &Analyzer::new(),
+            &crate::lexicon::Lexicon::builtin(),
+            &Default::default(),
+        )];
         let mut html = Vec::new();
         write_html(&mut html, &pages).unwrap();
         let html = String::from_utf8(html).unwrap();

@@ -11,6 +11,7 @@ use super::html::Page;
 use super::{csv, markdown, svg};
 use crate::aggregate::{Row, WeekRow, WeeklyReport};
 use crate::records::Status;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 /// Who reads the numbers.
@@ -71,6 +72,11 @@ fn hidden_statuses(r: &WeeklyReport) -> Vec<Status> {
         .collect()
 }
 
+/// Comments whose tone was not scored, by language: "de 12, fr 3" (empty when none).
+fn not_scored(by: &BTreeMap<String, u64>) -> String {
+    by.iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// The weeks, then the undated row and the total.
 pub fn week_grid(r: &WeeklyReport, s: Style) -> Grid {
     let h = |human: &str, machine: &str| {
@@ -87,6 +93,8 @@ pub fn week_grid(r: &WeeklyReport, s: Style) -> Grid {
             (&h("starts", "start"), false),
             (&h("comments", "comments"), true),
             (&h("scored", "scored"), true),
+            (&h("tone scored", "tone_scored"), true),
+            (&h("not scored", "tone_not_scored"), false),
             (&h("authors", "authors"), true),
             (&h("threads", "threads"), true),
             (&h("replies", "reply_share"), true),
@@ -121,6 +129,8 @@ pub fn week_grid(r: &WeeklyReport, s: Style) -> Grid {
             start.to_string(),
             row.comments.to_string(),
             row.scored.to_string(),
+            row.tone_scored.to_string(),
+            not_scored(&row.tone_not_scored),
             row.authors.to_string(),
             row.threads.to_string(),
             pct(row.reply_share, s),
@@ -258,8 +268,18 @@ pub fn plural(n: u64, word: &str) -> String {
 }
 
 fn heading(r: &WeeklyReport) -> String {
+    let n: u64 = r.total.tone_not_scored.values().sum();
+    let skipped = if n == 0 {
+        String::new()
+    } else {
+        format!(
+            "; tone not scored by language for {} ({})",
+            n,
+            not_scored(&r.total.tone_not_scored)
+        )
+    };
     format!(
-        "Weekly tone report: {} in {} (Monday 00:00, {}), {} undated",
+        "Weekly tone report: {} in {} (Monday 00:00, {}), {} undated{skipped}",
         plural(r.total.comments, "comment"),
         plural(r.weeks.len() as u64, "ISO week"),
         r.tz,
@@ -269,7 +289,10 @@ fn heading(r: &WeeklyReport) -> String {
 
 fn definitions() -> &'static str {
     "Tone is VADER's compound score (−1 to 1): positive at ≥ 0.05, negative at ≤ −0.05. \
-     Shares are of scored comments (published, with text); replies are counted among \
+     VADER reads English: comments in other languages are moderated but their tone is not \
+     scored (\"not scored\", by language); mean, median and the positive / neutral / negative \
+     shares are over the tone-scored comments only. \
+     Flag and verdict shares are of scored comments (published, with text); replies are counted among \
      comments whose source says whether they reply; net tone = positive − negative share; \
      Δ compares with the previous ISO week when it has comments. Heated = negative or flagged. \
      Time uncertain = a relative time (\"2 hours ago\") whose window crosses a week boundary."
@@ -345,7 +368,10 @@ pub fn write_html(out: &mut dyn Write, r: &WeeklyReport) -> std::io::Result<()> 
         "Bars: comments per ISO week (all statuses). Line: mean compound of the scored comments; gaps mark weeks with none scored. Only weeks with comments are shown, so the axis skips empty weeks.",
     );
     p.heading("Positive, neutral and negative");
-    p.chart(&svg::shares_chart(&points), "Each bar is 100% of the week's scored comments.");
+    p.chart(
+        &svg::shares_chart(&points),
+        "Each bar is 100% of the week's tone-scored comments (those in a language tone is scored in).",
+    );
     p.heading("Flagged, per category");
     let cats: Vec<(String, f64, u64)> = r
         .categories

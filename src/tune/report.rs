@@ -135,7 +135,11 @@ pub fn flag_all<F>(lexicon: &Lexicon, texts: &[&str], compound: F) -> Vec<Vec<Fl
 where
     F: Fn(&str) -> f64 + Sync,
 {
-    texts.par_iter().with_min_len(64).map(|t| lexicon.check_with(t, || compound(t))).collect()
+    texts
+        .par_iter()
+        .with_min_len(64)
+        .map(|t| lexicon.check_in(t, crate::lang::identify(t).code, || compound(t)))
+        .collect()
 }
 
 /// Precision, recall and F1 with the counts they come from.

@@ -337,8 +337,22 @@ fn check_weekly(tz_name: &str) {
     let wd = Workdir::new();
     let p = wd.write("gen.jsonl", jsonl(&gens));
     let map = "body=text,author=by,posted_at=time,thread=url,parent_id=parent";
+    // Every text's tone is scored here ("ok" alone has no language): the figures are
+    // VADER's over all of them; language gating has its own tests.
     let v = json_output(
-        &["report", "weekly", "--map", map, "--tz", tz_name, "-f", "json", p.to_str().unwrap()],
+        &[
+            "report",
+            "weekly",
+            "--map",
+            map,
+            "--tz",
+            tz_name,
+            "--tone-languages",
+            "all",
+            "-f",
+            "json",
+            p.to_str().unwrap(),
+        ],
         0,
     );
     let tz: chrono_tz::Tz = tz_name.parse().unwrap();
@@ -475,7 +489,7 @@ fn hostile(wd: &Workdir) -> std::path::PathBuf {
         concat!(
             r#"{"id":"1","author":"<b>mallory</b>","thread":"=cmd|' /C calc'!A0","posted_at":"2024-10-21T10:00:00Z","body":"<script>alert('owned')</script> This is awful, stupid and wrong."}"#,
             "\n",
-            r#"{"id":"2","author":"@SUM(1+1)","thread":"=cmd|' /C calc'!A0","posted_at":"2024-10-22T10:00:00Z","body":"Horrible | terrible\nnews"}"#,
+            r#"{"id":"2","author":"@SUM(1+1)","thread":"=cmd|' /C calc'!A0","posted_at":"2024-10-22T10:00:00Z","body":"This is horrible | terrible\nnews"}"#,
             "\n"
         ),
     )
@@ -539,9 +553,14 @@ fn csv_neutralises_formulas_and_markdown_escapes_pipes() {
     let weeks = moderato(&["report", "weekly", "-f", "csv", p.to_str().unwrap()]).output().unwrap();
     let weeks = String::from_utf8(weeks.stdout).unwrap();
     assert!(
-        weeks.starts_with("week,start,comments,scored,authors,threads,reply_share,mean_compound")
+        weeks.starts_with(
+            "week,start,comments,scored,tone_scored,tone_not_scored,authors,threads,reply_share,mean_compound"
+        )
     );
-    assert!(weeks.lines().nth(1).unwrap().starts_with("2024-W43,2024-10-21,2,2,2,1,"), "{weeks}");
+    assert!(
+        weeks.lines().nth(1).unwrap().starts_with("2024-W43,2024-10-21,2,2,2,,2,1,"),
+        "{weeks}"
+    );
     let md =
         moderato(&["report", "weekly", "-f", "markdown", p.to_str().unwrap()]).output().unwrap();
     let md = String::from_utf8(md.stdout).unwrap();

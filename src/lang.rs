@@ -195,12 +195,14 @@ const SHORT: usize = 5;
 /// How many words the screen reads.
 const SCREEN_WORDS: usize = 40;
 
-/// What the screen saw: letter words, and function-word hits per screened language.
+/// What the screen saw: letter words, and function-word hits per screened language (all
+/// hits, and hits of words that belong to that language alone).
 #[derive(Debug, Default, Clone, Copy)]
 struct Screen {
     words: usize,
     letters: usize,
     hits: [u16; 7],
+    own: [u16; 7],
 }
 
 /// Whether a token is a link, a handle, a hashtag or a retweet mark (no language in it).
@@ -209,26 +211,32 @@ fn noise(tok: &[u8]) -> bool {
         || tok.starts_with(b"http")
         || tok.starts_with(b"www.")
         || tok == b"RT"
-        || (tok.len() > 3 && memchr::memmem::find(tok, b"://").is_some())
 }
 
 fn is_space(b: u8) -> bool {
     b == b' ' || (b'\t'..=b'\r').contains(&b)
 }
 
+/// A byte that belongs to a word: ASCII letters and digits, the apostrophe, and anything
+/// outside ASCII (read as a letter: the screen only needs to know a word has one).
+fn wordy(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'\'' || b >= 0x80
+}
+
 fn screen(text: &str) -> Screen {
     let mut s = Screen::default();
-    let mut buf = [0u8; 16];
+    let mut buf = [0u8; 8];
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut i = 0;
-    while i < bytes.len() {
+    while i < n {
         // One token: up to ASCII whitespace (non-ASCII spaces are rare in comments and only
         // glue two words into one here).
-        while i < bytes.len() && is_space(bytes[i]) {
+        while i < n && is_space(bytes[i]) {
             i += 1;
         }
         let start = i;
-        while i < bytes.len() && !is_space(bytes[i]) {
+        while i < n && !is_space(bytes[i]) {
             i += 1;
         }
         let tok = &bytes[start..i];
@@ -236,16 +244,10 @@ fn screen(text: &str) -> Screen {
             continue;
         }
         // The word inside its punctuation (an apostrophe stays: "don't").
-        let keep = |b: &u8| b.is_ascii_alphanumeric() || *b == b'\'' || *b >= 0x80;
-        let Some(a) = tok.iter().position(keep) else { continue };
-        let z = tok.iter().rposition(keep).unwrap_or(a);
+        let Some(a) = tok.iter().position(|&b| wordy(b)) else { continue };
+        let z = tok.iter().rposition(|&b| wordy(b)).unwrap_or(a);
         let word = &tok[a..=z];
-        let ascii = word.is_ascii();
-        let letters = if ascii {
-            word.iter().filter(|b| b.is_ascii_alphabetic()).count()
-        } else {
-            std::str::from_utf8(word).map_or(0, |w| w.chars().filter(|c| c.is_alphabetic()).count())
-        };
+        let letters = word.iter().filter(|b| b.is_ascii_alphabetic() || **b >= 0x80).count();
         if letters == 0 {
             continue;
         }
@@ -254,25 +256,28 @@ fn screen(text: &str) -> Screen {
         if s.words > SCREEN_WORDS {
             break;
         }
-        let bits = if ascii && word.len() <= buf.len() {
+        // Function words are short: only those are looked up.
+        let bits = if word.len() <= buf.len() && word.is_ascii() {
             let b = &mut buf[..word.len()];
             b.copy_from_slice(word);
             b.make_ascii_lowercase();
             function_word(b)
-        } else if !ascii && word.len() <= 24 {
+        } else if word.len() <= 24 && !word.is_ascii() {
             std::str::from_utf8(word)
                 .map_or(0, |w| function_word_outside_ascii(&w.to_lowercase().replace('’', "'")))
         } else {
             0
         };
         if bits != 0 {
+            let alone = bits.is_power_of_two();
             for (k, (bit, _)) in SCREENED.iter().enumerate() {
                 if bits & bit != 0 {
                     s.hits[k] += 1;
+                    s.own[k] += u16::from(alone);
                 }
             }
-            // Enough to call it English, with nothing of another language: stop reading.
-            if s.hits[0] >= EARLY_EN && s.hits[1..].iter().all(|&h| h == 0) {
+            // Enough English of its own, and nothing of another language's own: stop reading.
+            if s.own[0] >= EARLY_EN && s.own[1..].iter().all(|&h| h == 0) {
                 break;
             }
         }
@@ -296,7 +301,7 @@ fn function_word_outside_ascii(w: &str) -> u8 {
 }
 
 /// English function words that end the screen early when no other language's were seen.
-const EARLY_EN: u16 = 4;
+const EARLY_EN: u16 = 3;
 
 /// True when the text holds at least one word with a letter (links, handles and hashtags
 /// are not words).
@@ -335,9 +340,9 @@ pub fn identify(text: &str) -> Language {
     if s.words == 0 || s.letters < 2 {
         return Language::UND;
     }
-    let en = usize::from(s.hits[0]);
-    let best_other = (1..7).map(|k| usize::from(s.hits[k])).max().unwrap_or(0);
-    // Clearly English by its function words: no need to ask the model.
+    // Clearly English by function words of its own: no need to ask the model.
+    let en = usize::from(s.own[0]);
+    let best_other = (1..7).map(|k| usize::from(s.own[k])).max().unwrap_or(0);
     if en >= 3 && en >= 2 * best_other + 2 {
         return Language { code: "en", confidence: confidence(en - best_other, s.words) };
     }

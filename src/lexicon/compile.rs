@@ -228,11 +228,9 @@ pub(crate) struct Compiled {
     pub quick: Option<Quick>,
     pub patterns: Vec<PatternRt>,
     pub detectors: Vec<(usize, DetectorKind)>,
-    /// Some rule names `languages`: flags are then filtered by the text's language.
-    pub has_languages: bool,
     pub sources: Vec<Source>,
     /// The merged specs, for `to_toml`.
-    merged_rules: Vec<RuleSpec>,
+    pub(crate) merged_rules: Vec<RuleSpec>,
     merged_categories: Vec<(String, CategorySpec)>,
     merged_detectors: Vec<(&'static str, DetectorSpec)>,
 }
@@ -348,14 +346,58 @@ fn plain(v: &[Spanned<String>]) -> Vec<String> {
 /// Validate and compile the loader's layers.
 pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
     let (m, mut diags) = loader.merge();
-    let compiled = compile(m, &mut diags);
+    // Rules for some languages only are compiled apart, one part per set of languages, so
+    // that a comment in another language never pays for their automata: the core holds the
+    // rules for every language and the detectors.
+    let langs = |spec: &RuleSpec| {
+        let mut l: Vec<String> = spec.languages.iter().map(|x| x.get_ref().clone()).collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    let mut sets: Vec<Vec<String>> =
+        m.rules.iter().map(|(spec, _)| langs(spec)).filter(|l| !l.is_empty()).collect();
+    sets.sort();
+    sets.dedup();
+    let all_specs: Vec<RuleSpec> = m.rules.iter().map(|(spec, _)| spec.clone()).collect();
+    let part = |keep: &dyn Fn(&RuleSpec) -> bool, detectors: bool| {
+        let mut p = m.clone();
+        p.rules.retain(|(spec, _)| keep(spec));
+        if !detectors {
+            p.detectors.clear();
+        }
+        p
+    };
+    let core = compile(part(&|spec| spec.languages.is_empty(), true), &mut diags);
+    let mut parts = Vec::new();
+    for set in &sets {
+        let compiled = compile(part(&|spec| langs(spec) == *set, false), &mut diags);
+        parts.push((set.clone(), compiled));
+    }
+    // Category and normalisation problems are found by every part: say each once.
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert(d.to_string()));
     if !diags.is_empty() {
         return Err(LexiconError::Invalid(diags));
     }
-    let Some(compiled) = compiled else {
+    let (Some(mut core), Some(parts)) =
+        (core, parts.into_iter().map(|(set, c)| c.map(|c| (set, c))).collect::<Option<Vec<_>>>())
+    else {
         return Err(LexiconError::Invalid(diags));
     };
-    let lex = Lexicon { inner: std::sync::Arc::new(compiled) };
+    // The merged lexicon, for `to_toml` and `rules()`: every rule, in lexicon order.
+    core.merged_rules = all_specs;
+    let order: HashMap<&str, usize> =
+        m.rules.iter().enumerate().map(|(i, (spec, _))| (spec.id.get_ref().as_str(), i)).collect();
+    let mut all_rules: Vec<Rule> =
+        core.rules.iter().chain(parts.iter().flat_map(|(_, p)| &p.rules)).cloned().collect();
+    // Detectors come after the rules, as in each part.
+    all_rules.sort_by_key(|r| order.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
+    let lex = Lexicon {
+        inner: std::sync::Arc::new(core),
+        parts: std::sync::Arc::new(parts),
+        all_rules: std::sync::Arc::new(all_rules),
+    };
     let failures = lex.run_examples();
     if !failures.is_empty() {
         return Err(LexiconError::Invalid(failures.into_iter().map(|f| f.diagnostic).collect()));
@@ -656,7 +698,6 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         return None;
     }
     let quick = Quick::build(&words, &infix, &sources, &opt);
-    let has_languages = rules.iter().any(|r| !r.languages.is_empty());
     Some(Compiled {
         name: m.name.unwrap_or_else(|| "lexicon".into()),
         version: m.version,
@@ -675,7 +716,6 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         quick,
         patterns,
         detectors,
-        has_languages,
         sources: m.sources,
         merged_rules,
         merged_detectors,

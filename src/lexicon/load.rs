@@ -18,7 +18,7 @@ pub(crate) const BUILTIN: &str = "builtin";
 pub(crate) const BUILTIN_PATH: &str = "lexicons/default.toml";
 
 /// The layers of a lexicon merged into one.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Merged {
     pub sources: Vec<Source>,
     pub name: Option<String>,

@@ -331,9 +331,15 @@ impl fmt::Display for ExampleFailure {
 }
 
 /// A merged, validated and compiled lexicon. Immutable, `Send + Sync`, cheap to clone.
+///
+/// Compiled in parts: the core (rules for every language, and the detectors), and one part
+/// per set of `languages` that rules name, matched only for texts in one of those languages
+/// (or of undetermined language).
 #[derive(Clone, Debug)]
 pub struct Lexicon {
     pub(crate) inner: std::sync::Arc<compile::Compiled>,
+    pub(crate) parts: std::sync::Arc<Vec<(Vec<String>, compile::Compiled)>>,
+    pub(crate) all_rules: std::sync::Arc<Vec<Rule>>,
 }
 
 impl Lexicon {
@@ -373,71 +379,85 @@ impl Lexicon {
         self.check_with(text, || compound)
     }
 
-    /// Flags raised on `text` in `language` (ISO 639-1 or `und`): rules for other languages
-    /// ([`Rule::applies_to`]) raise none. The compound score is computed only if a rule with a
-    /// tone condition matched (at most once).
+    /// Flags raised on `text` in `language` (ISO 639-1 or `und`), in text order: rules for
+    /// other languages ([`Rule::applies_to`]) are not even matched. The compound score is
+    /// computed only if a rule with a tone condition matched (at most once).
     pub fn check_in(
         &self,
         text: &str,
         language: &str,
         compound: impl FnOnce() -> f64,
     ) -> Vec<Flag> {
-        let mut flags = self.check_with(text, compound);
-        if self.inner.has_languages && !flags.is_empty() {
-            flags.retain(|f| self.rule(&f.rule).map_or(true, |r| r.applies_to(language)));
+        let mut tone = Some(compound);
+        let mut cached: Option<f64> = None;
+        let mut score = || *cached.get_or_insert_with(|| tone.take().map_or(0.0, |f| f()));
+        let mut flags = check_part(&self.inner, text, &mut score);
+        let mut more = false;
+        for (langs, part) in self.parts.iter() {
+            if language == "und" || langs.iter().any(|l| l == language) {
+                let found = check_part(part, text, &mut score);
+                more |= !found.is_empty();
+                flags.extend(found);
+            }
+        }
+        if more {
+            flags.sort_by_key(|f| (f.start, f.end));
         }
         flags
     }
 
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.inner.rules.iter().find(|r| r.id == id)
+        self.all_rules.iter().find(|r| r.id == id)
     }
 
     /// [`Lexicon::explain`] for a text in `language`: matches of rules for other languages are
     /// shown as vetoed ([`Veto::Language`]).
     pub fn explain_in(&self, text: &str, language: &str, compound: f64) -> Explanation {
         let mut e = self.explain(text, compound);
-        if self.inner.has_languages {
-            let (keep, drop): (Vec<Match>, Vec<Match>) = e
-                .matches
-                .into_iter()
-                .partition(|m| self.rule(&m.flag.rule).map_or(true, |r| r.applies_to(language)));
-            for m in drop {
-                let languages =
-                    self.rule(&m.flag.rule).map(|r| r.languages.clone()).unwrap_or_default();
-                e.vetoed.push(Vetoed {
-                    rule: m.flag.rule.clone(),
-                    category: m.flag.category.clone(),
-                    term: m.term,
-                    matched: m.flag.matched,
-                    start: m.flag.start,
-                    end: m.flag.end,
-                    reason: Veto::Language { language: language.to_string(), languages },
-                });
-            }
-            e.matches = keep;
-            e.verdict = verdict(&e.matches.iter().map(|m| m.flag.clone()).collect::<Vec<_>>());
+        let (keep, drop): (Vec<Match>, Vec<Match>) = e
+            .matches
+            .into_iter()
+            .partition(|m| self.rule(&m.flag.rule).map_or(true, |r| r.applies_to(language)));
+        for m in drop {
+            let languages =
+                self.rule(&m.flag.rule).map(|r| r.languages.clone()).unwrap_or_default();
+            e.vetoed.push(Vetoed {
+                rule: m.flag.rule.clone(),
+                category: m.flag.category.clone(),
+                term: m.term,
+                matched: m.flag.matched,
+                start: m.flag.start,
+                end: m.flag.end,
+                reason: Veto::Language { language: language.to_string(), languages },
+            });
         }
+        e.matches = keep;
+        e.verdict = verdict(&e.matches.iter().map(|m| m.flag.clone()).collect::<Vec<_>>());
         e
     }
 
     /// Like [`Lexicon::check`], but the compound score is computed only if a rule with a
-    /// tone condition matched (at most once).
+    /// tone condition matched (at most once). Every rule applies, whatever its `languages`.
     pub fn check_with(&self, text: &str, compound: impl FnOnce() -> f64) -> Vec<Flag> {
-        let matcher::Screened::Candidate(candidate) = matcher::screen(&self.inner, text) else {
-            return Vec::new();
-        };
-        let mut tone = Some(compound);
-        let mut f = move || tone.take().map_or(0.0, |f| f());
-        matcher::Scan::run_screened(&self.inner, text, &mut f, candidate).flags
+        self.check_in(text, "und", compound)
     }
 
     /// Explain what matching did on `text`: the normalised text, each match with the foldings
-    /// that made it match, and the matches vetoed by an allowlist or condition.
+    /// that made it match, and the matches vetoed by an allowlist or condition. Every rule is
+    /// tried, whatever its `languages` (see [`Lexicon::explain_in`]).
     pub fn explain(&self, text: &str, compound: f64) -> Explanation {
         let mut f = || compound;
-        let scan = matcher::Scan::run(&self.inner, text, &mut f, None, true);
+        let mut scan = matcher::Scan::run(&self.inner, text, &mut f, None, true);
+        for (_, part) in self.parts.iter() {
+            let mut g = || compound;
+            let more = matcher::Scan::run(part, text, &mut g, None, true);
+            scan.compound = scan.compound.or(more.compound);
+            scan.flags.extend(more.flags);
+            scan.matches.extend(more.matches);
+            scan.vetoed.extend(more.vetoed);
+        }
+        scan.matches.sort_by_key(|m| (m.flag.start, m.flag.end));
         let norm = normalize::normalize(text, &self.inner.normalize);
         Explanation {
             normalized: norm.folded,
@@ -461,7 +481,7 @@ impl Lexicon {
 
     /// The rules, detectors included, in lexicon order.
     pub fn rules(&self) -> &[Rule] {
-        &self.inner.rules
+        &self.all_rules
     }
 
     /// The categories, by name.
@@ -478,8 +498,24 @@ impl Lexicon {
     /// `miss` examples must not. Tone conditions are treated as met (compound −1). A lexicon
     /// that loaded has none; this is for tools that show them.
     pub fn run_examples(&self) -> Vec<ExampleFailure> {
-        self.inner.run_examples()
+        let mut out = self.inner.run_examples();
+        for (_, part) in self.parts.iter() {
+            out.extend(part.run_examples());
+        }
+        out
     }
+}
+
+/// The flags one compiled part raises on `text`.
+fn check_part(
+    part: &compile::Compiled,
+    text: &str,
+    compound: &mut dyn FnMut() -> f64,
+) -> Vec<Flag> {
+    let matcher::Screened::Candidate(candidate) = matcher::screen(part, text) else {
+        return Vec::new();
+    };
+    matcher::Scan::run_screened(part, text, compound, candidate).flags
 }
 
 #[cfg(test)]

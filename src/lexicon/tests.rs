@@ -499,7 +499,8 @@ fn builtin_catches_evasions_of_its_words() {
             if !w.chars().all(|c| c.is_ascii_lowercase()) || w.len() < 2 {
                 continue;
             }
-            let prefix = if r.near.is_some() { "you " } else { "" };
+            // A rule that needs a word nearby gets its first one (you, du).
+            let prefix = r.near.as_ref().map(|n| format!("{} ", n.words[0])).unwrap_or_default();
             let swap = |f: &dyn Fn(char) -> Option<char>| -> Option<String> {
                 let i = w.char_indices().skip(1).find(|&(_, c)| f(c).is_some())?.0;
                 let c = w[i..].chars().next()?;

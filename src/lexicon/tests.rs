@@ -720,3 +720,48 @@ fn first_pass_needs_case_folding() {
     assert!(l.inner.quick.is_none());
     assert_eq!(hits(&l, "you idiot"), ["idiot"]);
 }
+
+#[test]
+fn rules_for_a_language_match_only_texts_in_it_or_of_undetermined_language() {
+    let l = lex(r#"
+[[rule]]
+id = "insult/de"
+category = "insult"
+languages = ["de"]
+words = ["depp"]
+[[rule]]
+id = "insult/any"
+category = "insult"
+words = ["idiot"]
+"#);
+    let ids = |lang: &str, text: &str| -> Vec<String> {
+        l.check_in(text, lang, || 0.0).into_iter().map(|f| f.rule).collect()
+    };
+    assert_eq!(ids("de", "so ein Depp und Idiot"), ["insult/de", "insult/any"]);
+    assert_eq!(ids("und", "Depp!"), ["insult/de"]);
+    assert_eq!(ids("en", "the Depp family and an idiot"), ["insult/any"]);
+    // `check` and `explain` try every rule; `explain_in` says why a rule did not apply.
+    assert_eq!(hits(&l, "Depp"), ["Depp"]);
+    let e = l.explain_in("Depp", "en", 0.0);
+    assert!(e.matches.is_empty() && e.verdict == Verdict::Ok);
+    assert!(
+        matches!(&e.vetoed[0].reason, Veto::Language { language, languages } if language == "en" && languages == &["de"])
+    );
+    assert_eq!(l.rule("insult/de").unwrap().languages, ["de"]);
+    assert_eq!(l.rules().len(), 2);
+    // The merged lexicon keeps the rule and its languages.
+    assert!(l.to_toml().contains("languages = [\"de\"]"), "{}", l.to_toml());
+}
+
+#[test]
+fn error_language_code() {
+    let rules =
+        "[[rule]]\nid = \"a\"\ncategory = \"insult\"\nlanguages = [\"german\"]\nwords = [\"x\"]\n";
+    let e = errs(rules);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with(&format!("x.toml:{}:", line_of(rules, "languages")))
+            && e[0].contains("\"german\" is not a language code"),
+        "{e:?}"
+    );
+}

@@ -2,6 +2,7 @@
 
 mod audit;
 mod hostile;
+mod lang;
 mod layouts;
 mod lexicon;
 mod moderation;

@@ -141,18 +141,24 @@ pub(crate) fn not_scored_text(not_scored: &std::collections::BTreeMap<String, us
 fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> Result<()> {
     let s = &page.summary;
     let ed = &page.editorial;
+    let tone = if s.tone_scored == 0 {
+        "no comment tone scored".to_string()
+    } else {
+        format!(
+            "mean compound {:+.4}, {:.0}% negative over {} scored",
+            s.mean_compound,
+            s.negative_share * 100.0,
+            s.tone_scored
+        )
+    };
     writeln!(
         out,
-        "{}: layout {}; {} comments{}, mean compound {:+.4}, {:.0}% negative over {} scored; editorial tone {} [{}]",
+        "{}: layout {}; {} comments{}, {tone}; editorial tone {}",
         escape::terminal(&page.source),
         page.layout,
         s.comments,
         not_scored_text(&s.tone_not_scored),
-        s.mean_compound,
-        s.negative_share * 100.0,
-        s.tone_scored,
         tone_text(ed.tone.as_ref(), ed.language.code),
-        ed.language.code,
     )?;
     if !s.by_category.is_empty() {
         let cats: Vec<String> = s.by_category.iter().map(|(c, n)| format!("{c} {n}")).collect();

@@ -9,5 +9,6 @@ static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let analyzer = ANALYZER.get_or_init(Analyzer::new);
-    let _ = moderato::audit::audit_record(data, 1, analyzer, &Lexicon::builtin());
+    let tones = moderato::lang::ToneLanguages::default();
+    let _ = moderato::audit::audit_record(data, 1, analyzer, &Lexicon::builtin(), &tones);
 });

@@ -368,13 +368,37 @@ pub fn audit_records(
         .zip(scored)
         .map(|(p, scored)| {
             let (id, body) = p?;
-            let (language, tone, tone_skipped) = scored.expect("identified every parsed record");
-            let Moderation { verdict, flags } = moderate(lexicon, &body, language.code, || {
-                tone.map_or_else(|| analyzer.polarity_scores(&body).compound, |t| t.compound)
-            });
-            Ok(RecordAudit { id, language, tone, tone_skipped, flags, verdict })
+            let toned = scored.expect("identified every parsed record");
+            Ok(moderate_toned(id, &body, toned, analyzer, lexicon))
         })
         .collect()
+}
+
+/// The audit of one text, as [`audit_records`] gives it for a record with this `id` and body:
+/// the moderation service answers with the same verdicts as `audit`.
+pub fn audit_text(
+    id: serde_json::Value,
+    text: &str,
+    analyzer: &Analyzer,
+    lexicon: &Lexicon,
+    tones: &ToneLanguages,
+) -> RecordAudit {
+    let language = lang::identify(text);
+    let (tone, skipped) = tone_in(analyzer, tones, &language, text);
+    moderate_toned(id, text, (language, tone, skipped), analyzer, lexicon)
+}
+
+fn moderate_toned(
+    id: serde_json::Value,
+    body: &str,
+    (language, tone, tone_skipped): Toned,
+    analyzer: &Analyzer,
+    lexicon: &Lexicon,
+) -> RecordAudit {
+    let Moderation { verdict, flags } = moderate(lexicon, body, language.code, || {
+        tone.map_or_else(|| analyzer.polarity_scores(body).compound, |t| t.compound)
+    });
+    RecordAudit { id, language, tone, tone_skipped, flags, verdict }
 }
 
 #[cfg(test)]

@@ -25,5 +25,6 @@ pub mod parse;
 pub mod pipeline;
 pub mod records;
 pub mod report;
+pub mod service;
 pub mod tone;
 pub mod tune;

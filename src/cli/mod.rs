@@ -13,6 +13,7 @@ mod lexicon;
 mod output;
 mod parse;
 mod report;
+mod serve;
 mod tone;
 
 use crate::error::Outcome;
@@ -97,6 +98,10 @@ pub enum Command {
     Tone(tone::ToneArgs),
     /// Reports over pages and exports: `report weekly INPUT...`.
     Report(report::ReportArgs),
+    /// Serve verdicts over HTTP as comments are posted: the Perspective API's
+    /// `comments:analyze` (for Coral and other clients), Coral's external moderation phase,
+    /// and `/v1/audit`.
+    Serve(serve::ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff).
@@ -112,6 +117,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Explain(args) => explain::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
         Command::Lexicon(args) => lexicon::run(args, &cli.global),
+        Command::Serve(args) => serve::run(args, &cli.global),
         Command::Completions(args) => completions::run_completions(args, &cli.global),
         Command::Man => completions::run_man(&cli.global),
     };

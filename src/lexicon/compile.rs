@@ -233,6 +233,9 @@ pub(crate) struct Compiled {
     pub(crate) merged_rules: Vec<RuleSpec>,
     merged_categories: Vec<(String, CategorySpec)>,
     merged_detectors: Vec<(&'static str, DetectorSpec)>,
+    /// The score attributes (core only; see [`super::attributes`]).
+    pub attributes: Vec<super::Attribute>,
+    merged_attributes: std::collections::BTreeMap<String, super::schema::AttributeSpec>,
 }
 
 pub(crate) fn parse_seq(s: &str, opt: &NormalizeOptions) -> Result<TokSeq, (String, String)> {
@@ -368,6 +371,7 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
         }
         p
     };
+    let attributes = super::attributes::compile(&m, &mut diags);
     let core = compile(part(&|spec| spec.languages.is_empty(), true), &mut diags);
     let mut parts = Vec::new();
     for set in &sets {
@@ -387,6 +391,8 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
     };
     // The merged lexicon, for `to_toml` and `rules()`: every rule, in lexicon order.
     core.merged_rules = all_specs;
+    core.attributes = attributes;
+    core.merged_attributes = super::attributes::merged(&m);
     let order: HashMap<&str, usize> =
         m.rules.iter().enumerate().map(|(i, (spec, _))| (spec.id.get_ref().as_str(), i)).collect();
     let mut all_rules: Vec<Rule> =
@@ -719,6 +725,8 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         sources: m.sources,
         merged_rules,
         merged_detectors,
+        attributes: Vec::new(),
+        merged_attributes: Default::default(),
     })
 }
 
@@ -740,6 +748,7 @@ impl Compiled {
             categories: self.merged_categories.iter().cloned().collect(),
             detectors: DetectorsSpec::default(),
             rules: self.merged_rules.clone(),
+            attributes: self.merged_attributes.clone(),
             ..FileSpec::default()
         };
         for (name, d) in &self.merged_detectors {

@@ -2,7 +2,7 @@
 //!
 //! Files are merged in order: a file's `extends` come first (depth first), then the file
 //! itself, then the next file given. Later layers override rules by id, categories and
-//! `[normalize]` field by field, and detectors as a whole; `disable = [...]` or
+//! `[normalize]` field by field, detectors and `[attributes.NAME]` as a whole; `disable = [...]` or
 //! `enabled = false` switches a rule off.
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{Diagnostic, LexiconError, Source};
 use super::normalize::NormalizeOptions;
-use super::schema::{CategorySpec, DetectorSpec, FileSpec, RuleSpec};
+use super::schema::{AttributeSpec, CategorySpec, DetectorSpec, FileSpec, RuleSpec};
 
 /// The `extends` value that names the built-in default lexicon.
 pub(crate) const BUILTIN: &str = "builtin";
@@ -31,6 +31,9 @@ pub(crate) struct Merged {
     pub detectors: Vec<(&'static str, DetectorSpec, usize)>,
     /// Rules in first-definition order, with their source index.
     pub rules: Vec<(RuleSpec, usize)>,
+    /// Score attributes by name (a later layer replaces an attribute whole), with their source
+    /// index.
+    pub attributes: BTreeMap<String, (AttributeSpec, usize)>,
 }
 
 #[derive(Default)]
@@ -149,6 +152,9 @@ impl Loader {
                         e.allow.push(a);
                     }
                 }
+            }
+            for (name, a) in spec.attributes {
+                m.attributes.insert(name, (a, src));
             }
             let d = spec.detectors;
             for (name, det) in [

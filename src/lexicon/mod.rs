@@ -21,6 +21,7 @@
 //! Invariants: a [`Lexicon`] is immutable, `Send + Sync` and cheap to clone; `check` never
 //! panics, and every flag satisfies `flag.matched == text[flag.start..flag.end]`.
 
+mod attributes;
 mod compile;
 mod detectors;
 mod error;
@@ -36,6 +37,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use attributes::Attribute;
 pub use error::{Diagnostic, LexiconError};
 pub use normalize::{Folding, NormalizeOptions};
 
@@ -487,6 +489,50 @@ impl Lexicon {
     /// The categories, by name.
     pub fn categories(&self) -> &[Category] {
         &self.inner.categories
+    }
+
+    /// The score attributes (`[attributes.NAME]`), by name.
+    pub fn attributes(&self) -> &[Attribute] {
+        &self.inner.attributes
+    }
+
+    /// The lexicon's own `version`, if it gives one.
+    pub fn version(&self) -> Option<&str> {
+        self.inner.version.as_deref()
+    }
+
+    /// A short fingerprint of every file the lexicon was built from (their texts, in load
+    /// order): two lexicons with the same fingerprint were built from the same files. The
+    /// service reports it so a verdict can be traced to the exact lexicon that gave it.
+    pub fn fingerprint(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for s in &self.inner.sources {
+            for b in s.path.to_string_lossy().bytes().chain([0]).chain(s.text.bytes()).chain([0]) {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{h:016x}")
+    }
+
+    /// The files on disk the lexicon was read from, for tools that reload it when they change.
+    /// The built-in layer (`extends = ["builtin"]`) is compiled in, not a file, and is left out.
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.inner
+            .sources
+            .iter()
+            .filter(|s| {
+                s.path != std::path::Path::new(load::BUILTIN_PATH) || s.text != DEFAULT_TOML
+            })
+            .map(|s| s.path.clone())
+            .collect()
+    }
+
+    /// The languages some rule is limited to (`languages = [...]`), sorted.
+    pub fn rule_languages(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.parts.iter().flat_map(|(l, _)| l.clone()).collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The normalisation settings in force.

@@ -33,6 +33,22 @@ pub(crate) struct FileSpec {
     pub detectors: DetectorsSpec,
     #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleSpec>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, AttributeSpec>,
+}
+
+/// `[attributes.NAME]`: which flags a score attribute of the moderation service (Perspective's
+/// `TOXICITY`, `INSULT` …) is made of.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AttributeSpec {
+    /// Categories whose flags count; `"*"` is every category.
+    pub categories: Vec<Spanned<String>>,
+    /// Only flags of at least this severity count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `[normalize]`: every field optional so a file extending another changes only what it names.

@@ -765,3 +765,58 @@ fn error_language_code() {
         "{e:?}"
     );
 }
+
+#[test]
+fn attributes_are_checked_merged_and_shown() {
+    let l = lex(r#"
+[attributes.INSULT]
+categories = ["insult"]
+severity = "medium"
+[attributes.ANY]
+categories = ["*"]
+"#);
+    let names: Vec<&str> = l.attributes().iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["ANY", "INSULT"]);
+    assert!(l.attributes()[0].counts("profanity", Severity::Low));
+    assert!(!l.attributes()[1].counts("insult", Severity::Low));
+    assert!(l.to_toml().contains("[attributes.INSULT]"), "{}", l.to_toml());
+
+    let rules = "[attributes.INSULT]\ncategories = [\"insutl\"]\n";
+    let e = errs(rules);
+    let line = line_of(rules, "\"insutl\"");
+    assert!(
+        e.iter().any(|d| d.starts_with(&format!("x.toml:{line}:"))
+            && d.contains("unknown category \"insutl\"")),
+        "{e:?}"
+    );
+    assert!(errs("[attributes.insult]\ncategories = [\"insult\"]\n")[0].contains("upper case"));
+    assert!(errs("[attributes.X]\ncategories = [\"*\", \"insult\"]\n")[0].contains("alone"));
+    assert!(errs("[attributes.X]\ncategories = []\n")[0].contains("no categories"));
+}
+
+#[test]
+fn a_later_layer_replaces_an_attribute_and_the_builtin_has_perspective_s() {
+    let b = Lexicon::builtin();
+    let names: Vec<&str> = b.attributes().iter().map(|a| a.name.as_str()).collect();
+    for want in [
+        "TOXICITY",
+        "SEVERE_TOXICITY",
+        "INSULT",
+        "PROFANITY",
+        "THREAT",
+        "IDENTITY_ATTACK",
+        "SEXUALLY_EXPLICIT",
+    ] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+    let over = Lexicon::from_str(
+        "site.toml",
+        "extends = [\"builtin\"]\n[attributes.INSULT]\ncategories = [\"insult\"]\n",
+    )
+    .unwrap();
+    let insult = over.attributes().iter().find(|a| a.name == "INSULT").unwrap();
+    assert_eq!(insult.categories.as_deref(), Some(&["insult".to_string()][..]));
+    assert_ne!(over.fingerprint(), b.fingerprint());
+    let files = over.files();
+    assert_eq!(files, [std::path::PathBuf::from("site.toml")], "the builtin layer is not a file");
+}

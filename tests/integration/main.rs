@@ -9,5 +9,6 @@ mod moderation;
 mod parse;
 mod report;
 mod scale;
+mod serve;
 mod tone;
 mod util;

@@ -7,8 +7,11 @@
 //! (bytes)    (Page)    (code)    (Scores)  (Flags)       (weeks)        (table/json/…)
 //! ```
 //!
-//! Only the CLI (`src/cli/`) and [`input`] touch the file system, the clock or the terminal;
-//! every other stage is a function over owned data.
+//! [`service`] puts the same pipeline behind HTTP (`moderato serve`: the Perspective API's
+//! routes, Coral's moderation webhook), giving `audit`'s verdict for each posted comment.
+//!
+//! Only the CLI (`src/cli/`), [`input`] and [`service::server`] touch the file system, the
+//! network, the clock or the terminal; every other stage is a function over owned data.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;

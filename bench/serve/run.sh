@@ -8,8 +8,8 @@
 # connections) posting real comment bodies to comments:analyze, in rounds until at least
 # 1,000,000 requests have been served, printing requests/s, latency percentiles and the
 # server's RSS after each round. Then `audit --input jsonl` on the same bodies for comparison.
-# wrk runs on the same 2 cores as the server, so the figures are what one machine does with
-# its own load generator on it.
+# wrk runs on the same 2 cores as the server and takes about one of them, so the server gets
+# one worker thread by default (SERVE_THREADS=2 to give it both and let the two fight).
 set -euo pipefail
 BIN=${BIN:-target/release/moderato}
 DIR=${DIR:-/tmp/moderato-serve-bench}
@@ -18,7 +18,8 @@ TOTAL=${TOTAL:-1000000}
 mkdir -p "$DIR"
 python3 bench/serve/make_requests.py "$DIR/requests"
 PORT=${PORT:-18181}
-"$BIN" serve --listen 127.0.0.1:$PORT 2> "$DIR/serve.log" &
+# SERVE_THREADS: the server's worker threads (default 1: wrk needs the other core).
+"$BIN" serve --listen 127.0.0.1:$PORT --threads "${SERVE_THREADS:-1}" 2> "$DIR/serve.log" &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$DIR/serve.log" && break; sleep 0.05; done

@@ -72,11 +72,6 @@ impl Secrets {
         }
         ok
     }
-
-    /// The header Coral would send for `body` under the first secret (for tests and tools).
-    pub fn sign(&self, body: &[u8]) -> String {
-        sign(&self.secrets[0], body)
-    }
 }
 
 /// `sha256=HEX` of `body` under `secret`.

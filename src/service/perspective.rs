@@ -487,4 +487,39 @@ mod tests {
         .unwrap();
         assert_eq!(suggestion(&engine(), &bad).unwrap_err().code, 400);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Any text: an answer or a 400, never a panic; spans inside the text; TOXICITY above
+        /// 0.8 exactly for review and remove.
+        #[test]
+        fn any_text_gets_a_consistent_answer(
+            text in "(?s)(.{0,40}|(idiot|kill you|[A-Z]{30}|é|\u{202e}| ){0,12})",
+        ) {
+            let e = engine();
+            let req = AnalyzeRequest {
+                comment: Some(TextEntry { text: Some(text.clone()), kind: None }),
+                requested_attributes: [("TOXICITY".to_string(), AttributeParameters::default())]
+                    .into_iter()
+                    .collect(),
+                span_annotations: true,
+                ..AnalyzeRequest::default()
+            };
+            match analyze(&e, &req) {
+                Ok(r) => {
+                    let t = &r.attribute_scores["TOXICITY"];
+                    proptest::prop_assert_eq!(
+                        t.summary_score.value > 0.8,
+                        r.moderato.verdict >= Verdict::Review
+                    );
+                    let n = text.chars().count();
+                    for s in t.span_scores.as_ref().unwrap() {
+                        proptest::prop_assert!(s.begin <= s.end && s.end <= n);
+                    }
+                }
+                Err(err) => proptest::prop_assert_eq!(err.code, 400),
+            }
+        }
+    }
 }

@@ -632,3 +632,29 @@ fn audit_route_health_metrics_and_graceful_stop() {
     assert!(status.success(), "{status:?}");
     assert!(server.log().contains("stopped"));
 }
+
+#[test]
+fn requests_beyond_the_in_flight_cap_wait_and_batches_are_capped() {
+    let server =
+        Server::start(&["--max-inflight", "1", "--body-timeout", "1500", "--max-batch", "2"]);
+    // A request whose body never finishes holds the one slot until its body timeout.
+    let mut stalled = TcpStream::connect(server.addr).unwrap();
+    stalled.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stalled
+        .write_all(b"POST /v1/audit HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"text\"")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let addr = server.addr;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let r = request(addr, "POST", "/v1/audit", &[], br#"{"text": "hello"}"#);
+        let _ = tx.send(r.status);
+    });
+    assert!(rx.recv_timeout(Duration::from_millis(600)).is_err(), "answered past the cap");
+    assert_eq!(read_reply(&mut stalled).status, 408);
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)).expect("answered once free"), 200);
+
+    let r = server.post("/v1/audit", &[], br#"{"texts": ["a b", "c d", "e f"]}"#);
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("--max-batch"));
+}

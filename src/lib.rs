@@ -10,7 +10,7 @@
 //! [`service`] puts the same pipeline behind HTTP (`moderato serve`: the Perspective API's
 //! routes, Coral's moderation webhook), giving `audit`'s verdict for each posted comment.
 //!
-//! Only the CLI (`src/cli/`), [`input`] and [`service::server`] touch the file system, the
+//! Only the CLI (`src/cli/`), [`input`] and `service::server` touch the file system, the
 //! network, the clock or the terminal; every other stage is a function over owned data.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 

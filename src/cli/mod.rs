@@ -13,6 +13,7 @@ mod lexicon;
 mod output;
 mod parse;
 mod report;
+#[cfg(feature = "serve")]
 mod serve;
 mod tone;
 
@@ -101,6 +102,7 @@ pub enum Command {
     /// Serve verdicts over HTTP as comments are posted: the Perspective API's
     /// `comments:analyze` (for Coral and other clients), Coral's external moderation phase,
     /// and `/v1/audit`.
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
@@ -117,6 +119,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Explain(args) => explain::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
         Command::Lexicon(args) => lexicon::run(args, &cli.global),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, &cli.global),
         Command::Completions(args) => completions::run_completions(args, &cli.global),
         Command::Man => completions::run_man(&cli.global),

@@ -6,8 +6,8 @@
 //! - [`coral`]: Coral's signed "external moderation phase" webhook;
 //! - [`scores`]: how a verdict becomes the probability-like score those clients threshold.
 //!
-//! Everything here but [`server`] is pure: a request's parsed body and an [`Engine`] in, an
-//! answer or an [`ApiError`] out, tested where it lives. [`server`] is the one place that
+//! Everything here but `server` (built with the default `serve` feature) is pure: a request's parsed body and an [`Engine`] in, an
+//! answer or an [`ApiError`] out, tested where it lives. `server` is the one place that
 //! touches the network, the clock, signals and the lexicon files (reloading them live).
 //!
 //! An [`Engine`] gives the verdict `audit` gives on the same text with the same lexicon
@@ -15,9 +15,11 @@
 #![allow(clippy::print_stderr)]
 
 pub mod coral;
+#[cfg(feature = "serve")]
 mod metrics;
 pub mod perspective;
 pub mod scores;
+#[cfg(feature = "serve")]
 pub mod server;
 
 use std::collections::HashSet;

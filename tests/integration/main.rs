@@ -9,6 +9,7 @@ mod moderation;
 mod parse;
 mod report;
 mod scale;
+#[cfg(feature = "serve")]
 mod serve;
 mod tone;
 mod util;

@@ -18,7 +18,8 @@ impl Workdir {
         Workdir { dir: tempfile::tempdir().expect("temp dir") }
     }
 
-    /// The directory.
+    /// The directory (the service tests use it; they need the `serve` feature).
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))]
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -86,6 +86,41 @@ pub fn decompress(raw: Box<dyn Read + Send>) -> std::io::Result<Box<dyn BufRead 
     }
 }
 
+/// Decodes an HTML document's bytes: the charset from the byte order mark, else the one the
+/// document declares (`<meta charset>` or `http-equiv`, in its first 1024 bytes, or the HTTP
+/// header's when fetched: `declared`), else UTF-8 when the bytes are valid UTF-8, else
+/// windows-1252 (what browsers assume for old Western pages). Returns the text, the encoding
+/// used and a warning when bytes could not be decoded in it.
+pub fn decode_html(bytes: &[u8], declared: Option<&str>) -> (String, &'static str, Option<String>) {
+    use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+    let (encoding, bom_len) = match Encoding::for_bom(bytes) {
+        Some((e, n)) => (Some(e), n),
+        None => (None, 0),
+    };
+    let encoding = encoding.or_else(|| {
+        let label = declared.map(str::to_string).or_else(|| {
+            let head = &bytes[..bytes.len().min(1024)];
+            let (head, _, _) = WINDOWS_1252.decode(head);
+            crate::parse::html::flat::declared_charset(&head)
+        })?;
+        let e = Encoding::for_label(label.trim().as_bytes())?;
+        // A document cannot declare UTF-16 in ASCII: the standard reads it as UTF-8.
+        Some(if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE { UTF_8 } else { e })
+    });
+    let encoding = encoding.unwrap_or_else(|| {
+        if std::str::from_utf8(bytes).is_ok() {
+            UTF_8
+        } else {
+            WINDOWS_1252
+        }
+    });
+    let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+    let warning = had_errors.then(|| {
+        format!("bytes that are not {} were replaced with replacement characters", encoding.name())
+    });
+    (text.into_owned(), encoding.name(), warning)
+}
+
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
@@ -128,6 +163,29 @@ mod tests {
         assert_eq!(read_all(gz), text);
         assert_eq!(read_all(text.clone()), text);
         assert_eq!(read_all(Vec::new()), b"");
+    }
+
+    #[test]
+    fn html_charsets_come_from_bom_meta_or_the_bytes() {
+        // Declared in a meta tag.
+        let page = b"<html><head><meta charset=iso-8859-1></head><body>caf\xe9</body></html>";
+        let (t, enc, w) = decode_html(page, None);
+        assert!(t.contains("caf\u{e9}") && enc == "windows-1252" && w.is_none(), "{t} {enc}");
+        // Undeclared, not UTF-8: windows-1252 (0x93/0x94 are curly quotes there).
+        let (t, enc, _) = decode_html(b"<p>\x93hi\x94</p>", None);
+        assert_eq!((t.as_str(), enc), ("<p>\u{201c}hi\u{201d}</p>", "windows-1252"));
+        // Undeclared UTF-8 stays UTF-8; a BOM wins over a declaration.
+        let (t, enc, _) = decode_html("<p>café</p>".as_bytes(), None);
+        assert_eq!((t.as_str(), enc), ("<p>café</p>", "UTF-8"));
+        let mut bom = vec![0xef, 0xbb, 0xbf];
+        bom.extend_from_slice("<meta charset=koi8-r><p>é</p>".as_bytes());
+        let (t, enc, _) = decode_html(&bom, None);
+        assert_eq!((t.as_str(), enc), ("<meta charset=koi8-r><p>é</p>", "UTF-8"));
+        // The HTTP header's charset, and declared UTF-8 with broken bytes: a warning.
+        let (_, enc, _) = decode_html(b"<p>x</p>", Some("windows-1251"));
+        assert_eq!(enc, "windows-1251");
+        let (_, _, w) = decode_html(b"<meta charset=utf-8><p>\xff</p>", None);
+        assert!(w.is_some());
     }
 
     #[test]

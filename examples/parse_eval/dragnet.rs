@@ -2,6 +2,7 @@
 //! defines it.
 
 use moderato::parse::eval::{score_dragnet, DragnetGold, DragnetScore, DragnetSummary};
+use moderato::parse::html::parse_html;
 use moderato::parse::{parse_page, ParseOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,11 +15,12 @@ struct Opts {
     only: Vec<String>,
     fit: bool,
     fit_editorial: bool,
+    html: bool,
 }
 
 fn usage() -> i32 {
     eprintln!(
-        "usage: parse_eval --dragnet DIR [--split dev|hold] [--page NAME]... [-v] [--fit | --fit-editorial]\n\
+        "usage: parse_eval --dragnet DIR [--split dev|hold] [--page NAME]... [-v] [--html] [--fit | --fit-editorial]\n\
          DIR holds NNN.txt, NNN.gold.txt and NNN.html (the html names the page's site)"
     );
     2
@@ -34,6 +36,7 @@ fn parse_args(args: &[String]) -> Option<Opts> {
         only: Vec::new(),
         fit: false,
         fit_editorial: false,
+        html: false,
     };
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -48,6 +51,7 @@ fn parse_args(args: &[String]) -> Option<Opts> {
             "-v" | "--verbose" => o.verbose = true,
             "--fit" => o.fit = true,
             "--fit-editorial" => o.fit_editorial = true,
+            "--html" => o.html = true,
             _ => return None,
         }
     }
@@ -147,10 +151,15 @@ fn load(o: &Opts) -> Result<Vec<DragnetPage>, String> {
         if o.split.as_deref().is_some_and(|s| held != (s == "hold")) {
             continue;
         }
-        let (Some(text), Some(gold)) = (
-            read_lossy(&o.dir.join(format!("{name}.txt"))),
-            read_lossy(&o.dir.join(format!("{name}.gold.txt"))),
-        ) else {
+        let text = if o.html {
+            std::fs::read(o.dir.join(format!("{name}.html")))
+                .ok()
+                .map(|b| moderato::input::decode_html(&b, None).0)
+        } else {
+            read_lossy(&o.dir.join(format!("{name}.txt")))
+        };
+        let (Some(text), Some(gold)) = (text, read_lossy(&o.dir.join(format!("{name}.gold.txt"))))
+        else {
             eprintln!("parse_eval: {name}: missing .txt or .gold.txt");
             continue;
         };
@@ -176,6 +185,13 @@ pub fn main(args: &[String]) -> i32 {
     }
     let pages: Vec<(String, String, DragnetGold)> =
         all.into_iter().map(|p| (p.name, p.text, p.gold)).collect();
+    let parse = |n: &str, text: &str| {
+        if o.html {
+            parse_html(n, text, &ParseOptions::default())
+        } else {
+            parse_page(n, text, &ParseOptions::default())
+        }
+    };
     // Three rounds over the pages (the first also warms the regex caches); the speed is the
     // median round's, in CPU time when /proc says it.
     let mut rounds = Vec::new();
@@ -183,10 +199,7 @@ pub fn main(args: &[String]) -> i32 {
     for _ in 0..3 {
         let t0 = cpu_time();
         let wall = std::time::Instant::now();
-        parsed = pages
-            .iter()
-            .map(|(n, text, _)| parse_page(n, text, &ParseOptions::default()))
-            .collect();
+        parsed = pages.iter().map(|(n, text, _)| parse(n, text)).collect();
         rounds.push(match (t0, cpu_time()) {
             (Some(a), Some(b)) if b > a => b - a,
             _ => wall.elapsed(),

@@ -17,6 +17,7 @@ pub mod chrome;
 pub mod editorial;
 pub mod eval;
 pub mod features;
+pub mod html;
 pub mod layout;
 pub mod reltime;
 pub mod stamp;
@@ -66,6 +67,8 @@ pub enum TimeBasis {
     AbsoluteAssumedUtc,
     /// An absolute time printed on the page, read in the zone given by `--tz`.
     AbsoluteInTz,
+    /// An exact time the page's markup gives with its zone (an HTML `datetime` attribute).
+    Markup,
 }
 
 /// The reference time relative stamps are resolved against, and where it came from.
@@ -152,6 +155,10 @@ pub struct Page {
     pub unassigned: Vec<LineRange>,
     /// The comments in text order.
     pub comments: Vec<Comment>,
+    /// The comment system that loads this page's comments by script (HTML pages whose
+    /// comments are not in the markup: Disqus, Coral, Facebook, …); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments_loaded_by: Option<String>,
 }
 
 /// What one input line is.
@@ -180,7 +187,12 @@ pub fn parse_page(source: &str, text: &str, opts: &ParseOptions) -> Page {
     assemble(source, &lines, ex, opts)
 }
 
-fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOptions) -> Page {
+pub(crate) fn assemble(
+    source: &str,
+    lines: &[&str],
+    ex: layout::Extraction,
+    opts: &ParseOptions,
+) -> Page {
     let mut classes = ex.classes;
     trim_blank_edges(lines, &mut classes);
 
@@ -193,7 +205,10 @@ fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOp
     for (i, parts) in ex.comments.into_iter().enumerate() {
         let range =
             spans[i].unwrap_or(LineRange { first: parts.header_line, last: parts.header_line });
-        let (posted_at, posted_basis) = resolve_time(parts.posted_text.as_deref(), opts);
+        let (posted_at, posted_basis) = match parts.posted_exact {
+            Some(t) => (Some(t), Some(TimeBasis::Markup)),
+            None => resolve_time(parts.posted_text.as_deref(), opts),
+        };
         let (parent_id, depth) = match parts.level {
             // Reddit prints the nesting level: the parent is the nearest earlier comment one
             // level up.
@@ -253,6 +268,7 @@ fn assemble(source: &str, lines: &[&str], ex: layout::Extraction, opts: &ParseOp
         chrome: ranges_of(&classes, |c| c == LineClass::Chrome),
         unassigned: ranges_of(&classes, |c| c == LineClass::Unassigned),
         comments,
+        comments_loaded_by: None,
     }
 }
 
@@ -307,7 +323,7 @@ fn class_span(classes: &[LineClass], class: LineClass) -> Option<LineRange> {
     Some(LineRange { first: first + 1, last: last + 1 })
 }
 
-fn ranges_of(classes: &[LineClass], keep: impl Fn(LineClass) -> bool) -> Vec<LineRange> {
+pub(crate) fn ranges_of(classes: &[LineClass], keep: impl Fn(LineClass) -> bool) -> Vec<LineRange> {
     let mut out: Vec<LineRange> = Vec::new();
     for (i, &c) in classes.iter().enumerate() {
         if !keep(c) {

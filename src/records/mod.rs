@@ -86,6 +86,7 @@ impl From<crate::parse::TimeBasis> for TimeBasis {
             P::Captured => TimeBasis::Captured,
             P::AbsoluteAssumedUtc => TimeBasis::AbsoluteAssumedUtc,
             P::AbsoluteInTz => TimeBasis::AbsoluteInTz,
+            P::Markup => TimeBasis::Stamped,
         }
     }
 }

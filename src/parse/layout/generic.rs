@@ -839,6 +839,7 @@ fn build(lines: &[&str], f: &[Line], mode: Mode) -> Extraction {
             body,
             truncated: false,
             level: r.level,
+            posted_exact: None,
         });
     }
     // Section phrases between records are chrome, not unassigned.

@@ -43,8 +43,11 @@ pub struct CommentParts {
     pub body: String,
     /// The page cut the body short.
     pub truncated: bool,
-    /// Nesting level printed by the page (Reddit's "level N", 1 = top level).
+    /// Nesting level printed by the page (Reddit's "level N", 1 = top level) or given by the
+    /// markup's nesting.
     pub level: Option<usize>,
+    /// The exact time the markup gives (`<time datetime>`), which wins over `posted_text`.
+    pub posted_exact: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A candidate comment list with the judge's view of it.

@@ -68,6 +68,7 @@ pub(super) fn parse(lines: &[&str], feats: &[crate::parse::features::Line]) -> O
             body,
             truncated,
             level: None,
+            posted_exact: None,
         });
     }
     Some(Extraction { layout: "wpdiscuz", confidence: 0.95, classes, comments })

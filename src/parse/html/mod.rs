@@ -1,0 +1,170 @@
+//! The HTML front: a saved page, `curl` output or a fetched URL → [`Page`].
+//!
+//! One parser, two fronts. The text front ([`crate::parse::parse_page`]) reads what a reader
+//! copies; this one reads the markup, which carries what copied text loses: which element is
+//! a comment, who answers whom (nesting), exact times (`<time datetime>`), where the article
+//! ends. Both end in the same [`Page`] through the same assembly (times, parents, ids).
+//!
+//! The steps: [`dom`] builds the tree (html5ever) with source lines; [`render`] gives the text
+//! a reader would copy, line by line; [`comments`] finds the comment section by what comment
+//! sections share (repeated sibling blocks that each hold an author, a time and text; the
+//! vocabulary of comment systems' classes, ids and schema.org attributes), not by a list of
+//! sites; [`article`] finds the article from its title to the end of its body. When the markup
+//! shows no comment structure, the text parser runs on the rendered text, so HTML never does
+//! worse than its text. [`embeds`] names the comment systems that load comments by script.
+//!
+//! Lines: a page's `line_count` and every range are the HTML source's lines. A comment's
+//! `lines` are those of its element; editorial `lines` those of the article's elements;
+//! `chrome` is every other line. In HTML several elements can share a line (minified pages
+//! are one line), so unlike the text front the ranges may overlap.
+
+pub mod article;
+pub mod comments;
+pub mod dom;
+pub mod embeds;
+pub mod flat;
+pub mod render;
+
+use super::layout::{CommentParts, Extraction};
+use super::{assemble, parse_page, LineClass, LineRange, Page, ParseOptions};
+
+/// True when a text is HTML markup rather than page text: its first non-blank character
+/// opens a tag and its head names a document element (`<!doctype html>`, `<html>`, `<head>`,
+/// `<body>`, `<meta>`, `<title>`). A copied page starts with words; an XML export with
+/// `<?xml` and its own elements.
+pub fn looks_like_html(text: &str) -> bool {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if !head.starts_with('<') {
+        return false;
+    }
+    let mut end = head.len().min(4096);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    let lower = head[..end].to_ascii_lowercase();
+    if lower.contains("<disqus") || lower.contains("<rss") || lower.contains("<wp:") {
+        return false;
+    }
+    ["<!doctype html", "<html", "<head", "<body", "<meta", "<title"]
+        .iter()
+        .any(|t| lower.contains(t))
+}
+
+/// Parses an HTML page.
+pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
+    let line_count = super::split_lines(html).len();
+    let dom = match dom::build(html) {
+        dom::Built::Tree(d) => d,
+        dom::Built::TooDeep => {
+            // Past the depth limit: the tokens' text through the text front.
+            let (text, src_line) = flat::text(html);
+            let page = parse_page(source, &text, opts);
+            return to_source_lines(page, &src_line, line_count);
+        }
+    };
+    let rendered = render::render(&dom, None);
+    let loaded_by = embeds::script_comments(&dom);
+    let structure = comments::find(&dom, &rendered);
+    let mut page = match structure {
+        Some(found) => {
+            let mut classes = vec![LineClass::Chrome; super::split_lines(&rendered.text).len()];
+            let ex = found.into_extraction(&mut classes);
+            let mut page = assemble(source, &super::split_lines(&rendered.text), ex, opts);
+            replies_from_nesting(&mut page);
+            page
+        }
+        None => parse_page(source, &rendered.text, opts),
+    };
+    if let Some(a) = article::find(&dom, &rendered) {
+        article::apply(&mut page, &rendered, &a);
+    }
+    page.comments_loaded_by = loaded_by.filter(|_| page.comments.is_empty()).map(str::to_string);
+    to_source_lines(page, &rendered.src_line, line_count)
+}
+
+/// Nesting says whom a reply answers even where the text does not: `reply_to` is the
+/// parent's author.
+fn replies_from_nesting(page: &mut Page) {
+    let authors: std::collections::HashMap<String, Option<String>> =
+        page.comments.iter().map(|c| (c.id.clone(), c.author.clone())).collect();
+    for c in &mut page.comments {
+        if c.reply_to.is_none() {
+            if let Some(p) = &c.parent_id {
+                c.reply_to = authors.get(p).cloned().flatten();
+            }
+        }
+    }
+}
+
+/// Moves a page parsed from rendered lines onto the source's lines.
+fn to_source_lines(mut page: Page, src_line: &[u32], line_count: usize) -> Page {
+    let map = |r: LineRange| -> LineRange {
+        let src =
+            |i: usize| src_line.get(i - 1).map_or(1, |&l| l as usize).clamp(1, line_count.max(1));
+        let (a, b) = (src(r.first), src(r.last));
+        LineRange { first: a.min(b), last: a.max(b) }
+    };
+    let merge = |ranges: Vec<LineRange>| -> Vec<LineRange> {
+        let mut v: Vec<LineRange> = ranges.into_iter().map(map).collect();
+        v.sort();
+        let mut out: Vec<LineRange> = Vec::new();
+        for r in v {
+            match out.last_mut() {
+                Some(last) if r.first <= last.last + 1 => last.last = last.last.max(r.last),
+                _ => out.push(r),
+            }
+        }
+        out
+    };
+    if line_count == 0 {
+        page.line_count = 0;
+        page.editorial.lines.clear();
+        page.chrome.clear();
+        page.unassigned.clear();
+        return page;
+    }
+    page.editorial.lines = merge(std::mem::take(&mut page.editorial.lines));
+    page.unassigned = merge(std::mem::take(&mut page.unassigned));
+    for c in &mut page.comments {
+        c.lines = map(c.lines);
+    }
+    let mut used = vec![false; line_count + 1];
+    let ranges = page.editorial.lines.iter().chain(&page.unassigned).copied();
+    for r in ranges.chain(page.comments.iter().map(|c| c.lines)) {
+        used[r.first..=r.last].fill(true);
+    }
+    let classes: Vec<LineClass> = used[1..]
+        .iter()
+        .map(|&u| if u { LineClass::Editorial } else { LineClass::Chrome })
+        .collect();
+    page.chrome = super::ranges_of(&classes, |c| c == LineClass::Chrome);
+    page.line_count = line_count;
+    page
+}
+
+/// Helper for [`comments`]: a comment found in the markup, over rendered lines.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Rendered lines (0-based, inclusive) of each comment, and its parts.
+    pub items: Vec<((usize, usize), CommentParts)>,
+    /// How sure the finder is.
+    pub confidence: f64,
+}
+
+impl Found {
+    fn into_extraction(self, classes: &mut [LineClass]) -> Extraction {
+        let mut comments = Vec::with_capacity(self.items.len());
+        for (k, ((a, b), parts)) in self.items.into_iter().enumerate() {
+            for c in classes.iter_mut().take(b + 1).skip(a) {
+                *c = LineClass::Comment(k);
+            }
+            comments.push(parts);
+        }
+        Extraction {
+            layout: "html",
+            confidence: self.confidence,
+            classes: classes.to_vec(),
+            comments,
+        }
+    }
+}

@@ -67,9 +67,16 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
     let structure = comments::find(&dom, &rendered);
     let mut page = match structure {
         Some(found) => {
-            let mut classes = vec![LineClass::Chrome; super::split_lines(&rendered.text).len()];
+            // The text parser's view of what is article, on the lines no comment holds.
+            let lines = super::split_lines(&rendered.text);
+            let text_ex = super::layout::extract(&lines);
+            let mut classes: Vec<LineClass> = text_ex
+                .classes
+                .iter()
+                .map(|&c| if c == LineClass::Editorial { c } else { LineClass::Chrome })
+                .collect();
             let ex = found.into_extraction(&mut classes);
-            let mut page = assemble(source, &super::split_lines(&rendered.text), ex, opts);
+            let mut page = assemble(source, &lines, ex, opts);
             replies_from_nesting(&mut page);
             page
         }

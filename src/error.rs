@@ -25,6 +25,14 @@ pub enum InputError {
         /// Offset of the first NUL byte.
         offset: usize,
     },
+    /// A URL could not be fetched.
+    #[error("{url}: {why}")]
+    Fetch {
+        /// The URL.
+        url: String,
+        /// What went wrong (HTTP status, timeout, size cap, redirects, content type).
+        why: String,
+    },
     /// The file is empty or holds only white space.
     #[error("{path}: empty input: nothing to parse")]
     Empty {

@@ -8,7 +8,6 @@ use super::{output, Format, GlobalOpts};
 use crate::audit::{audit_page, audit_records, AuditedPage};
 use crate::error::Outcome;
 use crate::lexicon::{Lexicon, Verdict};
-use crate::parse::parse_page;
 use crate::pipeline;
 use crate::report::audit::flag_list;
 use crate::report::json;
@@ -22,12 +21,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 /// Arguments of `moderato audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Page text files (or JSONL record files with `--input jsonl`; `.zst`/`.gz` are read
-    /// directly); `-` or nothing reads stdin.
-    #[arg(value_name = "FILE")]
+    /// Pages: text or HTML files, URLs (or JSONL record files with `--input jsonl`;
+    /// `.zst`/`.gz` are read directly); `-` or nothing reads stdin.
+    #[arg(value_name = "FILE|URL")]
     pub files: Vec<String>,
-    /// What the inputs hold: page text, or comment records (one JSON object per line with
-    /// `body` or `text`, optional `id`) audited as a stream.
+    /// What the inputs hold: pages (text or HTML, told by content), HTML (forced), or
+    /// comment records (one JSON object per line with `body` or `text`, optional `id`)
+    /// audited as a stream.
     #[arg(long, value_enum, default_value_t = InputKind::Page)]
     pub input: InputKind,
     /// Exit with code 1 when any comment's verdict reaches this level.
@@ -41,8 +41,10 @@ pub struct AuditArgs {
 /// What `audit` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputKind {
-    /// Page text (copied or saved web pages).
+    /// Pages: copied text or saved HTML, told by content.
     Page,
+    /// HTML pages (forced, whatever the content looks like).
+    Html,
     /// JSON Lines comment records.
     Jsonl,
 }
@@ -83,11 +85,12 @@ pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
     let mut errored = false;
     let mut pages = Vec::new();
     for name in common::inputs(&args.files) {
-        let Some(src) = common::read_or_report(&name) else {
+        let kind = (args.input == InputKind::Html).then_some(crate::input::SourceKind::Html);
+        let Some(src) = common::read_as_or_report(&name, kind, global) else {
             errored = true;
             continue;
         };
-        let page = parse_page(&src.name, &src.text, &common::parse_options(now, tz, &src));
+        let page = common::parse_and_notify(&src, &common::parse_options(now, tz, &src));
         pages.push(audit_page(page, &analyzer, &lexicon, &tones));
     }
     output::write_to(global.output.as_deref(), |out| {

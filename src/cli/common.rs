@@ -1,7 +1,8 @@
 //! Glue shared by the subcommands: reading inputs, the reference time, output streams.
 
 use super::{Format, GlobalOpts};
-use crate::input::{read_source, Source};
+use crate::input::{read_source_as, Source, SourceKind};
+use crate::parse::Page;
 use crate::parse::{ParseOptions, Reference, TimeBasis};
 use anyhow::{bail, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -47,9 +48,19 @@ pub fn inputs(files: &[String]) -> Vec<String> {
     }
 }
 
-/// Reads one input, printing its warnings; an error is printed and returned as `None`.
-pub fn read_or_report(name: &str) -> Option<Source> {
-    match read_source(name) {
+/// Reads one input as `kind` (`--input html`) or as its content says (`None`), printing its
+/// warnings; an error is printed and returned as `None`.
+pub fn read_as_or_report(
+    name: &str,
+    kind: Option<SourceKind>,
+    global: &GlobalOpts,
+) -> Option<Source> {
+    let limits = crate::input::fetch::FetchLimits {
+        timeout: std::time::Duration::from_secs_f64(global.fetch_timeout.clamp(0.001, 86_400.0)),
+        max_bytes: global.fetch_max_mib.saturating_mul(1 << 20),
+        ..crate::input::fetch::FetchLimits::default()
+    };
+    match read_source_as(name, kind, limits) {
         Ok(src) => {
             for w in &src.warnings {
                 eprintln!("moderato: warning: {}", crate::report::escape::message(w));
@@ -71,19 +82,34 @@ pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz> {
     }
 }
 
-/// Parse options for one source: `--now` wins, else the file's modification time; absolute
-/// times are read in `tz` (`--tz`) when given.
+/// Parse options for one source: `--now` wins, else the time a URL was fetched, else the
+/// file's modification time; absolute times are read in `tz` (`--tz`) when given.
 pub fn parse_options(
     now: Option<DateTime<Utc>>,
     tz: Option<chrono_tz::Tz>,
     src: &Source,
 ) -> ParseOptions {
-    let reference = match (now, src.modified) {
-        (Some(at), _) => Some(Reference { at, basis: TimeBasis::Now }),
-        (None, Some(at)) => Some(Reference { at, basis: TimeBasis::FileMtime }),
-        (None, None) => None,
+    let reference = match (now, src.captured, src.modified) {
+        (Some(at), _, _) => Some(Reference { at, basis: TimeBasis::Now }),
+        (None, Some(at), _) => Some(Reference { at, basis: TimeBasis::Captured }),
+        (None, None, Some(at)) => Some(Reference { at, basis: TimeBasis::FileMtime }),
+        (None, None, None) => None,
     };
     ParseOptions { reference, tz }
+}
+
+/// Parses a source (text or HTML) and says on stderr when its comments are loaded by a
+/// script and so are not in it.
+pub fn parse_and_notify(src: &Source, opts: &ParseOptions) -> Page {
+    let page = crate::parse::parse_source(src, opts);
+    if let Some(system) = &page.comments_loaded_by {
+        eprintln!(
+            "moderato: {}: {}",
+            crate::report::escape::message(&src.name),
+            crate::parse::html::embeds::advice(system)
+        );
+    }
+    page
 }
 
 /// True when the error is a closed stdout (`moderato … | head`), which is not a failure.

@@ -39,8 +39,8 @@ pub struct GlobalOpts {
     #[arg(long, short = 'f', global = true, value_enum)]
     pub format: Option<Format>,
     /// Reference time for relative stamps ("1 hour ago"): RFC 3339, "YYYY-MM-DD HH:MM",
-    /// "YYYY-MM-DD HH:MM:SS" (UTC) or "YYYY-MM-DD". Default: each input file's modification
-    /// time.
+    /// "YYYY-MM-DD HH:MM:SS" (UTC) or "YYYY-MM-DD". Default: the time a URL was fetched, else
+    /// each input file's modification time.
     #[arg(long, global = true, value_name = "TIME")]
     pub now: Option<String>,
     /// Time zone of the absolute times printed on the pages (IANA name, e.g. Europe/Berlin).
@@ -63,6 +63,12 @@ pub struct GlobalOpts {
     /// no half-written file) instead of stdout.
     #[arg(long, short = 'o', global = true, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// URL inputs: give up on a page that has not arrived whole within this many seconds.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30.0)]
+    pub fetch_timeout: f64,
+    /// URL inputs: refuse pages larger than this many MiB (after decompression).
+    #[arg(long, global = true, value_name = "MIB", default_value_t = 32)]
+    pub fetch_max_mib: u64,
 }
 
 /// Output formats.

@@ -3,7 +3,7 @@
 use super::common;
 use super::{output, Format, GlobalOpts};
 use crate::error::Outcome;
-use crate::parse::{parse_page, Page};
+use crate::parse::Page;
 use crate::report::{escape, table};
 use anyhow::Result;
 use clap::Args;
@@ -12,9 +12,32 @@ use std::io::Write;
 /// Arguments of `moderato parse`.
 #[derive(Debug, Args)]
 pub struct ParseArgs {
-    /// Page text files; `-` or nothing reads stdin.
-    #[arg(value_name = "FILE")]
+    /// Pages: text or HTML files (`.gz`/`.zst` read directly), URLs, or `-`/nothing for
+    /// stdin. HTML is told by its content.
+    #[arg(value_name = "FILE|URL")]
     pub files: Vec<String>,
+    /// Read every input as this kind instead of telling it by content.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub input: Option<PageKind>,
+}
+
+/// What a page input holds, when forced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PageKind {
+    /// Page text, as a reader copies it.
+    Text,
+    /// HTML markup.
+    Html,
+}
+
+impl PageKind {
+    /// The input layer's kind.
+    pub fn source_kind(self) -> crate::input::SourceKind {
+        match self {
+            PageKind::Text => crate::input::SourceKind::Text,
+            PageKind::Html => crate::input::SourceKind::Html,
+        }
+    }
 }
 
 /// Runs `parse`.
@@ -25,11 +48,12 @@ pub fn run(args: &ParseArgs, global: &GlobalOpts) -> Result<Outcome> {
     let mut outcome = Outcome::Clean;
     let mut pages = Vec::new();
     for name in common::inputs(&args.files) {
-        let Some(src) = common::read_or_report(&name) else {
+        let kind = args.input.map(PageKind::source_kind);
+        let Some(src) = common::read_as_or_report(&name, kind, global) else {
             outcome = Outcome::Errored;
             continue;
         };
-        pages.push(parse_page(&src.name, &src.text, &common::parse_options(now, tz, &src)));
+        pages.push(common::parse_and_notify(&src, &common::parse_options(now, tz, &src)));
     }
     output::write_to(global.output.as_deref(), |out| {
         match format {

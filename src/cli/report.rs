@@ -14,7 +14,6 @@ use super::output;
 use super::{Format, GlobalOpts};
 use crate::aggregate::{Aggregate, InputSummary, Partial, Scored, WeeklyReport};
 use crate::error::Outcome;
-use crate::input::decode;
 use crate::lang::ToneLanguages;
 use crate::lexicon::Lexicon;
 use crate::moderate::moderate;
@@ -268,11 +267,21 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
         );
     if !streams {
         reader.read_to_end(&mut head).map_err(|e| anyhow!("{name}: {e}"))?;
-        let src = decode(std::path::Path::new(name), head, modified)?;
+        let forced = match cx.args.input {
+            Some(InputKind::Html) => Some(crate::input::SourceKind::Html),
+            Some(_) => Some(crate::input::SourceKind::Text),
+            None => None,
+        };
+        let src =
+            crate::input::decode_as(std::path::Path::new(name), head, modified, forced, None)?;
         for w in &src.warnings {
             eprintln!("moderato: warning: {}", escape::message(w));
         }
-        let (kind, batch) = records::load(&src.name, &src.text, cx.args.input, &opts);
+        let kind = cx
+            .args
+            .input
+            .or((src.kind == crate::input::SourceKind::Html).then_some(InputKind::Html));
+        let (kind, batch) = records::load(&src.name, &src.text, kind, &opts);
         report_problems(&batch.problems, batch.problems.len(), batch.skipped());
         let scored: Vec<Option<Scored>> = cx.analyzer_pool().install(|| {
             batch

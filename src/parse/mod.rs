@@ -180,6 +180,15 @@ pub fn split_lines(text: &str) -> Vec<&str> {
     text.lines().collect()
 }
 
+/// Parses a source by its kind: HTML through the markup ([`html::parse_html`]), text
+/// through [`parse_page`].
+pub fn parse_source(src: &crate::input::Source, opts: &ParseOptions) -> Page {
+    match src.kind {
+        crate::input::SourceKind::Html => html::parse_html(&src.name, &src.text, opts),
+        crate::input::SourceKind::Text => parse_page(&src.name, &src.text, opts),
+    }
+}
+
 /// Parses one page.
 pub fn parse_page(source: &str, text: &str, opts: &ParseOptions) -> Page {
     let lines = split_lines(text);

@@ -253,6 +253,8 @@ impl Batch {
 pub enum InputKind {
     /// Page text (copied from a browser).
     Page,
+    /// An HTML page (saved from a browser, fetched).
+    Html,
     /// JSON lines, one comment per line, fields named by `--map`.
     Jsonl,
     /// CSV with a header row, columns named by `--map`.
@@ -274,6 +276,7 @@ impl InputKind {
     pub fn name(self) -> &'static str {
         match self {
             InputKind::Page => "page",
+            InputKind::Html => "html",
             InputKind::Jsonl => "jsonl",
             InputKind::Csv => "csv",
             InputKind::Disqus => "disqus",
@@ -314,6 +317,9 @@ pub fn detect(text: &str, mapping: &Mapping) -> InputKind {
         if prefix.contains("wordpress.org/export") || prefix.contains("<wp:") {
             return InputKind::Wxr;
         }
+        if crate::parse::html::looks_like_html(&prefix) {
+            return InputKind::Html;
+        }
         return InputKind::Page;
     }
     if prefix.starts_with('{') {
@@ -347,7 +353,8 @@ pub fn detect(text: &str, mapping: &Mapping) -> InputKind {
 /// Reads one input of the given kind. Records come back unresolved; call [`resolve`].
 pub fn read(name: &str, text: &str, kind: InputKind, opts: &ReadOptions) -> Batch {
     match kind {
-        InputKind::Page => page::read(name, text, opts),
+        InputKind::Page => page::read(name, text, opts, false),
+        InputKind::Html => page::read(name, text, opts, true),
         InputKind::Jsonl => jsonl::read(name, text, opts, jsonl::Flavor::Generic),
         InputKind::Reddit => jsonl::read(name, text, opts, jsonl::Flavor::Reddit),
         InputKind::Hn => jsonl::read(name, text, opts, jsonl::Flavor::Hn),

@@ -1,11 +1,18 @@
-//! Page text → records, through [`parse_page`]: the page is the thread, comment ids are the
-//! parser's (`c1`, `c2`, …), replies are what the page marks as replies.
+//! Pages (text or HTML) → records, through the parser: the page is the thread, comment ids
+//! are the parser's (`c1`, `c2`, …), replies are what the page marks as replies (or, in
+//! HTML, nests).
 
 use super::{Batch, CommentRecord, ReadOptions, SourceRef, Status};
+use crate::parse::html::parse_html;
 use crate::parse::{parse_page, reltime, ParseOptions};
 
-pub(super) fn read(name: &str, text: &str, opts: &ReadOptions) -> Batch {
-    let page = parse_page(name, text, &ParseOptions { reference: opts.reference, tz: opts.tz });
+pub(super) fn read(name: &str, text: &str, opts: &ReadOptions, html: bool) -> Batch {
+    let parse_opts = ParseOptions { reference: opts.reference, tz: opts.tz };
+    let page = if html {
+        parse_html(name, text, &parse_opts)
+    } else {
+        parse_page(name, text, &parse_opts)
+    };
     let mut batch = Batch::default();
     for c in page.comments {
         let window = match (c.posted_text.as_deref(), opts.reference, c.posted_at) {

@@ -2,6 +2,7 @@
 
 mod audit;
 mod hostile;
+mod html;
 mod lang;
 mod layouts;
 mod lexicon;

@@ -278,6 +278,7 @@ pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
     let index: HashMap<NodeId, usize> = kept.iter().enumerate().map(|(k, &id)| (id, k)).collect();
     let mut depth = vec![0usize; kept.len()];
     let mut out = Vec::with_capacity(kept.len());
+    let mut nodes = Vec::with_capacity(kept.len());
     for (k, &id) in kept.iter().enumerate() {
         let mine: Vec<usize> = (0..lines.len()).filter(|&i| owner[i] == Some(k)).collect();
         let (Some(&a), Some(&b)) = (mine.first(), mine.last()) else { continue };
@@ -286,6 +287,7 @@ pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
         parts.header_line = a + 1;
         parts.level = Some(depth[k] + 1);
         out.push(((a, b), parts));
+        nodes.push(id);
     }
     let n = out.len();
     if n == 0 {
@@ -300,7 +302,7 @@ pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
         return None;
     }
     let confidence = (0.5 + 0.5 * (with_header as f64 / n as f64)).min(0.99);
-    Some(Found { items: out, confidence })
+    Some(Found { items: out, nodes, confidence })
 }
 
 /// The elements that make up a comment: the item itself, and for an item without a body of
@@ -484,10 +486,20 @@ fn parts_of(
             header_lines.extend(a..=b);
         }
     };
-    // Time first: a header block can hold both, and the author is then what is left.
-    for &(id, role) in &roles {
-        if role != Role::Time || parts.posted_text.is_some() {
-            continue;
+    // Time first: a header block can hold both, and the author is then what is left. An
+    // element with a machine-readable time (`<time datetime>`) before any other.
+    let mut times: Vec<NodeId> =
+        roles.iter().filter(|(_, role)| *role == Role::Time).map(|&(id, _)| id).collect();
+    let machine = |id: &NodeId| {
+        dom.html.tree.get(*id).and_then(|n| n.value().as_element()).is_some_and(|e| {
+            e.attr("datetime").is_some()
+                || (e.attr("itemprop").is_some() && e.attr("content").is_some())
+        })
+    };
+    times.sort_by_key(|id| !machine(id));
+    for id in times {
+        if parts.posted_text.is_some() {
+            break;
         }
         let Some(e) = dom.html.tree.get(id).and_then(|n| n.value().as_element().cloned()) else {
             continue;

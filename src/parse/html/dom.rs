@@ -52,18 +52,32 @@ pub enum Built {
 
 /// Parses a whole document.
 pub fn build(text: &str) -> Built {
-    let sink = LineSink {
-        inner: HtmlTreeSink::new(Html::new_document()),
-        line: Cell::new(1),
-        lines: RefCell::new(HashMap::new()),
-        depth: RefCell::new(HashMap::new()),
-        max_depth: Cell::new(0),
-    };
+    let parser = html5ever::driver::parse_document(LineSink::new(Html::new_document()), opts());
+    feed(parser, text)
+}
+
+/// Parses a fragment (a comment body stored as HTML) as the content of a `<body>`.
+pub fn build_fragment(text: &str) -> Built {
+    let context = QualName::new(None, html5ever::ns!(html), html5ever::local_name!("body"));
+    let parser = html5ever::driver::parse_fragment(
+        LineSink::new(Html::new_fragment()),
+        opts(),
+        context,
+        Vec::new(),
+        false,
+    );
+    feed(parser, text)
+}
+
+fn opts() -> ParseOpts {
     let mut opts = ParseOpts::default();
     // A reader without scripts sees <noscript> content as markup; we parse it as markup and
     // decide in rendering what to show.
     opts.tree_builder.scripting_enabled = false;
-    let mut parser = html5ever::driver::parse_document(sink, opts);
+    opts
+}
+
+fn feed(mut parser: html5ever::driver::Parser<LineSink>, text: &str) -> Built {
     let mut rest = text;
     while !rest.is_empty() {
         let mut cut = rest.len().min(SLICE);
@@ -77,10 +91,9 @@ pub fn build(text: &str) -> Built {
             return Built::TooDeep;
         }
     }
-    let sink_lines = parser.tokenizer.sink.sink.line_count_hint(text);
     let (html, mut lines) = parser.finish();
     extend_to_descendants(&html, &mut lines);
-    Built::Tree(Dom { html, lines, line_count: sink_lines })
+    Built::Tree(Dom { html, lines, line_count: crate::parse::split_lines(text).len() })
 }
 
 /// html5ever reports few element ends, so an element's last line is the last line of anything
@@ -106,12 +119,18 @@ struct LineSink {
 }
 
 impl LineSink {
-    fn line(&self) -> u32 {
-        u32::try_from(self.line.get()).unwrap_or(u32::MAX)
+    fn new(html: Html) -> LineSink {
+        LineSink {
+            inner: HtmlTreeSink::new(html),
+            line: Cell::new(1),
+            lines: RefCell::new(HashMap::new()),
+            depth: RefCell::new(HashMap::new()),
+            max_depth: Cell::new(0),
+        }
     }
 
-    fn line_count_hint(&self, text: &str) -> usize {
-        crate::parse::split_lines(text).len()
+    fn line(&self) -> u32 {
+        u32::try_from(self.line.get()).unwrap_or(u32::MAX)
     }
 
     /// Notes that `node` reaches the current line.

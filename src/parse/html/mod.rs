@@ -65,16 +65,24 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
     let rendered = render::render(&dom, None);
     let loaded_by = embeds::script_comments(&dom);
     let structure = comments::find(&dom, &rendered);
+    let lines = super::split_lines(&rendered.text);
+    let mut elements: Vec<(usize, (u32, u32))> = Vec::new();
+    let mut comment_nodes: Vec<ego_tree::NodeId> = Vec::new();
     let mut page = match structure {
         Some(found) => {
             // The text parser's view of what is article, on the lines no comment holds.
-            let lines = super::split_lines(&rendered.text);
             let text_ex = super::layout::extract(&lines);
             let mut classes: Vec<LineClass> = text_ex
                 .classes
                 .iter()
                 .map(|&c| if c == LineClass::Editorial { c } else { LineClass::Chrome })
                 .collect();
+            comment_nodes = found.nodes.clone();
+            for (k, id) in found.nodes.iter().enumerate() {
+                if let Some(span) = dom.lines_of(*id) {
+                    elements.push((k, span));
+                }
+            }
             let ex = found.into_extraction(&mut classes);
             let mut page = assemble(source, &lines, ex, opts);
             replies_from_nesting(&mut page);
@@ -82,11 +90,20 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
         }
         None => parse_page(source, &rendered.text, opts),
     };
-    if let Some(a) = article::find(&dom, &rendered) {
+    let in_comment = article::comment_lines(&page, lines.len());
+    if let Some(a) = article::find(&dom, &rendered, &comment_nodes, &in_comment) {
         article::apply(&mut page, &rendered, &a);
     }
     page.comments_loaded_by = loaded_by.filter(|_| page.comments.is_empty()).map(str::to_string);
-    to_source_lines(page, &rendered.src_line, line_count)
+    let mut page = to_source_lines(page, &rendered.src_line, line_count);
+    // A comment found in the markup spans its element's source lines.
+    for (k, (first, last)) in elements {
+        if let Some(c) = page.comments.get_mut(k) {
+            let clamp = |l: u32| (l as usize).clamp(1, line_count.max(1));
+            c.lines = LineRange { first: clamp(first), last: clamp(last.max(first)) };
+        }
+    }
+    page
 }
 
 /// Nesting says whom a reply answers even where the text does not: `reply_to` is the
@@ -154,6 +171,8 @@ fn to_source_lines(mut page: Page, src_line: &[u32], line_count: usize) -> Page 
 pub struct Found {
     /// Rendered lines (0-based, inclusive) of each comment, and its parts.
     pub items: Vec<((usize, usize), CommentParts)>,
+    /// The element of each comment, in the same order.
+    pub nodes: Vec<ego_tree::NodeId>,
     /// How sure the finder is.
     pub confidence: f64,
 }

@@ -1,29 +1,71 @@
-//! Input: files or stdin → [`Source`] (text, name, capture time).
+//! Input: files, stdin or URLs → [`Source`] (text, name, kind, capture time).
 //!
-//! One of the two places (with `cli/`) that touch the file system. Invalid UTF-8 is decoded
-//! lossily with a warning rather than refused, since copied pages are often mis-encoded;
-//! NUL bytes mean the file is not text at all and are refused.
+//! One of the two places (with `cli/`) that touch the file system, and the only one that
+//! touches the network ([`fetch`]). Files may be gzip or zstd compressed (told by their magic
+//! bytes). What a source holds is told by its content: HTML markup ([`SourceKind::Html`],
+//! decoded by the charset it declares, see [`decode_html`]) or page text. Invalid UTF-8 in
+//! text is decoded lossily with a warning rather than refused, since copied pages are often
+//! mis-encoded; NUL bytes mean the file is not text at all and are refused.
+
+pub mod fetch;
 
 use crate::error::InputError;
 use chrono::{DateTime, Utc};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+/// What a source holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Page text, as a reader copies it.
+    Text,
+    /// HTML markup: a saved page, `curl` output, a fetched URL.
+    Html,
+}
+
 /// A decoded input.
 #[derive(Debug, Clone)]
 pub struct Source {
-    /// The path as given, or `-` for stdin.
+    /// The path or URL as given, or `-` for stdin.
     pub name: String,
     /// The decoded text.
     pub text: String,
-    /// The file's modification time (None for stdin).
+    /// Text or HTML.
+    pub kind: SourceKind,
+    /// The file's modification time (None for stdin and URLs).
     pub modified: Option<DateTime<Utc>>,
+    /// When a URL was fetched: the page's capture time.
+    pub captured: Option<DateTime<Utc>>,
+    /// The URL after redirects, for fetched pages.
+    pub url: Option<String>,
     /// Non-fatal problems met while reading (e.g. invalid UTF-8 replaced).
     pub warnings: Vec<String>,
 }
 
-/// Reads a named file, or stdin for `-`.
+/// Reads a named file, stdin for `-`, or a URL; the kind is told by the content.
 pub fn read_source(name: &str) -> Result<Source, InputError> {
+    read_source_as(name, None, fetch::FetchLimits::default())
+}
+
+/// Reads a named file, stdin for `-`, or a URL, as `kind` when given, else as its content
+/// says.
+pub fn read_source_as(
+    name: &str,
+    kind: Option<SourceKind>,
+    limits: fetch::FetchLimits,
+) -> Result<Source, InputError> {
+    if fetch::is_url(name) {
+        let got = fetch::fetch(name, limits)
+            .map_err(|why| InputError::Fetch { url: name.to_string(), why })?;
+        let kind = kind.or(match got.mime.as_deref() {
+            Some("text/plain") => Some(SourceKind::Text),
+            _ => None,
+        });
+        let mut src = decode_as(Path::new(name), got.bytes, None, kind, got.charset.as_deref())?;
+        src.captured = Some(got.at);
+        src.url = Some(got.final_url);
+        return Ok(src);
+    }
     let path = PathBuf::from(name);
     let io = |source| InputError::Io { path: path.clone(), source };
     let (bytes, modified) = if name == "-" {
@@ -35,7 +77,58 @@ pub fn read_source(name: &str) -> Result<Source, InputError> {
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok().map(DateTime::from);
         (bytes, modified)
     };
-    decode(&path, bytes, modified)
+    let bytes = decompress_all(bytes).map_err(io)?;
+    decode_as(&path, bytes, modified, kind, None)
+}
+
+/// Decompresses a whole gzip or zstd file (by its magic bytes); other bytes pass unchanged.
+fn decompress_all(bytes: Vec<u8>) -> std::io::Result<Vec<u8>> {
+    let compressed =
+        bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) || bytes.starts_with(&[0x1f, 0x8b]);
+    if !compressed {
+        return Ok(bytes);
+    }
+    let mut out = Vec::new();
+    decompress(Box::new(std::io::Cursor::new(bytes)))?.read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Decodes bytes as HTML or text: `kind` when given, else HTML when the content looks like
+/// markup ([`crate::parse::html::looks_like_html`]). `charset` is a transport's declaration
+/// (an HTTP header) for HTML.
+pub fn decode_as(
+    path: &Path,
+    bytes: Vec<u8>,
+    modified: Option<DateTime<Utc>>,
+    kind: Option<SourceKind>,
+    charset: Option<&str>,
+) -> Result<Source, InputError> {
+    let html = match kind {
+        Some(k) => k == SourceKind::Html,
+        None => {
+            let head = &bytes[..bytes.len().min(4096)];
+            crate::parse::html::looks_like_html(&String::from_utf8_lossy(head))
+        }
+    };
+    if !html {
+        return decode(path, bytes, modified);
+    }
+    if let Some(offset) = memchr_nul(&bytes) {
+        return Err(InputError::Binary { path: path.to_path_buf(), offset });
+    }
+    let (text, _, warning) = decode_html(&bytes, charset);
+    if text.trim().is_empty() {
+        return Err(InputError::Empty { path: path.to_path_buf() });
+    }
+    Ok(Source {
+        name: path.display().to_string(),
+        text,
+        kind: SourceKind::Html,
+        modified,
+        captured: None,
+        url: None,
+        warnings: warning.map(|w| format!("{}: {w}", path.display())).into_iter().collect(),
+    })
 }
 
 /// Decodes bytes read from `path` into a [`Source`].
@@ -63,7 +156,15 @@ pub fn decode(
     if text.trim().is_empty() {
         return Err(InputError::Empty { path: path.to_path_buf() });
     }
-    Ok(Source { name: path.display().to_string(), text, modified, warnings })
+    Ok(Source {
+        name: path.display().to_string(),
+        text,
+        kind: SourceKind::Text,
+        modified,
+        captured: None,
+        url: None,
+        warnings,
+    })
 }
 
 /// Wraps a byte stream so that zstd (magic `28 B5 2F FD`) and gzip (`1F 8B`) input is

@@ -250,7 +250,7 @@ mod tests {
             |no, line, buf| {
                 // Uneven work so that workers finish out of order.
                 let v: u64 = std::str::from_utf8(line).unwrap().parse().unwrap();
-                if v % 7 == 0 {
+                if v.is_multiple_of(7) {
                     std::thread::yield_now();
                 }
                 buf.extend_from_slice(format!("{no}:{v}\n").as_bytes());

@@ -105,7 +105,7 @@ fn held_back(site: &str) -> bool {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h % 3 == 0
+    h.is_multiple_of(3)
 }
 
 fn cpu_time() -> Option<Duration> {

@@ -105,7 +105,7 @@ fn pick(p: &PageLines, w: &[f64], t: f64) -> Option<(usize, usize)> {
             start = i;
         }
         cur += v;
-        if v > 0.0 && best.map_or(true, |(b, _, _)| cur > b) {
+        if v > 0.0 && best.is_none_or(|(b, _, _)| cur > b) {
             best = Some((cur, start, i));
         }
     }

@@ -2,7 +2,12 @@
 //!
 //! ```sh
 //! cargo run --example parse_eval -- ../shared/data/pages samples/layouts
+//! cargo run --example parse_eval -- --html ../shared/data/pages
 //! ```
+//!
+//! With `--html` it reads each page's `NNN.html` instead: replies visible only in the
+//! nesting (`reply_evidence: structure`) count, and the editorial is judged by its text's
+//! first and last lines.
 //!
 //! Every `NNN.txt` with a `NNN.expected.json` beside it (format in `shared/data/README.md`)
 //! is parsed and compared with its labels; see `moderato::parse::eval` for the rules. Columns:
@@ -28,7 +33,7 @@ mod dragnet;
 mod fit;
 mod fit_editorial;
 
-use moderato::parse::eval::{score_page, Score};
+use moderato::parse::eval::{score_html, score_page, Score};
 use serde_json::Value;
 
 fn ratio(a: usize, b: usize) -> String {
@@ -64,7 +69,8 @@ fn main() {
     if args.first().is_some_and(|a| a == "--candidates") {
         std::process::exit(fit::show_candidates(&args[1..]));
     }
-    let dirs = args;
+    let html = args.first().is_some_and(|a| a == "--html");
+    let dirs: Vec<String> = args.into_iter().filter(|a| a != "--html").collect();
     if dirs.is_empty() {
         eprintln!("usage: parse_eval DIR [DIR...]  (folders of NNN.txt + NNN.expected.json)");
         std::process::exit(2);
@@ -87,9 +93,20 @@ fn main() {
         for p in entries {
             let Some(name) = p.file_name().and_then(|n| n.to_str()) else { continue };
             let Some(stem) = name.strip_suffix(".expected.json") else { continue };
-            let txt = p.with_file_name(format!("{stem}.txt"));
+            let txt = p.with_file_name(format!("{stem}.{}", if html { "html" } else { "txt" }));
+            let read = |p: &std::path::Path| -> std::io::Result<String> {
+                let bytes = std::fs::read(p)?;
+                Ok(if html {
+                    moderato::input::decode_html(&bytes, None).0
+                } else {
+                    String::from_utf8_lossy(&bytes).into_owned()
+                })
+            };
+            if html && !txt.exists() {
+                continue;
+            }
             let (Ok(text), Some(expected)) = (
-                std::fs::read_to_string(&txt),
+                read(&txt),
                 std::fs::read_to_string(&p)
                     .ok()
                     .and_then(|s| serde_json::from_str::<Value>(&s).ok()),
@@ -97,7 +114,7 @@ fn main() {
                 eprintln!("parse_eval: {}: unreadable page or labels", p.display());
                 continue;
             };
-            let t = score_page(&text, &expected);
+            let t = if html { score_html(&text, &expected) } else { score_page(&text, &expected) };
             let (f, l) = (usize::from(t.ed_first), usize::from(t.ed_last));
             row(stem, &t, f, l, 1, &format!("{}; {}", t.layout, t.ed_note));
             total.add(&t);

@@ -30,7 +30,7 @@ impl Attribute {
     /// Whether a flag of `category` and `severity` counts toward this attribute.
     pub fn counts(&self, category: &str, severity: Severity) -> bool {
         severity >= self.min_severity
-            && self.categories.as_ref().map_or(true, |cs| cs.iter().any(|c| c == category))
+            && self.categories.as_ref().is_none_or(|cs| cs.iter().any(|c| c == category))
     }
 }
 

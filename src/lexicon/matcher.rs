@@ -170,7 +170,7 @@ impl<'a> Scan<'a> {
             matches: Vec::new(),
             vetoed: Vec::new(),
         };
-        let lexical = only.map_or(true, |r| lex.rules[r].kind == super::RuleKind::Lexical);
+        let lexical = only.is_none_or(|r| lex.rules[r].kind == super::RuleKind::Lexical);
         // After the screen, a text with no word, phrase or pattern candidate needs no views
         // unless a detector's rule has an allowlist or condition.
         let screened_out = screened.is_some_and(|c| !c.patterns && c.literals.is_empty());
@@ -178,7 +178,7 @@ impl<'a> Scan<'a> {
         if lexical && !screened_out {
             // The folded view is needed only by patterns, and the map per character only by
             // `explain` (which reports folds) and by letters spaced out.
-            let patterns = screened.map_or(true, |c| c.patterns) && lex.set.is_some();
+            let patterns = screened.is_none_or(|c| c.patterns) && lex.set.is_some();
             let b = match screened {
                 // A screened scan does not explain (`run_screened`), and reads the screen's views.
                 Some(c) => {
@@ -213,7 +213,7 @@ impl<'a> Scan<'a> {
     }
 
     fn wanted(&self, rule: usize) -> bool {
-        self.only.map_or(true, |r| r == rule)
+        self.only.is_none_or(|r| r == rule)
     }
 
     fn literals(&mut self, norm: &Normalized) {

@@ -420,7 +420,7 @@ impl Lexicon {
         let (keep, drop): (Vec<Match>, Vec<Match>) = e
             .matches
             .into_iter()
-            .partition(|m| self.rule(&m.flag.rule).map_or(true, |r| r.applies_to(language)));
+            .partition(|m| self.rule(&m.flag.rule).is_none_or(|r| r.applies_to(language)));
         for m in drop {
             let languages =
                 self.rule(&m.flag.rule).map(|r| r.languages.clone()).unwrap_or_default();

@@ -59,6 +59,32 @@ fn norm(s: &str) -> String {
 /// Parses `text` and scores it against `expected` (one `NNN.expected.json`).
 pub fn score_page(text: &str, expected: &Value) -> Score {
     let page = parse_page("eval", text, &ParseOptions::default());
+    score_parsed(&page, expected, false)
+}
+
+/// Parses an HTML page and scores it against `expected`: replies visible only in the
+/// nesting (`reply_evidence: structure`) count too, and the editorial is right at its first
+/// and last line when its text begins and ends with the labeled lines (its line numbers are
+/// the HTML's, not the rendered text's).
+pub fn score_html(html: &str, expected: &Value) -> Score {
+    let page = super::html::parse_html("eval", html, &ParseOptions::default());
+    let mut t = score_parsed(&page, expected, true);
+    let ed = norm(&page.editorial.text);
+    let want = |k: &str| expected[k].as_str().map(norm).filter(|s| !s.is_empty());
+    t.ed_first = want("editorial_first_line").is_some_and(|w| ed.starts_with(&w));
+    t.ed_last = want("editorial_last_line").is_some_and(|w| ed.ends_with(&w));
+    let show = |s: &str| s.chars().take(30).collect::<String>();
+    t.ed_note = format!(
+        "starts {:?} ends {:?}",
+        show(&ed),
+        show(&ed.chars().rev().take(30).collect::<String>().chars().rev().collect::<String>())
+    );
+    t
+}
+
+/// Scores a parsed page against `expected`; `structure` counts replies visible only in the
+/// markup's nesting.
+pub fn score_parsed(page: &Page, expected: &Value, structure: bool) -> Score {
     let labels = expected["comments"].as_array().cloned().unwrap_or_default();
     let mut t = Score {
         layout: page.layout.clone(),
@@ -70,7 +96,9 @@ pub fn score_page(text: &str, expected: &Value) -> Score {
     let mut used = vec![false; page.comments.len()];
     for l in &labels {
         let first = norm(l["body_first_words"].as_str().unwrap_or(""));
-        let text_reply = l["reply_evidence"].as_str().is_some_and(|e| e.starts_with("text:"));
+        let text_reply = l["reply_evidence"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("text:") || (structure && e.starts_with("structure")));
         t.reply_n += usize::from(text_reply);
         let hit = (0..page.comments.len())
             .find(|&k| !used[k] && norm(&page.comments[k].body).starts_with(&first));

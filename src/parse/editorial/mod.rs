@@ -148,7 +148,7 @@ fn headline_like(raw: &str, l: &Line) -> bool {
     if l.kind != Kind::Text || l.para && c.len() > 300 || c.ends_with(':') {
         return false;
     }
-    if c.chars().next().map_or(true, char::is_lowercase) {
+    if c.chars().next().is_none_or(char::is_lowercase) {
         return false;
     }
     let words: Vec<&str> = c.split_whitespace().collect();
@@ -165,7 +165,7 @@ fn headline_like(raw: &str, l: &Line) -> bool {
     if chrome::is_section_chrome(c) {
         return false;
     }
-    stamp::find(c).map_or(true, |s| (s.end - s.start) * 2 <= c.len())
+    stamp::find(c).is_none_or(|s| (s.end - s.start) * 2 <= c.len())
 }
 
 /// Walks up from the first paragraph to the title; returns the first editorial line.
@@ -219,7 +219,7 @@ pub fn bounds(lines: &[&str], f: &[Line], limit: usize, bounded: bool) -> Option
             cur_start = i;
         }
         cur += w;
-        if w > 0.0 && best.map_or(true, |(b, _, _)| cur > b) {
+        if w > 0.0 && best.is_none_or(|(b, _, _)| cur > b) {
             best = Some((cur, cur_start, i));
         }
     }
@@ -272,7 +272,7 @@ pub fn prior(lines: &[&str], f: &[Line], limit: usize, bounded: bool) -> Option<
             cur_start = i;
         }
         cur += w;
-        if w > 0.0 && best.map_or(true, |(b, _, _)| cur > b) {
+        if w > 0.0 && best.is_none_or(|(b, _, _)| cur > b) {
             best = Some((cur, cur_start, i));
         }
     }

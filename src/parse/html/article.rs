@@ -188,7 +188,7 @@ pub fn apply(page: &mut Page, r: &Rendered, a: &Article) {
     let in_comment = comment_lines(page, lines.len());
     let mut ranges: Vec<LineRange> = Vec::new();
     for i in a.first..=a.last.min(lines.len().saturating_sub(1)) {
-        if in_comment[i] || lines[i].trim().is_empty() {
+        if in_comment[i] || lines[i].trim().is_empty() || is_furniture(lines[i]) {
             continue;
         }
         match ranges.last_mut() {
@@ -202,6 +202,13 @@ pub fn apply(page: &mut Page, r: &Rendered, a: &Article) {
         .collect::<Vec<_>>()
         .join("\n\n");
     page.editorial = Editorial { text, lines: ranges };
+}
+
+/// Share bars, action words and the fixed phrases around comment sections inside the
+/// article's element: not the article.
+fn is_furniture(line: &str) -> bool {
+    let c = crate::parse::chrome::clean(line);
+    crate::parse::chrome::is_section_chrome(&c) || crate::parse::features::is_action_bar(&c)
 }
 
 /// Marks the rendered lines (0-based) the page's comments hold.

@@ -81,7 +81,29 @@ fn is_item(e: &Element) -> bool {
             return true;
         }
     }
-    e.classes().any(|c| ITEM_CLASSES.contains(&letters(c).as_str()))
+    e.classes().any(|c| {
+        ITEM_CLASSES.contains(&letters(c).as_str())
+            || unprefixed(c).is_some_and(|u| ITEM_CLASSES.contains(&letters(u).as_str()))
+    })
+}
+
+/// A class without a short vendor prefix: `wc-comment` → `comment`, `dsq_comment` →
+/// `comment` (prefixes of up to three letters).
+fn unprefixed(c: &str) -> Option<&str> {
+    let at = c.find(['-', '_'])?;
+    (at > 0 && at <= 3 && c[..at].chars().all(|ch| ch.is_ascii_alphabetic())).then(|| &c[at + 1..])
+}
+
+/// The nesting level a class prints (`depth-2`, `wc_comment_level-2`, `level-3`), 1-based.
+fn class_level(e: &Element) -> Option<usize> {
+    e.classes().find_map(|c| {
+        let lower = c.to_ascii_lowercase();
+        let digits: String = lower.chars().rev().take_while(|ch| ch.is_ascii_digit()).collect();
+        let stem = lower[..lower.len() - digits.len()].trim_end_matches(['-', '_']);
+        let named = stem.ends_with("depth") || stem.ends_with("level");
+        let n: usize = digits.chars().rev().collect::<String>().parse().ok()?;
+        (named && (1..=100).contains(&n)).then_some(n)
+    })
 }
 
 /// The role of an element inside a comment.
@@ -285,6 +307,15 @@ pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
         depth[k] = items.parent(id).and_then(|p| index.get(&p)).map_or(0, |&p| depth[p] + 1);
         let mut parts = parts_of(dom, r, &items, &scopes[k], id, &lines, &mine);
         parts.header_line = a + 1;
+        // Flat markup that prints the level instead of nesting: a class (`depth-2`) or the
+        // text ("level 2", Reddit).
+        if depth[k] == 0 {
+            let by_class =
+                dom.html.tree.get(id).and_then(|n| n.value().as_element().and_then(class_level));
+            if let Some(level) = by_class.or_else(|| printed_level(&lines, &mine)) {
+                depth[k] = level - 1;
+            }
+        }
         parts.level = Some(depth[k] + 1);
         out.push(((a, b), parts));
         nodes.push(id);
@@ -395,7 +426,20 @@ fn roles_in(dom: &Dom, items: &Items, scope: &[NodeId], me: NodeId) -> Vec<(Node
     out
 }
 
+/// "level N" among a comment's first lines (N ≥ 1).
+fn printed_level(lines: &[&str], mine: &[usize]) -> Option<usize> {
+    mine.iter().filter(|&&i| !lines[i].trim().is_empty()).take(3).find_map(|&i| {
+        let l = lines[i].trim().to_ascii_lowercase();
+        l.strip_prefix("level ")?.trim().parse::<usize>().ok().filter(|&n| (1..=100).contains(&n))
+    })
+}
+
 fn clean_author(s: &str) -> Option<String> {
+    if s.trim().to_ascii_lowercase().starts_with("level ")
+        && s.trim()[6..].trim().parse::<u32>().is_ok()
+    {
+        return None;
+    }
     let mut t = s.trim().trim_end_matches(['.', '…']).trim().to_string();
     let lower = t.to_lowercase();
     for suffix in [
@@ -551,7 +595,14 @@ fn parts_of(
     // Header lines from the text when the markup named no parts.
     let first_lines: Vec<usize> =
         mine.iter().copied().filter(|&i| !lines[i].trim().is_empty()).take(3).collect();
-    for &i in &first_lines {
+    let first_text: Vec<&str> = first_lines.iter().map(|&i| lines[i]).collect();
+    let kinds = features::classify(&first_text);
+    for (j, &i) in first_lines.iter().enumerate() {
+        // Vote counts, action bars and printed levels are not names.
+        if kinds[j].is_action() || matches!(kinds[j].kind, features::Kind::Level(_)) {
+            header_lines.push(i);
+            continue;
+        }
         let c = crate::parse::chrome::clean(lines[i]);
         if let Some(s) = features::stamp_line(&c) {
             if parts.posted_text.is_none() {
@@ -651,7 +702,8 @@ mod tests {
     #[test]
     fn wordpress_threads_from_nesting() {
         let f = found(WORDPRESS).expect("comments");
-        let got: Vec<(Option<&str>, Option<&str>, &str, Option<usize>)> = f
+        type Row<'a> = (Option<&'a str>, Option<&'a str>, &'a str, Option<usize>);
+        let got: Vec<Row> = f
             .items
             .iter()
             .map(|(_, p)| (p.author.as_deref(), p.posted_text.as_deref(), p.body.as_str(), p.level))

@@ -74,7 +74,7 @@ fn anchors(f: &[Line]) -> Vec<Anchor> {
         if !footer && s.form == Form::TimeOnly && name_before {
             q += 0.5;
         }
-        if footer && next.map_or(true, |n| n.is_name_like() || n.kind == Kind::Role) {
+        if footer && next.is_none_or(|n| n.is_name_like() || n.kind == Kind::Role) {
             q += 0.5;
         }
         out.push(Anchor { line: i, group: Group { footer, form: s.form }, q, precise });
@@ -414,7 +414,7 @@ fn section_top(f: &[Line], a: usize) -> usize {
 /// the heading and the first anchor, and none follows the last one.
 fn names_close_records(f: &[Line], run: &[usize]) -> bool {
     let (Some(&first), Some(&last)) = (run.first(), run.last()) else { return false };
-    if f[first].stamp().map_or(true, |s| s.name.is_none()) {
+    if f[first].stamp().is_none_or(|s| s.name.is_none()) {
         return false;
     }
     let Some(h) = (first.saturating_sub(40)..first).rev().find(|&j| f[j].heading) else {
@@ -716,7 +716,7 @@ fn untimed_lists(f: &[Line]) -> Vec<(Vec<usize>, usize)> {
             break;
         }
         // A count in the heading bounds the list: "4 Comments" over twenty records is not it.
-        let fits = chrome::heading_count(&f[h].clean).map_or(true, |n| starts.len() <= 2 * n + 3);
+        let fits = chrome::heading_count(&f[h].clean).is_none_or(|n| starts.len() <= 2 * n + 3);
         if starts.len() >= 2 && fits {
             out.push((starts, end.min(f.len())));
         }

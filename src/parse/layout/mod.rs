@@ -151,7 +151,7 @@ fn refine_editorial(
     let bounded = limit < lines.len();
     let keep = editorial::bounds(lines, feats, limit, bounded);
     for (i, c) in classes.iter_mut().enumerate() {
-        if *c == LineClass::Editorial && keep.map_or(true, |(s, e)| i < s || i > e) {
+        if *c == LineClass::Editorial && keep.is_none_or(|(s, e)| i < s || i > e) {
             *c = LineClass::Chrome;
         }
     }

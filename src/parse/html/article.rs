@@ -17,12 +17,17 @@ use scraper::Node;
 use std::collections::HashMap;
 
 /// Where the article is, in rendered lines (0-based, inclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
     /// The title's line, or the body's first line.
     pub first: usize,
     /// The body's last line.
     pub last: usize,
+    /// The lines of the body's elements (the best element and the siblings that belong with
+    /// it), and of the title.
+    pub spans: Vec<(usize, usize)>,
+    /// Lines inside those that are boilerplate: link lists, share bars, related stories.
+    pub drop: Vec<(usize, usize)>,
 }
 
 fn name_weight(e: &scraper::node::Element) -> f64 {
@@ -72,32 +77,64 @@ fn name_weight(e: &scraper::node::Element) -> f64 {
     w
 }
 
-/// Text length and linked text length under a node (skipping what is not rendered).
-fn text_stats(dom: &Dom, id: NodeId) -> (usize, usize, usize) {
-    let (mut chars, mut linked, mut commas) = (0, 0, 0);
-    let mut stack = vec![(id, false)];
-    while let Some((n, in_link)) = stack.pop() {
-        let Some(node) = dom.html.tree.get(n) else { continue };
-        match node.value() {
-            Node::Text(t) => {
-                let len = t.trim().chars().count();
-                chars += len;
-                commas += t.matches(',').count();
-                if in_link {
-                    linked += len;
+/// Text length, linked text length and commas under every node, in one pass: nodes are
+/// visited in reverse creation order (children are created after their parents), each
+/// adding its totals to its parent's. What is not rendered counts nothing.
+struct TextStats(HashMap<NodeId, (usize, usize, usize)>);
+
+impl TextStats {
+    fn of_tree(dom: &Dom) -> TextStats {
+        let tree = &dom.html.tree;
+        let ids: Vec<NodeId> = tree.nodes().map(|n| n.id()).collect();
+        let mut map: HashMap<NodeId, (usize, usize, usize)> = HashMap::with_capacity(ids.len());
+        for &id in ids.iter().rev() {
+            let Some(node) = tree.get(id) else { continue };
+            let own = match node.value() {
+                Node::Text(t) => (t.trim().chars().count(), 0, t.matches(',').count()),
+                Node::Element(e) => {
+                    if is_skipped(dom, id, e) {
+                        map.insert(id, (0, 0, 0));
+                        continue;
+                    }
+                    let mut sum = map.get(&id).copied().unwrap_or((0, 0, 0));
+                    if e.name() == "a" {
+                        sum.1 = sum.0;
+                    }
+                    map.insert(id, sum);
+                    sum
                 }
+                _ => continue,
+            };
+            if matches!(node.value(), Node::Text(_)) {
+                map.insert(id, own);
             }
-            Node::Element(e) => {
-                if is_skipped(dom, n, e) {
-                    continue;
-                }
-                let link = in_link || e.name() == "a";
-                stack.extend(node.children().map(|c| (c.id(), link)));
+            if let Some(p) = node.parent() {
+                let e = map.entry(p.id()).or_insert((0, 0, 0));
+                e.0 += own.0;
+                e.1 += own.1;
+                e.2 += own.2;
             }
-            _ => {}
         }
+        TextStats(map)
     }
-    (chars, linked, commas)
+
+    fn get(&self, id: NodeId) -> (usize, usize, usize) {
+        self.0.get(&id).copied().unwrap_or((0, 0, 0))
+    }
+}
+
+/// Elements read as paragraphs: `p`, `pre`, `blockquote`, and blocks (`div`, `td`, …) with
+/// no block inside them (old pages write paragraphs as text and `<br>`s in a `div`).
+fn is_paragraph(name: &str, node: &ego_tree::NodeRef<'_, Node>) -> bool {
+    match name {
+        "p" | "pre" | "blockquote" => true,
+        "div" | "td" | "section" | "article" | "font" | "center" => !node.children().any(|c| {
+            c.value()
+                .as_element()
+                .is_some_and(|e| super::render::is_block(e.name()) || e.name() == "td")
+        }),
+        _ => false,
+    }
 }
 
 /// Finds the article, leaving out the elements in `exclude` (the comments found in the
@@ -105,6 +142,8 @@ fn text_stats(dom: &Dom, id: NodeId) -> (usize, usize, usize) {
 /// way), whose share discounts an element.
 pub fn find(dom: &Dom, r: &Rendered, exclude: &[NodeId], in_comment: &[bool]) -> Option<Article> {
     let tree = &dom.html.tree;
+    let stats = TextStats::of_tree(dom);
+    let text_stats = |_: &Dom, id: NodeId| stats.get(id);
     let excluded: std::collections::HashSet<NodeId> = exclude.iter().copied().collect();
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut headings: Vec<(usize, u8)> = Vec::new();
@@ -127,7 +166,7 @@ pub fn find(dom: &Dom, r: &Rendered, exclude: &[NodeId], in_comment: &[bool]) ->
                     headings.push((a, if e.name() == "h1" { 1 } else { 2 }));
                 }
             }
-            "p" | "pre" | "blockquote" | "td" => {
+            name if is_paragraph(name, &node) => {
                 let (chars, linked, commas) = text_stats(dom, n);
                 if chars >= 25 && linked * 2 < chars {
                     let s = 1.0 + commas as f64 + (chars as f64 / 100.0).min(3.0);
@@ -166,19 +205,97 @@ pub fn find(dom: &Dom, r: &Rendered, exclude: &[NodeId], in_comment: &[bool]) ->
         return None;
     }
     let (a, b) = r.span(body)?;
+    // Siblings that belong with the body: scored well themselves, or long plain paragraphs.
+    let mut spans = vec![(a, b)];
+    let threshold = (score * 0.2).max(10.0);
+    if let Some(parent) = tree.get(body).and_then(|n| n.parent()) {
+        for sib in parent.children() {
+            let id = sib.id();
+            if id == body || excluded.contains(&id) {
+                continue;
+            }
+            let Some(e) = sib.value().as_element() else { continue };
+            if is_skipped(dom, id, e) {
+                continue;
+            }
+            let Some(span) = r.span(id) else { continue };
+            let own = scores.get(&id).copied().unwrap_or(0.0) + name_weight(e);
+            let (chars, linked, _) = text_stats(dom, id);
+            let density = if chars == 0 { 1.0 } else { linked as f64 / chars as f64 };
+            let paragraph = e.name() == "p" && chars > 80 && density < 0.25;
+            if own * (1.0 - density) >= threshold || paragraph {
+                spans.push(span);
+            }
+        }
+    }
+    let first = spans.iter().map(|s| s.0).min().unwrap_or(a);
+    let last = spans.iter().map(|s| s.1).max().unwrap_or(b);
     // The title: the last h1 at or before the body's start (within reach), else an h2.
-    let reach = a.saturating_sub(40);
+    let reach = first.saturating_sub(40);
     let title = [1u8, 2]
         .iter()
         .find_map(|&level| {
             headings
                 .iter()
-                .filter(|&&(l, lv)| lv == level && l <= a && l >= reach)
+                .filter(|&&(l, lv)| lv == level && l <= first && l >= reach)
                 .map(|&(l, _)| l)
                 .max()
         })
-        .or_else(|| headings.iter().filter(|&&(l, _)| l >= a && l <= b).map(|&(l, _)| l).min());
-    Some(Article { first: title.unwrap_or(a).min(a), last: b })
+        .or_else(|| {
+            headings.iter().filter(|&&(l, _)| l >= first && l <= last).map(|&(l, _)| l).min()
+        });
+    if let Some(t) = title {
+        spans.push((t, t));
+    }
+    let drop = boilerplate(dom, r, body, &spans, &stats);
+    Some(Article { first: title.unwrap_or(first).min(first), last, spans, drop })
+}
+
+/// Blocks inside the article that are not its text: elements named as boilerplate (share,
+/// related, comment, nav…) and lists or blocks made mostly of links.
+fn boilerplate(
+    dom: &Dom,
+    r: &Rendered,
+    body: NodeId,
+    spans: &[(usize, usize)],
+    stats: &TextStats,
+) -> Vec<(usize, usize)> {
+    let text_stats = |_: &Dom, id: NodeId| stats.get(id);
+    let mut out = Vec::new();
+    let Some(root) = dom.html.tree.get(body).and_then(|n| n.parent()) else { return out };
+    let inside = |(a, b): (usize, usize)| spans.iter().any(|&(x, y)| a >= x && b <= y);
+    let mut stack: Vec<NodeId> = root.children().map(|c| c.id()).collect();
+    while let Some(n) = stack.pop() {
+        let Some(node) = dom.html.tree.get(n) else { continue };
+        let Some(e) = node.value().as_element() else { continue };
+        if is_skipped(dom, n, e) {
+            continue;
+        }
+        let Some(span) = r.span(n) else { continue };
+        if !inside(span) {
+            if spans.iter().any(|&(x, y)| span.0 <= y && span.1 >= x) {
+                stack.extend(node.children().map(|c| c.id()));
+            }
+            continue;
+        }
+        let block = super::render::is_block(e.name());
+        if block && n != body {
+            let bad = name_weight(e) < 0.0;
+            let (chars, linked, _) = text_stats(dom, n);
+            let linky = chars > 0
+                && linked * 10 >= chars * 6
+                && matches!(
+                    e.name(),
+                    "ul" | "ol" | "nav" | "div" | "table" | "dl" | "aside" | "section" | "menu"
+                );
+            if bad || linky || matches!(e.name(), "nav" | "aside") {
+                out.push(span);
+                continue;
+            }
+        }
+        stack.extend(node.children().map(|c| c.id()));
+    }
+    out
 }
 
 /// Makes the article's lines the page's editorial: every rendered line from its title to the
@@ -187,8 +304,14 @@ pub fn apply(page: &mut Page, r: &Rendered, a: &Article) {
     let lines = crate::parse::split_lines(&r.text);
     let in_comment = comment_lines(page, lines.len());
     let mut ranges: Vec<LineRange> = Vec::new();
+    let within = |i: usize, spans: &[(usize, usize)]| spans.iter().any(|&(x, y)| i >= x && i <= y);
     for i in a.first..=a.last.min(lines.len().saturating_sub(1)) {
-        if in_comment[i] || lines[i].trim().is_empty() || is_furniture(lines[i]) {
+        if in_comment[i]
+            || lines[i].trim().is_empty()
+            || !within(i, &a.spans)
+            || within(i, &a.drop)
+            || is_furniture(lines[i])
+        {
             continue;
         }
         match ranges.last_mut() {

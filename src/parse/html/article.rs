@@ -13,8 +13,8 @@ use super::dom::Dom;
 use super::render::{is_skipped, Rendered};
 use crate::parse::{Editorial, LineRange, Page};
 use ego_tree::NodeId;
+use rustc_hash::FxHashMap as HashMap;
 use scraper::Node;
-use std::collections::HashMap;
 
 /// Where the article is, in rendered lines (0-based, inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +86,8 @@ impl TextStats {
     fn of_tree(dom: &Dom) -> TextStats {
         let tree = &dom.html.tree;
         let ids: Vec<NodeId> = tree.nodes().map(|n| n.id()).collect();
-        let mut map: HashMap<NodeId, (usize, usize, usize)> = HashMap::with_capacity(ids.len());
+        let mut map: HashMap<NodeId, (usize, usize, usize)> =
+            HashMap::with_capacity_and_hasher(ids.len(), Default::default());
         for &id in ids.iter().rev() {
             let Some(node) = tree.get(id) else { continue };
             let own = match node.value() {
@@ -144,8 +145,8 @@ pub fn find(dom: &Dom, r: &Rendered, exclude: &[NodeId], in_comment: &[bool]) ->
     let tree = &dom.html.tree;
     let stats = TextStats::of_tree(dom);
     let text_stats = |_: &Dom, id: NodeId| stats.get(id);
-    let excluded: std::collections::HashSet<NodeId> = exclude.iter().copied().collect();
-    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let excluded: rustc_hash::FxHashSet<NodeId> = exclude.iter().copied().collect();
+    let mut scores: HashMap<NodeId, f64> = HashMap::default();
     let mut headings: Vec<(usize, u8)> = Vec::new();
     let mut stack = vec![tree.root().id()];
     while let Some(n) = stack.pop() {

@@ -32,9 +32,9 @@ use crate::parse::layout::CommentParts;
 use crate::parse::{reltime, stamp};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use ego_tree::NodeId;
+use rustc_hash::FxHashMap as HashMap;
 use scraper::node::Element;
 use scraper::Node;
-use std::collections::HashMap;
 
 /// A class or id reduced to its letters, lower-cased: `comment_item-3` → `commentitem`.
 fn letters(token: &str) -> String {
@@ -188,8 +188,8 @@ struct Items {
 fn scan(dom: &Dom) -> Items {
     let tree = &dom.html.tree;
     let mut order = Vec::new();
-    let mut own: HashMap<NodeId, usize> = HashMap::new();
-    let mut up: HashMap<NodeId, NodeId> = HashMap::new();
+    let mut own: HashMap<NodeId, usize> = HashMap::default();
+    let mut up: HashMap<NodeId, NodeId> = HashMap::default();
     // (node, entering, is_item)
     let mut stack: Vec<(NodeId, bool, bool)> = vec![(tree.root().id(), true, false)];
     let mut open: Vec<NodeId> = Vec::new();
@@ -234,7 +234,7 @@ fn scan(dom: &Dom) -> Items {
     }
     // The first kept item inside each item: kept items mark their item ancestors, nearest
     // first, until one is marked already (it then has an earlier first).
-    let mut first_kept: HashMap<NodeId, NodeId> = HashMap::new();
+    let mut first_kept: HashMap<NodeId, NodeId> = HashMap::default();
     for &id in &order {
         if own.get(&id).copied().unwrap_or(0) < 2 {
             continue;

@@ -13,10 +13,10 @@ use ego_tree::NodeId;
 use html5ever::interface::{ElementFlags, NodeOrText, QualName, QuirksMode, TreeSink};
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{Attribute, ParseOpts};
+use rustc_hash::FxHashMap as HashMap;
 use scraper::{Html, HtmlTreeSink};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 /// Deeper trees are not built (real pages stay below a few hundred levels).
 pub const MAX_DEPTH: u32 = 1024;
@@ -123,8 +123,8 @@ impl LineSink {
         LineSink {
             inner: HtmlTreeSink::new(html),
             line: Cell::new(1),
-            lines: RefCell::new(HashMap::new()),
-            depth: RefCell::new(HashMap::new()),
+            lines: RefCell::new(HashMap::default()),
+            depth: RefCell::new(HashMap::default()),
             max_depth: Cell::new(0),
         }
     }

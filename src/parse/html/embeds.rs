@@ -29,46 +29,66 @@ const SYSTEMS: &[(&str, &[&str])] = &[
     ("IntenseDebate", &["intensedebate", "idc-container"]),
     ("Echo (JS-Kit)", &["js-kit.com", "echoenabled", "js-kit-comments"]),
     ("Hyvor Talk", &["hyvor-talk", "talk.hyvor.com"]),
-    ("Commento", &["commento.io", "id commento"]),
+    ("Commento", &["commento.io", "cdn.commento"]),
     ("giscus", &["giscus"]),
     ("utterances", &["utteranc.es"]),
     ("Remark42", &["remark42"]),
 ];
 
+/// One automaton over every system's marks, matched without regard to ASCII case.
+fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<&'static str>) {
+    static M: std::sync::OnceLock<(aho_corasick::AhoCorasick, Vec<&'static str>)> =
+        std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let mut marks = Vec::new();
+        let mut names = Vec::new();
+        for (name, ms) in SYSTEMS {
+            for m in *ms {
+                marks.push(*m);
+                names.push(*name);
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&marks)
+            .expect("fixed marks build");
+        (ac, names)
+    })
+}
+
 /// The comment system that loads the page's comments by script, if the markup names one.
 pub fn script_comments(dom: &Dom) -> Option<&'static str> {
+    let (ac, names) = matcher();
+    let found = |hay: &str| ac.find(hay).map(|m| names[m.pattern().as_usize()]);
     for node in dom.html.tree.nodes() {
-        let hay = match node.value() {
+        match node.value() {
             scraper::Node::Element(e) => {
-                let mut s = String::new();
                 for (k, v) in e.attrs() {
                     if matches!(k, "id" | "class" | "src" | "data-href") || k.starts_with("data-") {
-                        s.push_str(k);
-                        s.push(' ');
-                        s.push_str(v);
-                        s.push(' ');
+                        if let Some(hit) = found(v) {
+                            return Some(hit);
+                        }
                     }
                 }
-                s.push_str(e.name());
-                s
+                if let Some(hit) = found(e.name()) {
+                    return Some(hit);
+                }
+                if e.id() == Some("commento") {
+                    return Some("Commento");
+                }
             }
             scraper::Node::Text(t) => {
                 let in_script = node
                     .parent()
                     .and_then(|p| p.value().as_element().map(|e| e.name() == "script"))
                     .unwrap_or(false);
-                if !in_script {
-                    continue;
+                if in_script {
+                    if let Some(hit) = found(t) {
+                        return Some(hit);
+                    }
                 }
-                t.to_string()
             }
-            _ => continue,
-        };
-        let hay = hay.to_ascii_lowercase();
-        for (name, marks) in SYSTEMS {
-            if marks.iter().any(|m| hay.contains(m)) {
-                return Some(name);
-            }
+            _ => {}
         }
     }
     None

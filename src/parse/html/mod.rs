@@ -67,33 +67,48 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
     let structure = comments::find(&dom, &rendered);
     let lines = super::split_lines(&rendered.text);
     let mut elements: Vec<(usize, (u32, u32))> = Vec::new();
-    let mut comment_nodes: Vec<ego_tree::NodeId> = Vec::new();
     let mut page = match structure {
         Some(found) => {
-            // The text parser's view of what is article, on the lines no comment holds.
-            let text_ex = super::layout::extract(&lines);
-            let mut classes: Vec<LineClass> = text_ex
-                .classes
-                .iter()
-                .map(|&c| if c == LineClass::Editorial { c } else { LineClass::Chrome })
-                .collect();
-            comment_nodes = found.nodes.clone();
+            let comment_nodes = found.nodes.clone();
             for (k, id) in found.nodes.iter().enumerate() {
                 if let Some(span) = dom.lines_of(*id) {
                     elements.push((k, span));
                 }
             }
+            let mut in_comment = vec![false; lines.len() + 1];
+            for ((a, b), _) in &found.items {
+                for f in in_comment.iter_mut().take(b + 1).skip(*a) {
+                    *f = true;
+                }
+            }
+            let article = article::find(&dom, &rendered, &comment_nodes, &in_comment);
+            // Without an article in the markup, the text parser's view of what is article,
+            // on the lines no comment holds.
+            let mut classes: Vec<LineClass> = match &article {
+                Some(_) => vec![LineClass::Chrome; lines.len()],
+                None => super::layout::extract(&lines)
+                    .classes
+                    .iter()
+                    .map(|&c| if c == LineClass::Editorial { c } else { LineClass::Chrome })
+                    .collect(),
+            };
             let ex = found.into_extraction(&mut classes);
             let mut page = assemble(source, &lines, ex, opts);
             replies_from_nesting(&mut page);
+            if let Some(a) = article {
+                article::apply(&mut page, &rendered, &a);
+            }
             page
         }
-        None => parse_page(source, &rendered.text, opts),
+        None => {
+            let mut page = parse_page(source, &rendered.text, opts);
+            let in_comment = article::comment_lines(&page, lines.len());
+            if let Some(a) = article::find(&dom, &rendered, &[], &in_comment) {
+                article::apply(&mut page, &rendered, &a);
+            }
+            page
+        }
     };
-    let in_comment = article::comment_lines(&page, lines.len());
-    if let Some(a) = article::find(&dom, &rendered, &comment_nodes, &in_comment) {
-        article::apply(&mut page, &rendered, &a);
-    }
     page.comments_loaded_by = loaded_by.filter(|_| page.comments.is_empty()).map(str::to_string);
     let mut page = to_source_lines(page, &rendered.src_line, line_count);
     // A comment found in the markup spans its element's source lines.

@@ -15,9 +15,9 @@
 
 use super::dom::Dom;
 use ego_tree::NodeId;
+use rustc_hash::FxHashMap as HashMap;
 use scraper::node::Element;
 use scraper::Node;
-use std::collections::HashMap;
 
 /// The rendered text of a document.
 #[derive(Debug, Default)]
@@ -262,7 +262,7 @@ pub fn render(dom: &Dom, root: Option<NodeId>) -> Rendered {
         line_open: false,
         last_line: 0,
     };
-    let mut spans = HashMap::new();
+    let mut spans = HashMap::default();
     let mut frames: Vec<Frame> = Vec::new();
     // (node, entering): children are pushed in reverse so they come out in order.
     let mut stack: Vec<(NodeId, bool)> = vec![(root, true)];

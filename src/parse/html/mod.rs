@@ -101,9 +101,13 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
             page
         }
         None => {
-            let mut page = parse_page(source, &rendered.text, opts);
-            let in_comment = article::comment_lines(&page, lines.len());
-            if let Some(a) = article::find(&dom, &rendered, &[], &in_comment) {
+            let ex = super::layout::extract(&lines);
+            let mut in_comment: Vec<bool> =
+                ex.classes.iter().map(|c| matches!(c, LineClass::Comment(_))).collect();
+            in_comment.push(false);
+            let article = article::find(&dom, &rendered, &[], &in_comment);
+            let mut page = assemble(source, &lines, ex, opts);
+            if let Some(a) = article {
                 article::apply(&mut page, &rendered, &a);
             }
             page

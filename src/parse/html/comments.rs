@@ -71,8 +71,17 @@ fn is_item(e: &Element) -> bool {
             return true;
         }
     }
-    if e.attr("itemprop")
-        .is_some_and(|p| p.split_whitespace().any(|p| p.eq_ignore_ascii_case("comment")))
+    // A microdata item (`itemscope itemprop=comment`); without `itemscope` the property is
+    // the comment's text, not the comment.
+    if e.attr("itemscope").is_some()
+        && e.attr("itemprop")
+            .is_some_and(|p| p.split_whitespace().any(|p| p.eq_ignore_ascii_case("comment")))
+    {
+        return true;
+    }
+    // RDFa (`typeof="sioc:Post sioct:Comment"`).
+    if e.attr("typeof")
+        .is_some_and(|t| t.split_whitespace().any(|t| t.to_ascii_lowercase().ends_with(":comment")))
     {
         return true;
     }
@@ -120,8 +129,14 @@ fn role(e: &Element) -> Option<Role> {
     if name == "time" {
         return Some(Role::Time);
     }
-    if let Some(p) = e.attr("itemprop") {
+    if let Some(p) = e.attr("itemprop").or_else(|| e.attr("property")) {
         let p = p.to_ascii_lowercase();
+        if p.contains("created") {
+            return Some(Role::Time);
+        }
+        if p.contains("content:encoded") || p == "comment" {
+            return Some(Role::Body);
+        }
         if p.contains("author") || p.contains("creator") {
             return Some(Role::Author);
         }
@@ -232,26 +247,49 @@ fn scan(dom: &Dom) -> Items {
             _ => {}
         }
     }
-    // The first kept item inside each item: kept items mark their item ancestors, nearest
-    // first, until one is marked already (it then has an earlier first).
-    let mut first_kept: HashMap<NodeId, NodeId> = HashMap::default();
-    for &id in &order {
-        if own.get(&id).copied().unwrap_or(0) < 2 {
-            continue;
-        }
-        let mut at = Some(id);
-        while let Some(a) = at {
-            if first_kept.contains_key(&a) {
-                break;
-            }
-            first_kept.insert(a, id);
-            at = up.get(&a).copied();
-        }
-    }
-    Items { order, own, first_kept, up }
+    let mut items = Items { order, own, first_kept: HashMap::default(), up };
+    items.mark_first_kept();
+    items
 }
 
 impl Items {
+    /// The first kept item inside each item: kept items mark their item ancestors, nearest
+    /// first, until one is marked already (it then has an earlier first).
+    fn mark_first_kept(&mut self) {
+        let mut first_kept: HashMap<NodeId, NodeId> = HashMap::default();
+        for &id in &self.order {
+            if !self.kept(id) {
+                continue;
+            }
+            let mut at = Some(id);
+            while let Some(a) = at {
+                if first_kept.contains_key(&a) {
+                    break;
+                }
+                first_kept.insert(a, id);
+                at = self.up.get(&a).copied();
+            }
+        }
+        self.first_kept = first_kept;
+    }
+
+    /// Takes an element out of the items (a section that was named like a comment): the
+    /// items inside it hang from its own item ancestor.
+    fn forget(&mut self, id: NodeId) {
+        let above = self.up.remove(&id);
+        for v in self.up.values_mut() {
+            if *v == id {
+                match above {
+                    Some(a) => *v = a,
+                    None => *v = id,
+                }
+            }
+        }
+        self.up.retain(|k, v| *v != id || *k == id);
+        self.order.retain(|&o| o != id);
+        self.own.remove(&id);
+    }
+
     fn kept(&self, id: NodeId) -> bool {
         self.own.get(&id).copied().unwrap_or(0) >= 2
     }
@@ -276,18 +314,47 @@ impl Items {
 
 /// The page's comment section, when the markup shows one.
 pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
-    let items = scan(dom);
+    let mut items = scan(dom);
+    // A section named like a comment (`comment-wrapper` around the list) holds comments but
+    // has neither author nor time of its own: it is read again as a wrapper.
+    for _ in 0..2 {
+        let (found, sections) = find_with(dom, r, &items);
+        if sections.is_empty() {
+            return found;
+        }
+        for id in sections {
+            items.forget(id);
+        }
+        items.mark_first_kept();
+    }
+    find_with(dom, r, &items).0
+}
+
+fn find_with(dom: &Dom, r: &Rendered, items: &Items) -> (Option<Found>, Vec<NodeId>) {
     let kept: Vec<NodeId> = items.order.iter().copied().filter(|&id| items.kept(id)).collect();
     if kept.is_empty() {
-        return None;
+        return (None, Vec::new());
     }
+    let holds_items: rustc_hash::FxHashSet<NodeId> = kept
+        .iter()
+        .flat_map(|&id| {
+            let mut ups = Vec::new();
+            let mut at = items.up.get(&id).copied();
+            while let Some(a) = at {
+                ups.push(a);
+                at = items.up.get(&a).copied();
+            }
+            ups
+        })
+        .collect();
+    let mut sections = Vec::new();
     let lines = crate::parse::split_lines(&r.text);
     // Each rendered line belongs to the deepest item whose element covers it: items come in
     // document order, so a reply, coming after its parent, takes its own lines.
     let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
     let mut scopes: Vec<Vec<NodeId>> = Vec::with_capacity(kept.len());
     for (k, &id) in kept.iter().enumerate() {
-        let scope = scope_of(dom, r, &items, id, &lines);
+        let scope = scope_of(dom, r, items, id, &lines);
         for &root in &scope {
             if let Some((a, b)) = r.span(root) {
                 for o in owner.iter_mut().take(b + 1).skip(a) {
@@ -304,9 +371,13 @@ pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
     for (k, &id) in kept.iter().enumerate() {
         let mine: Vec<usize> = (0..lines.len()).filter(|&i| owner[i] == Some(k)).collect();
         let (Some(&a), Some(&b)) = (mine.first(), mine.last()) else { continue };
-        depth[k] = items.parent(id).and_then(|p| index.get(&p)).map_or(0, |&p| depth[p] + 1);
-        let mut parts = parts_of(dom, r, &items, &scopes[k], id, &lines, &mine);
+        let parent = items.parent(id).or_else(|| reply_container_parent(dom, items, id));
+        depth[k] = parent.and_then(|p| index.get(&p)).map_or(0, |&p| depth[p] + 1);
+        let mut parts = parts_of(dom, r, items, &scopes[k], id, &lines, &mine);
         parts.header_line = a + 1;
+        if parts.author.is_none() && parts.posted_text.is_none() && holds_items.contains(&id) {
+            sections.push(id);
+        }
         // Flat markup that prints the level instead of nesting: a class (`depth-2`) or the
         // text ("level 2", Reddit).
         if depth[k] == 0 {
@@ -320,9 +391,12 @@ pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
         out.push(((a, b), parts));
         nodes.push(id);
     }
+    if !sections.is_empty() {
+        return (None, sections);
+    }
     let n = out.len();
     if n == 0 {
-        return None;
+        return (None, sections);
     }
     let with_body = out.iter().filter(|(_, p)| !p.body.is_empty()).count();
     let with_header =
@@ -330,10 +404,39 @@ pub fn find(dom: &Dom, r: &Rendered) -> Option<Found> {
     let both = out.iter().filter(|(_, p)| p.author.is_some() && p.posted_text.is_some()).count();
     let ok = with_body * 10 >= n * 6 && with_header * 2 >= n && (n >= 2 || both == 1);
     if !ok {
-        return None;
+        return (None, sections);
     }
     let confidence = (0.5 + 0.5 * (with_header as f64 / n as f64)).min(0.99);
-    Some(Found { items: out, nodes, confidence })
+    (Some(Found { items: out, nodes, confidence }), sections)
+}
+
+/// Replies kept after their parent rather than inside it (Drupal's `<div class=indented>`,
+/// `children`, `replies` right after the comment they answer): the parent is the comment
+/// the container follows.
+fn reply_container_parent(dom: &Dom, items: &Items, id: NodeId) -> Option<NodeId> {
+    const CONTAINERS: &[&str] = &[
+        "indented",
+        "children",
+        "replies",
+        "commentchildren",
+        "commentreplies",
+        "subcomments",
+        "replylist",
+    ];
+    let mut at = dom.html.tree.get(id)?.parent();
+    for _ in 0..6 {
+        let Some(node) = at else { break };
+        let Some(e) = node.value().as_element() else { break };
+        if e.classes().any(|c| CONTAINERS.contains(&letters(c).as_str())) {
+            let prev = node.prev_siblings().find(|s| s.value().is_element())?;
+            if items.kept(prev.id()) {
+                return Some(prev.id());
+            }
+            return items.first_kept.get(&prev.id()).copied();
+        }
+        at = node.parent();
+    }
+    None
 }
 
 /// The elements that make up a comment: the item itself, and for an item without a body of
@@ -610,7 +713,13 @@ fn parts_of(
                 header_lines.push(i);
             }
             if parts.author.is_none() {
-                if let Some(n) = s.name {
+                // "39 points · 6 years ago": a counted word is a unit, not a name.
+                let counted = |n: &str| {
+                    c.find(n).is_some_and(|at| {
+                        c[..at].trim_end().chars().last().is_some_and(|ch| ch.is_ascii_digit())
+                    })
+                };
+                if let Some(n) = s.name.filter(|n| !counted(n)) {
                     parts.author = clean_author(&n);
                     header_lines.push(i);
                 }

@@ -124,6 +124,39 @@ impl TextStats {
     }
 }
 
+/// Lower-cased words joined by single spaces, for comparing a heading with the title.
+fn fold(s: &str) -> String {
+    s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+}
+
+/// Text under an element, white space collapsed.
+fn text_of(dom: &Dom, id: NodeId) -> String {
+    let Some(node) = dom.html.tree.get(id) else { return String::new() };
+    node.descendants()
+        .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The document's titles: `<title>` and `og:title`, folded.
+fn document_title(dom: &Dom) -> Vec<String> {
+    let mut out = Vec::new();
+    for node in dom.html.tree.nodes() {
+        let Some(e) = node.value().as_element() else { continue };
+        match e.name() {
+            "title" if out.is_empty() => out.push(fold(&text_of(dom, node.id()))),
+            "meta" if e.attr("property").is_some_and(|p| p.eq_ignore_ascii_case("og:title")) => {
+                if let Some(c) = e.attr("content") {
+                    out.push(fold(c));
+                }
+            }
+            "body" => break,
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Elements read as paragraphs: `p`, `pre`, `blockquote`, and blocks (`div`, `td`, …) with
 /// no block inside them (old pages write paragraphs as text and `<br>`s in a `div`).
 fn is_paragraph(name: &str, node: &ego_tree::NodeRef<'_, Node>) -> bool {
@@ -148,6 +181,9 @@ pub fn find(dom: &Dom, r: &Rendered, exclude: &[NodeId], in_comment: &[bool]) ->
     let excluded: rustc_hash::FxHashSet<NodeId> = exclude.iter().copied().collect();
     let mut scores: HashMap<NodeId, f64> = HashMap::default();
     let mut headings: Vec<(usize, u8)> = Vec::new();
+    // Headings whose text the document's own title (`<title>`, `og:title`) holds.
+    let doc_title = document_title(dom);
+    let mut titled: Vec<usize> = Vec::new();
     let mut stack = vec![tree.root().id()];
     while let Some(n) = stack.pop() {
         let Some(node) = tree.get(n) else { continue };
@@ -162,9 +198,14 @@ pub fn find(dom: &Dom, r: &Rendered, exclude: &[NodeId], in_comment: &[bool]) ->
             continue;
         }
         match e.name() {
-            "h1" | "h2" => {
+            "h1" | "h2" | "h3" => {
                 if let Some((a, _)) = r.span(n) {
-                    headings.push((a, if e.name() == "h1" { 1 } else { 2 }));
+                    let level = e.name().as_bytes()[1] - b'0';
+                    headings.push((a, level));
+                    let text = fold(&text_of(dom, n));
+                    if text.chars().count() >= 12 && doc_title.iter().any(|t| t.contains(&text)) {
+                        titled.push(a);
+                    }
                 }
             }
             name if is_paragraph(name, &node) => {
@@ -231,20 +272,27 @@ pub fn find(dom: &Dom, r: &Rendered, exclude: &[NodeId], in_comment: &[bool]) ->
     }
     let first = spans.iter().map(|s| s.0).min().unwrap_or(a);
     let last = spans.iter().map(|s| s.1).max().unwrap_or(b);
-    // The title: the last h1 at or before the body's start (within reach), else an h2.
+    // The title: the heading the document's title names, nearest the body's start; else the
+    // last h1 at or before the body's start (within reach), else an h2.
     let reach = first.saturating_sub(40);
-    let title = [1u8, 2]
-        .iter()
-        .find_map(|&level| {
+    let named = titled.iter().copied().filter(|&l| l <= first && l >= reach).max();
+    let named_inside = titled.iter().copied().filter(|&l| l >= first && l <= last).min();
+    let title = named.or_else(|| {
+        [1u8, 2].iter().find_map(|&level| {
             headings
                 .iter()
                 .filter(|&&(l, lv)| lv == level && l <= first && l >= reach)
                 .map(|&(l, _)| l)
                 .max()
         })
-        .or_else(|| {
-            headings.iter().filter(|&&(l, _)| l >= first && l <= last).map(|&(l, _)| l).min()
-        });
+    });
+    let title = title.or(named_inside).or_else(|| {
+        headings
+            .iter()
+            .filter(|&&(l, lv)| lv <= 2 && l >= first && l <= last)
+            .map(|&(l, _)| l)
+            .min()
+    });
     if let Some(t) = title {
         spans.push((t, t));
     }

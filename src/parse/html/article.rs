@@ -337,7 +337,7 @@ fn boilerplate(
                     e.name(),
                     "ul" | "ol" | "nav" | "div" | "table" | "dl" | "aside" | "section" | "menu"
                 );
-            if bad || linky || matches!(e.name(), "nav" | "aside") {
+            if bad || linky || is_bio(e) || matches!(e.name(), "nav" | "aside") {
                 out.push(span);
                 continue;
             }
@@ -376,11 +376,36 @@ pub fn apply(page: &mut Page, r: &Rendered, a: &Article) {
     page.editorial = Editorial { text, lines: ranges };
 }
 
+/// An author box (a schema.org `Person`, or a block named as a bio or author box): who wrote
+/// the article, not the article.
+fn is_bio(e: &scraper::node::Element) -> bool {
+    if e.attr("itemtype").is_some_and(|t| t.to_ascii_lowercase().contains("schema.org/person")) {
+        return true;
+    }
+    e.classes().chain(e.id()).any(|c| {
+        let l: String = c
+            .chars()
+            .filter(|ch| ch.is_ascii_alphabetic())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        l.contains("authorbio")
+            || l.contains("authorbox")
+            || l.contains("aboutauthor")
+            || l == "bio"
+            || l.ends_with("bio")
+    })
+}
+
 /// Share bars, action words and the fixed phrases around comment sections inside the
 /// article's element: not the article.
 fn is_furniture(line: &str) -> bool {
     let c = crate::parse::chrome::clean(line);
-    crate::parse::chrome::is_section_chrome(&c) || crate::parse::features::is_action_bar(&c)
+    let lower = c.to_lowercase();
+    let copyright =
+        c.starts_with('©') || lower.starts_with("copyright ") || lower.starts_with("(c) ");
+    copyright
+        || crate::parse::chrome::is_section_chrome(&c)
+        || crate::parse::features::is_action_bar(&c)
 }
 
 /// Marks the rendered lines (0-based) the page's comments hold.

@@ -7,6 +7,9 @@
 //! (bytes)    (Page)    (code)    (Scores)  (Flags)       (weeks)        (table/json/…)
 //! ```
 //!
+//! [`parse`] has two fronts, `parse::text` (copied page text) and `parse::html` (saved pages
+//! and URLs), ending in one assembly.
+//!
 //! [`service`] puts the same pipeline behind HTTP (`moderato serve`: the Perspective API's
 //! routes, Coral's moderation webhook), giving `audit`'s verdict for each posted comment.
 //!

@@ -1,7 +1,9 @@
-//! Parse: page text → [`Page`] (editorial, comments, chrome).
+//! Parse: a page → [`Page`] (editorial, comments, chrome).
 //!
-//! Input is the text a reader gets by copying a page (select all, copy, or "save as text").
-//! Output is a [`Page`] whose line ranges cover every input line exactly once: each line is
+//! Two fronts, one parser: [`text`] reads what a reader copies (select all, copy, or "save as
+//! text"), [`html`] reads the markup (saved pages, URLs). Both produce the parts of each
+//! comment and one class per line, and end here, in the same assembly: ids, times resolved
+//! against the reference, parents from replies or nesting. For text, the output is a [`Page`] whose line ranges cover every input line exactly once: each line is
 //! editorial, part of one comment, chrome (navigation, share bars, sort tabs, author bios,
 //! house-rules blocks, blank separators) or, inside the comment area, unassigned. The cover is
 //! built from one class per line ([`LineClass`]), so it cannot overlap or leave gaps.
@@ -13,14 +15,14 @@
 //! Times: relative stamps keep what the page says (`posted_text`) and are resolved against a
 //! [`Reference`] time the caller supplies; the parser never reads the clock.
 
-pub mod chrome;
-pub mod editorial;
 pub mod eval;
-pub mod features;
 pub mod html;
-pub mod layout;
 pub mod reltime;
 pub mod stamp;
+pub mod text;
+
+// The text front's modules stay reachable at their old paths (`parse::layout`, …).
+pub use text::{chrome, editorial, features, layout, parse_page};
 
 use chrono::{DateTime, Datelike, SecondsFormat, TimeZone, Utc};
 use serde::{Serialize, Serializer};
@@ -187,13 +189,6 @@ pub fn parse_source(src: &crate::input::Source, opts: &ParseOptions) -> Page {
         crate::input::SourceKind::Html => html::parse_html(&src.name, &src.text, opts),
         crate::input::SourceKind::Text => parse_page(&src.name, &src.text, opts),
     }
-}
-
-/// Parses one page.
-pub fn parse_page(source: &str, text: &str, opts: &ParseOptions) -> Page {
-    let lines = split_lines(text);
-    let ex = layout::extract(&lines);
-    assemble(source, &lines, ex, opts)
 }
 
 pub(crate) fn assemble(

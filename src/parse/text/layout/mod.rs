@@ -10,8 +10,8 @@ pub mod judge;
 mod wpdiscuz;
 
 use super::features::{self, Line};
-use super::LineClass;
 use super::{chrome, editorial};
+use crate::parse::LineClass;
 
 /// What a layout parser recovered from a page.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@
 
 use super::chrome;
 use super::editorial;
-use super::stamp::{self, Stamp};
+use crate::parse::stamp::{self, Stamp};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -573,7 +573,7 @@ fn pieces(s: &str) -> Vec<Piece> {
 }
 
 /// Reads a line that holds a name and nothing else of substance ("1. Al", "Progress Trap
-/// said,", "http://twitter.com/x Barry Hollander", "Anonymous | Reply"): the name, or `None`.
+/// said,", `http://twitter.com/x Barry Hollander`, "Anonymous | Reply"): the name, or `None`.
 pub fn name_line(c: &str) -> Option<String> {
     if c.chars().count() > 90 {
         return None;

@@ -17,7 +17,7 @@ pub mod model;
 
 use super::chrome;
 use super::features::{word_count, Kind, Line};
-use super::stamp;
+use crate::parse::stamp;
 use regex::Regex;
 use std::sync::LazyLock;
 

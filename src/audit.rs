@@ -256,8 +256,11 @@ pub struct RecordAudit {
     pub tone_skipped: Option<&'static str>,
     /// Its flags.
     pub flags: Vec<Flag>,
-    /// The strongest action among its flags.
+    /// The strongest action among its flags, or what its score reaches in a scored lexicon.
     pub verdict: Verdict,
+    /// Its score, when the lexicon is scored (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 impl RecordAudit {
@@ -304,6 +307,10 @@ impl RecordAudit {
         }
         buf.extend_from_slice(br#","verdict":"#);
         value(buf, &self.verdict);
+        if let Some(score) = self.score {
+            buf.extend_from_slice(br#","score":"#);
+            value(buf, &score);
+        }
         buf.push(b'}');
     }
 }
@@ -395,10 +402,10 @@ fn moderate_toned(
     analyzer: &Analyzer,
     lexicon: &Lexicon,
 ) -> RecordAudit {
-    let Moderation { verdict, flags } = moderate(lexicon, body, language.code, || {
+    let Moderation { verdict, score, flags } = moderate(lexicon, body, language.code, || {
         tone.map_or_else(|| analyzer.polarity_scores(body).compound, |t| t.compound)
     });
-    RecordAudit { id, language, tone, tone_skipped, flags, verdict }
+    RecordAudit { id, language, tone, tone_skipped, flags, verdict, score }
 }
 
 #[cfg(test)]

@@ -1,40 +1,48 @@
 //! The moderation stage: a comment's text (and, lazily, its tone) in, flags and a verdict out.
 //!
 //! A thin layer over [`crate::lexicon::Lexicon`] so the CLI and the aggregate stage share one
-//! definition of "what a comment gets": the flags, the verdict (strongest action), and
+//! definition of "what a comment gets": the flags, the verdict (the strongest action, or the
+//! score against the lexicon's `[verdict]` thresholds, see [`crate::lexicon::Scoring`]), and
 //! per-category counts for page summaries.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::lexicon::{verdict, Flag, Lexicon, Verdict};
+use crate::lexicon::{Flag, Lexicon, Verdict};
 
 /// What moderation says about one comment.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Moderation {
-    /// The strongest action among the flags.
+    /// The strongest action among the flags, or what the score reaches in a scored lexicon.
     pub verdict: Verdict,
+    /// The comment's score, when the lexicon is scored (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// Every flag, in text order.
     pub flags: Vec<Flag>,
 }
 
 /// Moderate one comment in `language` (ISO 639-1 or `und`: rules for other languages do not
 /// apply, see [`crate::lexicon::Rule::applies_to`]). `compound` is its VADER compound score;
-/// it is only called when a tone-conditioned rule matched, so callers can pass
-/// `|| tone::polarity_scores(text).compound`.
+/// it is only called (at most once) when a tone-conditioned rule matched or the lexicon weighs
+/// tone in its score, so callers can pass `|| tone::polarity_scores(text).compound`.
 pub fn moderate(
     lexicon: &Lexicon,
     text: &str,
     language: &str,
     compound: impl FnOnce() -> f64,
 ) -> Moderation {
+    let mut compound = Some(compound);
+    let mut cached: Option<f64> = None;
+    let mut tone = || *cached.get_or_insert_with(|| compound.take().map_or(0.0, |f| f()));
     let flags = if text.len() <= WINDOW {
-        lexicon.check_in(text, language, compound)
+        lexicon.check_in(text, language, &mut tone)
     } else {
-        check_in_windows(lexicon, text, language, compound)
+        check_in_windows(lexicon, text, language, &mut tone)
     };
-    Moderation { verdict: verdict(&flags), flags }
+    let (verdict, score) = lexicon.judge(&flags, tone);
+    Moderation { verdict, score, flags }
 }
 
 /// Texts longer than this are checked window by window: matching keeps per-byte maps of the
@@ -49,7 +57,7 @@ fn check_in_windows(
     lexicon: &Lexicon,
     text: &str,
     language: &str,
-    compound: impl FnOnce() -> f64,
+    compound: impl FnMut() -> f64,
 ) -> Vec<Flag> {
     let floor = |mut i: usize| {
         while !text.is_char_boundary(i) {
@@ -72,7 +80,7 @@ fn check_in_windows(
         let lo = floor(start.saturating_sub(CONTEXT));
         let hi = ceil((end + CONTEXT).min(text.len()));
         let found = lexicon.check_in(&text[lo..hi], language, || {
-            *tone.get_or_insert_with(|| compound.take().map_or(0.0, |f| f()))
+            *tone.get_or_insert_with(|| compound.take().map_or(0.0, |mut f| f()))
         });
         for mut f in found {
             f.start += lo;

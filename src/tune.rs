@@ -15,6 +15,8 @@ use serde::Serialize;
 use crate::lexicon::{Action, Lexicon, Verdict};
 
 pub mod diff;
+pub mod fit;
+pub mod labels;
 pub mod report;
 pub mod suggest;
 

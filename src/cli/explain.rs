@@ -81,6 +81,46 @@ pub fn run(args: &ExplainArgs, global: &GlobalOpts) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// The score as a sum against the thresholds, one line per term:
+/// `score 2.75 = insult/idiot 2.00 + tone 0.75 (compound -0.38 × -2.00)`.
+/// The score the breakdown gives `rule` (0 when the rule has none).
+fn lexicon_score(m: &crate::lexicon::Explanation, rule: &str) -> f64 {
+    m.score
+        .as_ref()
+        .and_then(|b| b.rules.iter().find(|(r, _)| r == rule).map(|(_, s)| *s))
+        .unwrap_or(0.0)
+}
+
+fn score_lines(b: &crate::lexicon::ScoreBreakdown) -> String {
+    let mut terms: Vec<String> =
+        b.rules.iter().map(|(r, s)| format!("{} {s:+.2}", escape::terminal(r))).collect();
+    if let Some((c, term)) = b.tone {
+        terms.push(format!("tone {term:+.2} (compound {c:+.3})"));
+    }
+    if terms.is_empty() {
+        terms.push("nothing".into());
+    }
+    let t = b.thresholds;
+    let show = |name: &str, v: Option<f64>| v.map(|v| format!("{name} ≥ {v:.2}"));
+    let thresholds: Vec<String> =
+        [show("note", t.note), show("review", t.review), show("remove", t.remove)]
+            .into_iter()
+            .flatten()
+            .collect();
+    let mut s = format!("score: {:.2} = {}", b.total, terms.join(" "));
+    if thresholds.is_empty() {
+        s.push_str("\nthresholds: none (the verdict is the strongest action)");
+    } else {
+        s.push_str(&format!(
+            "\nthresholds: {}; by score {}, by the flags' actions {}",
+            thresholds.join(", "),
+            b.by_score,
+            b.by_actions
+        ));
+    }
+    s
+}
+
 fn write_text(out: &mut dyn Write, e: &Explained, width: Option<u16>) -> Result<()> {
     let m = &e.moderation;
     writeln!(out, "verdict: {}", m.verdict)?;
@@ -106,13 +146,15 @@ fn write_text(out: &mut dyn Write, e: &Explained, width: Option<u16>) -> Result<
     if m.matches.is_empty() {
         writeln!(out, "no rule matched")?;
     } else {
-        let mut t = table::new_table(
-            &["rule", "category", "severity", "action", "matched", "span", "term", "foldings"],
-            width,
-        );
+        let mut head =
+            vec!["rule", "category", "severity", "action", "matched", "span", "term", "foldings"];
+        if m.score.is_some() {
+            head.insert(4, "score");
+        }
+        let mut t = table::new_table(&head, width);
         for mt in &m.matches {
             let f = &mt.flag;
-            t.add_row(vec![
+            let mut row = vec![
                 table::cell(&f.rule),
                 table::cell(&f.category),
                 format!("{:?}", f.severity).to_lowercase(),
@@ -125,9 +167,16 @@ fn write_text(out: &mut dyn Write, e: &Explained, width: Option<u16>) -> Result<
                     .map(|x| format!("{x:?}").to_lowercase())
                     .collect::<Vec<_>>()
                     .join(" "),
-            ]);
+            ];
+            if m.score.is_some() {
+                row.insert(4, format!("{:+.2}", lexicon_score(m, &f.rule)));
+            }
+            t.add_row(row);
         }
         writeln!(out, "matched:\n{t}")?;
+    }
+    if let Some(b) = &m.score {
+        writeln!(out, "{}", score_lines(b))?;
     }
     if !m.vetoed.is_empty() {
         let mut t = table::new_table(&["rule", "matched", "span", "why not"], width);

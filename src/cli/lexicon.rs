@@ -9,6 +9,7 @@ use crate::error::Outcome;
 use crate::lexicon::{Lexicon, LexiconError};
 use crate::report::{escape, table};
 use crate::tone::Analyzer;
+use crate::tune::labels::{samples_from_records, LabelMap};
 use crate::tune::report::{flag_all, mark_spans, read_samples, EvalReport, Example, Sample};
 use crate::tune::suggest::{suggest, SuggestOptions};
 use crate::tune::{diff, Threshold};
@@ -39,6 +40,36 @@ pub enum LexiconCommand {
     Show(ShowArgs),
     /// Words and two-word phrases over-represented in the positives the lexicon misses.
     Suggest(SuggestArgs),
+    /// Learn scores, a tone weight and verdict thresholds from labeled comments (a site's own
+    /// moderation decisions), with a cross-validated estimate; writes a TOML layer that
+    /// extends the lexicon.
+    Fit(FitArgs),
+}
+
+/// Arguments of `lexicon fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The lexicon to fit (default: `--lexicon`, else the built-in one).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Labeled comments: JSONL (`text`, `label`) or an export whose moderation statuses are
+    /// the labels (see `--label-map`); repeat to read several.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub labels: Vec<String>,
+    /// How labels are read.
+    #[command(flatten)]
+    pub source: LabelSource,
+    /// Folds of the cross-validation.
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u16).range(2..=50))]
+    pub folds: u16,
+    /// Seed of the folds' shuffle (the same seed and labels give the same file).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Propose up to N new words and two-word phrases (over-represented in the positives the
+    /// lexicon misses) and score them as rules of a `learned` category, if cross-validation
+    /// says they help; 0 for none.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub learn_terms: usize,
 }
 
 /// Arguments of `lexicon check`.
@@ -51,13 +82,26 @@ pub struct CheckArgs {
 
 /// Where labeled comments come from and how they are read.
 #[derive(Debug, Args)]
-pub struct LabelOpts {
+pub struct LabelSource {
     /// The field holding the comment's text (`body` is accepted for `text`).
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
     /// The field holding the label: 0/1, true/false or "0"/"1" (1 = a moderator should act).
     #[arg(long, value_name = "NAME", default_value = "label")]
     pub label_field: String,
+    /// For exports (WXR, Disqus, Coral/Livefyre, Reddit, HN, CSV), how each moderation status
+    /// reads as a label, over the default `spam=1,trash=1,deleted=1,removed=1,approved=0`
+    /// (unapproved is left out); `-` leaves a status out, e.g. `deleted=-,rejected=1`.
+    #[arg(long, value_name = "STATUS=1|0|-,...")]
+    pub label_map: Option<String>,
+}
+
+/// Where labeled comments come from, how they are read and counted.
+#[derive(Debug, Args)]
+pub struct LabelOpts {
+    /// How labels are read.
+    #[command(flatten)]
+    pub source: LabelSource,
     /// The weakest verdict counted as flagged.
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = ThresholdArg::Review)]
     pub threshold: ThresholdArg,
@@ -157,10 +201,11 @@ pub fn run(args: &LexiconArgs, global: &GlobalOpts) -> Result<Outcome> {
         LexiconCommand::Diff(a) => run_diff(a, global),
         LexiconCommand::Show(a) => show(a, global),
         LexiconCommand::Suggest(a) => run_suggest(a, global),
+        LexiconCommand::Fit(a) => super::lexicon_fit::run(a, global),
     }
 }
 
-fn load(path: Option<&Path>, global: &GlobalOpts) -> Result<Lexicon> {
+pub(super) fn load(path: Option<&Path>, global: &GlobalOpts) -> Result<Lexicon> {
     match path {
         Some(p) if p == Path::new("builtin") => Ok(Lexicon::builtin()),
         Some(p) => Lexicon::load(&[p.to_path_buf()]).map_err(|e| anyhow::anyhow!("{e}")),
@@ -221,10 +266,11 @@ fn check(args: &CheckArgs, global: &GlobalOpts) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// Reads a JSONL file of samples; bad lines are reported on stderr and counted.
-fn read_file(
+/// Reads labeled comments: a JSONL file of samples, or an export whose moderation statuses
+/// are the labels. Bad lines are reported on stderr and counted.
+pub(super) fn read_file(
     name: &str,
-    opts: &LabelOpts,
+    opts: &LabelSource,
     need_label: bool,
     bad_lines: &mut usize,
 ) -> Result<Vec<Sample>> {
@@ -232,6 +278,19 @@ fn read_file(
     let mut buf = Vec::new();
     std::io::Read::read_to_end(&mut reader, &mut buf).with_context(|| format!("reading {name}"))?;
     let text = String::from_utf8_lossy(&buf);
+    let mapping = crate::records::Mapping::default();
+    let kind = crate::records::detect(&text, &mapping);
+    use crate::records::InputKind;
+    if !matches!(kind, InputKind::Jsonl | InputKind::Page | InputKind::Html) {
+        return read_export(name, &text, kind, opts, need_label, bad_lines);
+    }
+    if opts.label_map.is_some() {
+        anyhow::bail!(
+            "{}: --label-map applies to exports (WXR, Disqus, Livefyre, Reddit, HN, CSV); this \
+             is labeled JSONL",
+            escape::terminal(name)
+        );
+    }
     let (samples, bad) = read_samples(&text, &opts.text_field, &opts.label_field, need_label);
     for b in &bad {
         eprintln!("moderato: {}: line {}: {}", escape::terminal(name), b.line, b.message);
@@ -248,7 +307,48 @@ fn read_file(
     Ok(samples)
 }
 
-fn compound_fn() -> impl Fn(&str) -> f64 + Sync {
+/// Reads an export's records, the labels from their moderation statuses.
+fn read_export(
+    name: &str,
+    text: &str,
+    kind: crate::records::InputKind,
+    opts: &LabelSource,
+    need_label: bool,
+    bad_lines: &mut usize,
+) -> Result<Vec<Sample>> {
+    let map = match &opts.label_map {
+        Some(spec) => LabelMap::parse(spec).map_err(|e| anyhow::anyhow!("--label-map: {e}"))?,
+        None => LabelMap::default(),
+    };
+    let (_, batch) =
+        crate::records::load(name, text, Some(kind), &crate::records::ReadOptions::default());
+    for p in batch.problems.iter().filter(|p| p.skipped) {
+        eprintln!(
+            "moderato: {}: {}",
+            escape::terminal(&p.at.to_string()),
+            escape::terminal(&p.message)
+        );
+    }
+    *bad_lines += batch.skipped();
+    let (samples, left) = samples_from_records(&batch.records, &map, !need_label);
+    let mut notes: Vec<String> =
+        left.by_status.iter().map(|(s, n)| format!("{n} {s} (no label)")).collect();
+    if left.empty > 0 {
+        notes.push(format!("{} without text", left.empty));
+    }
+    let positives = samples.iter().filter(|s| s.label == Some(true)).count();
+    eprintln!(
+        "moderato: {}: {} export, {} comments labeled from their status ({} to act on){}",
+        escape::terminal(name),
+        kind.name(),
+        samples.len(),
+        positives,
+        if notes.is_empty() { String::new() } else { format!("; left out: {}", notes.join(", ")) }
+    );
+    Ok(samples)
+}
+
+pub(super) fn compound_fn() -> impl Fn(&str) -> f64 + Sync {
     let analyzer = Analyzer::new();
     move |t: &str| analyzer.polarity_scores(t).compound
 }
@@ -257,7 +357,7 @@ fn eval(args: &EvalArgs, global: &GlobalOpts) -> Result<Outcome> {
     let format = common::format(global, &[Format::Table, Format::Json], "lexicon eval")?;
     let lexicon = load(args.path.as_deref(), global)?;
     let mut bad = 0;
-    let samples = read_file(&args.labels, &args.label_opts, true, &mut bad)?;
+    let samples = read_file(&args.labels, &args.label_opts.source, true, &mut bad)?;
     let texts: Vec<&str> = samples.iter().map(|s| s.text.as_str()).collect();
     let flags = flag_all(&lexicon, &texts, compound_fn());
     let threshold = args.label_opts.threshold.into();
@@ -348,7 +448,7 @@ fn run_diff(args: &DiffArgs, global: &GlobalOpts) -> Result<Outcome> {
     let mut bad = 0;
     let mut samples = Vec::new();
     for name in &args.inputs {
-        match read_file(name, &args.label_opts, false, &mut bad) {
+        match read_file(name, &args.label_opts.source, false, &mut bad) {
             Ok(s) => samples.extend(s),
             Err(e) => {
                 eprintln!("moderato: {e:#}");
@@ -357,7 +457,7 @@ fn run_diff(args: &DiffArgs, global: &GlobalOpts) -> Result<Outcome> {
         }
     }
     if let Some(labels) = &args.labels {
-        samples.extend(read_file(labels, &args.label_opts, true, &mut bad)?);
+        samples.extend(read_file(labels, &args.label_opts.source, true, &mut bad)?);
     }
     let texts: Vec<&str> = samples.iter().map(|s| s.text.as_str()).collect();
     let compound = compound_fn();
@@ -431,17 +531,15 @@ fn run_suggest(args: &SuggestArgs, global: &GlobalOpts) -> Result<Outcome> {
     let format = common::format(global, &[Format::Table, Format::Json], "lexicon suggest")?;
     let lexicon = load(args.path.as_deref(), global)?;
     let mut bad = 0;
-    let samples = read_file(&args.labels, &args.label_opts, true, &mut bad)?;
+    let samples = read_file(&args.labels, &args.label_opts.source, true, &mut bad)?;
     let texts: Vec<&str> = samples.iter().map(|s| s.text.as_str()).collect();
     let flags = flag_all(&lexicon, &texts, compound_fn());
     let threshold: Threshold = args.label_opts.threshold.into();
     let mut missed = Vec::new();
     let mut negatives = Vec::new();
-    for (s, f) in samples.iter().zip(&flags) {
+    for (s, m) in samples.iter().zip(&flags) {
         match s.label {
-            Some(true) if !threshold.reached_by(crate::lexicon::verdict(f)) => {
-                missed.push(s.text.as_str())
-            }
+            Some(true) if !threshold.reached_by(m.verdict) => missed.push(s.text.as_str()),
             Some(false) => negatives.push(s.text.as_str()),
             _ => {}
         }

@@ -10,6 +10,7 @@ mod common;
 mod completions;
 mod explain;
 mod lexicon;
+mod lexicon_fit;
 mod output;
 mod parse;
 mod report;

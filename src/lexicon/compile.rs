@@ -236,6 +236,8 @@ pub(crate) struct Compiled {
     /// The score attributes (core only; see [`super::attributes`]).
     pub attributes: Vec<super::Attribute>,
     merged_attributes: std::collections::BTreeMap<String, super::schema::AttributeSpec>,
+    merged_scores: std::collections::BTreeMap<String, Spanned<f64>>,
+    merged_verdict: Option<super::schema::VerdictSpec>,
 }
 
 pub(crate) fn parse_seq(s: &str, opt: &NormalizeOptions) -> Result<TokSeq, (String, String)> {
@@ -372,6 +374,19 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
         p
     };
     let attributes = super::attributes::compile(&m, &mut diags);
+    let ids: std::collections::HashSet<String> = m
+        .rules
+        .iter()
+        .filter(|(spec, _)| spec.enabled != Some(false))
+        .map(|(spec, _)| spec.id.get_ref().clone())
+        .chain(
+            m.detectors
+                .iter()
+                .filter(|(_, d, _)| d.enabled != Some(false))
+                .map(|(name, _, _)| format!("detector/{name}")),
+        )
+        .collect();
+    let scoring = super::scoring::compile(&m, &ids, &mut diags);
     let core = compile(part(&|spec| spec.languages.is_empty(), true), &mut diags);
     let mut parts = Vec::new();
     for set in &sets {
@@ -393,6 +408,8 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
     core.merged_rules = all_specs;
     core.attributes = attributes;
     core.merged_attributes = super::attributes::merged(&m);
+    core.merged_scores = m.scores.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+    core.merged_verdict = m.verdict.spec();
     let order: HashMap<&str, usize> =
         m.rules.iter().enumerate().map(|(i, (spec, _))| (spec.id.get_ref().as_str(), i)).collect();
     let mut all_rules: Vec<Rule> =
@@ -403,6 +420,7 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
         inner: std::sync::Arc::new(core),
         parts: std::sync::Arc::new(parts),
         all_rules: std::sync::Arc::new(all_rules),
+        scoring: std::sync::Arc::new(scoring),
     };
     let failures = lex.run_examples();
     if !failures.is_empty() {
@@ -727,6 +745,8 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         merged_detectors,
         attributes: Vec::new(),
         merged_attributes: Default::default(),
+        merged_scores: Default::default(),
+        merged_verdict: None,
     })
 }
 
@@ -749,6 +769,8 @@ impl Compiled {
             detectors: DetectorsSpec::default(),
             rules: self.merged_rules.clone(),
             attributes: self.merged_attributes.clone(),
+            scores: self.merged_scores.clone(),
+            verdict: self.merged_verdict.clone(),
             ..FileSpec::default()
         };
         for (name, d) in &self.merged_detectors {

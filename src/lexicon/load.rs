@@ -8,9 +8,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use toml::Spanned;
+
 use super::error::{Diagnostic, LexiconError, Source};
 use super::normalize::NormalizeOptions;
-use super::schema::{AttributeSpec, CategorySpec, DetectorSpec, FileSpec, RuleSpec};
+use super::schema::{AttributeSpec, CategorySpec, DetectorSpec, FileSpec, RuleSpec, VerdictSpec};
 
 /// The `extends` value that names the built-in default lexicon.
 pub(crate) const BUILTIN: &str = "builtin";
@@ -34,6 +36,51 @@ pub(crate) struct Merged {
     /// Score attributes by name (a later layer replaces an attribute whole), with their source
     /// index.
     pub attributes: BTreeMap<String, (AttributeSpec, usize)>,
+    /// Each rule's or detector's score by id, as the last layer that said set it (a rule's own
+    /// `score`, then the layer's `[scores]`), with its source index.
+    pub scores: BTreeMap<String, (Spanned<f64>, usize)>,
+    /// Which ids each `[scores]` table named, for checking them against the rules.
+    pub score_entries: Vec<(String, Spanned<f64>, usize)>,
+    /// `[verdict]`, field by field, each with the source index of the layer that set it.
+    pub verdict: VerdictFields,
+}
+
+/// The merged `[verdict]` table: each field as the last layer that named it set it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct VerdictFields {
+    pub note: Option<(Spanned<f64>, usize)>,
+    pub review: Option<(Spanned<f64>, usize)>,
+    pub remove: Option<(Spanned<f64>, usize)>,
+    pub tone: Option<(Spanned<f64>, usize)>,
+    pub actions: Option<bool>,
+}
+
+impl VerdictFields {
+    fn merge(&mut self, v: VerdictSpec, src: usize) {
+        let with = |x: Option<Spanned<f64>>| x.map(|x| (x, src));
+        self.note = with(v.note).or(self.note.take());
+        self.review = with(v.review).or(self.review.take());
+        self.remove = with(v.remove).or(self.remove.take());
+        self.tone = with(v.tone).or(self.tone.take());
+        self.actions = v.actions.or(self.actions);
+    }
+
+    /// As a `[verdict]` table again, for `to_toml`.
+    pub(crate) fn spec(&self) -> Option<VerdictSpec> {
+        let v = VerdictSpec {
+            note: self.note.as_ref().map(|x| x.0.clone()),
+            review: self.review.as_ref().map(|x| x.0.clone()),
+            remove: self.remove.as_ref().map(|x| x.0.clone()),
+            tone: self.tone.as_ref().map(|x| x.0.clone()),
+            actions: self.actions,
+        };
+        let empty = v.note.is_none()
+            && v.review.is_none()
+            && v.remove.is_none()
+            && v.tone.is_none()
+            && v.actions.is_none();
+        (!empty).then_some(v)
+    }
 }
 
 #[derive(Default)]
@@ -165,6 +212,11 @@ impl Loader {
                 ("flooding", d.flooding),
             ] {
                 if let Some(det) = det {
+                    let id = format!("detector/{name}");
+                    match &det.score {
+                        Some(score) => m.scores.insert(id, (score.clone(), src)),
+                        None => m.scores.remove(&id),
+                    };
                     detectors.insert(name, (det, src));
                 }
             }
@@ -185,6 +237,10 @@ impl Loader {
                     continue;
                 }
                 seen.insert(id.clone(), rule.id.span());
+                match &rule.score {
+                    Some(score) => m.scores.insert(id.clone(), (score.clone(), src)),
+                    None => m.scores.remove(&id),
+                };
                 match m.rules.iter().position(|(r, _)| *r.id.get_ref() == id) {
                     Some(pos) => m.rules[pos] = (rule, src),
                     None => m.rules.push((rule, src)),
@@ -202,6 +258,13 @@ impl Loader {
                         Some("check the id against `moderato lexicon show`".into()),
                     )),
                 }
+            }
+            for (id, score) in spec.scores {
+                m.score_entries.push((id.clone(), score.clone(), src));
+                m.scores.insert(id, (score, src));
+            }
+            if let Some(v) = spec.verdict {
+                m.verdict.merge(v, src);
             }
         }
         m.detectors = detectors.into_iter().map(|(k, (d, s))| (k, d, s)).collect();

@@ -30,6 +30,7 @@ mod matcher;
 pub mod normalize;
 mod quick;
 mod schema;
+mod scoring;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -40,6 +41,7 @@ use serde::{Deserialize, Serialize};
 pub use attributes::Attribute;
 pub use error::{Diagnostic, LexiconError};
 pub use normalize::{Folding, NormalizeOptions};
+pub use scoring::{ScoreBreakdown, Scoring, Thresholds};
 
 /// The built-in lexicon's source, `lexicons/default.toml`.
 pub const DEFAULT_TOML: &str = include_str!("../../lexicons/default.toml");
@@ -213,8 +215,11 @@ pub struct Explanation {
     pub matches: Vec<Match>,
     /// Matches vetoed by an allowlist or a condition.
     pub vetoed: Vec<Vetoed>,
-    /// The verdict of the flags.
+    /// The verdict of the flags (and of the score, in a scored lexicon).
     pub verdict: Verdict,
+    /// How the score was made, in a scored lexicon (see [`Scoring`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<ScoreBreakdown>,
 }
 
 /// A category of rules (`[categories.NAME]`).
@@ -342,6 +347,7 @@ pub struct Lexicon {
     pub(crate) inner: std::sync::Arc<compile::Compiled>,
     pub(crate) parts: std::sync::Arc<Vec<(Vec<String>, compile::Compiled)>>,
     pub(crate) all_rules: std::sync::Arc<Vec<Rule>>,
+    pub(crate) scoring: std::sync::Arc<Scoring>,
 }
 
 impl Lexicon {
@@ -408,6 +414,18 @@ impl Lexicon {
         flags
     }
 
+    /// The lexicon's scores and `[verdict]` settings.
+    pub fn scoring(&self) -> &Scoring {
+        &self.scoring
+    }
+
+    /// The verdict of `flags` (raised by this lexicon on one comment), and the comment's score
+    /// when the lexicon is scored (see [`Scoring::judge`]). `compound` is called only when the
+    /// lexicon weighs tone.
+    pub fn judge(&self, flags: &[Flag], compound: impl FnOnce() -> f64) -> (Verdict, Option<f64>) {
+        self.scoring.judge(flags, compound)
+    }
+
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.all_rules.iter().find(|r| r.id == id)
@@ -435,7 +453,8 @@ impl Lexicon {
             });
         }
         e.matches = keep;
-        e.verdict = verdict(&e.matches.iter().map(|m| m.flag.clone()).collect::<Vec<_>>());
+        let flags: Vec<Flag> = e.matches.iter().map(|m| m.flag.clone()).collect();
+        self.score_explanation(&mut e, &flags, compound);
         e
     }
 
@@ -461,13 +480,31 @@ impl Lexicon {
         }
         scan.matches.sort_by_key(|m| (m.flag.start, m.flag.end));
         let norm = normalize::normalize(text, &self.inner.normalize);
-        Explanation {
+        let mut e = Explanation {
             normalized: norm.folded,
             collapsed: norm.collapsed,
             compound: scan.compound,
-            verdict: verdict(&scan.flags),
+            verdict: Verdict::Ok,
             matches: scan.matches,
             vetoed: scan.vetoed,
+            score: None,
+        };
+        self.score_explanation(&mut e, &scan.flags, compound);
+        e
+    }
+
+    /// Sets the explanation's verdict (and score breakdown, in a scored lexicon) from `flags`.
+    fn score_explanation(&self, e: &mut Explanation, flags: &[Flag], compound: f64) {
+        if self.scoring.is_scored() {
+            let b = self.scoring.breakdown(flags, || compound);
+            if b.tone.is_some() {
+                e.compound = Some(compound);
+            }
+            e.verdict = b.verdict;
+            e.score = Some(b);
+        } else {
+            e.verdict = verdict(flags);
+            e.score = None;
         }
     }
 

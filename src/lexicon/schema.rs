@@ -35,6 +35,36 @@ pub(crate) struct FileSpec {
     pub rules: Vec<RuleSpec>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, AttributeSpec>,
+    /// `[scores]`: a score per rule or detector id, over what earlier layers (or the rule's own
+    /// `score`) say.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scores: BTreeMap<String, Spanned<f64>>,
+    /// `[verdict]`: how a comment's score becomes a verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictSpec>,
+}
+
+/// `[verdict]`: thresholds on a comment's score (the sum of its flagged rules' scores plus the
+/// tone term), each optional so a layer changes only what it names.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VerdictSpec {
+    /// A score at least this is `note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Spanned<f64>>,
+    /// A score at least this is `review`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Spanned<f64>>,
+    /// A score at least this is `remove`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove: Option<Spanned<f64>>,
+    /// Added to the score times the comment's VADER compound (−1..1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone: Option<Spanned<f64>>,
+    /// Whether a flag's own action (the rule's or its category's) still forces at least that
+    /// verdict (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<bool>,
 }
 
 /// `[attributes.NAME]`: which flags a score attribute of the moderation service (Perspective's
@@ -141,6 +171,9 @@ pub(crate) struct RuleSpec {
     pub unless: Option<ContextSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tone: Option<ToneSpec>,
+    /// What a flag of this rule adds to the comment's score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Spanned<f64>>,
     /// The languages the rule applies to (ISO 639-1); none means every language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<Spanned<String>>,
@@ -201,6 +234,9 @@ pub(crate) struct DetectorSpec {
     pub action: Option<Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What a flag of this detector adds to the comment's score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Spanned<f64>>,
     /// links: how many links make a comment spam.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Spanned<usize>>,

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use super::report::{Sample, Scores};
 use super::{Confusion, Threshold};
-use crate::lexicon::{verdict, Flag, Verdict};
+use crate::lexicon::{Flag, Verdict};
+use crate::moderate::Moderation;
 
 /// One comment whose verdict changes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -88,11 +89,11 @@ fn rule_set(flags: &[Flag]) -> BTreeSet<&str> {
     flags.iter().map(|f| f.rule.as_str()).collect()
 }
 
-/// Compares `old[i]` and `new[i]`, the flags of `samples[i]` under each lexicon.
+/// Compares `old[i]` and `new[i]`, the flags and verdicts of `samples[i]` under each lexicon.
 pub fn diff(
     samples: &[Sample],
-    old: &[Vec<Flag>],
-    new: &[Vec<Flag>],
+    old: &[Moderation],
+    new: &[Moderation],
     threshold: Threshold,
 ) -> Diff {
     let mut changes = Vec::new();
@@ -100,7 +101,7 @@ pub fn diff(
     let (mut c_old, mut c_new) = (Confusion::default(), Confusion::default());
     let labeled = samples.iter().any(|s| s.label.is_some());
     for (i, s) in samples.iter().enumerate() {
-        let (vo, vn) = (verdict(&old[i]), verdict(&new[i]));
+        let (vo, vn) = (old[i].verdict, new[i].verdict);
         if let Some(l) = s.label {
             c_old.add(threshold.reached_by(vo), l);
             c_new.add(threshold.reached_by(vn), l);
@@ -109,12 +110,14 @@ pub fn diff(
             continue;
         }
         let up = vn > vo;
-        let (mine, theirs) = if up { (&new[i], &old[i]) } else { (&old[i], &new[i]) };
+        let (mine, theirs) =
+            if up { (&new[i].flags, &old[i].flags) } else { (&old[i].flags, &new[i].flags) };
         let (rm, rt) = (rule_set(mine), rule_set(theirs));
         let mut rules: Vec<String> = rm.difference(&rt).map(|r| (*r).to_owned()).collect();
         if rules.is_empty() {
-            // Same rules, different action: the rules at the stronger verdict are responsible.
-            let strong = verdict(mine);
+            // Same rules, different action (or score): the rules at the stronger action are
+            // responsible.
+            let strong = crate::lexicon::verdict(mine);
             rules = mine
                 .iter()
                 .filter(|f| Verdict::from(f.action) == strong)
@@ -141,7 +144,7 @@ pub fn diff(
             new: vn,
             rules,
             label: s.label,
-            flags: mine.clone(),
+            flags: mine.to_vec(),
             text: s.text.clone(),
         });
     }
@@ -162,6 +165,7 @@ pub fn diff(
 mod tests {
     use super::*;
     use crate::lexicon::Lexicon;
+    use crate::moderate::moderate;
 
     #[test]
     fn lists_exactly_the_changed_comments() {
@@ -182,8 +186,8 @@ mod tests {
             .enumerate()
             .map(|(i, t)| Sample { line: i + 1, id: None, text: (*t).into(), label: Some(i != 3) })
             .collect();
-        let fo: Vec<_> = texts.iter().map(|t| old.check(t, 0.0)).collect();
-        let fnew: Vec<_> = texts.iter().map(|t| new.check(t, 0.0)).collect();
+        let fo: Vec<_> = texts.iter().map(|t| moderate(&old, t, "und", || 0.0)).collect();
+        let fnew: Vec<_> = texts.iter().map(|t| moderate(&new, t, "und", || 0.0)).collect();
         let d = diff(&samples, &fo, &fnew, Threshold::Review);
         let idx: Vec<_> = d.changes.iter().map(|c| (c.index, c.flagged())).collect();
         assert_eq!(idx, [(0, false), (1, true)]);

@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Confusion, Threshold};
-use crate::lexicon::{verdict, Flag, Lexicon, Verdict};
+use crate::lexicon::{Flag, Lexicon, Verdict};
+use crate::moderate::{moderate, Moderation};
 
 /// One comment read from a JSONL file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -129,16 +130,16 @@ pub fn read_samples(
     (samples, bad)
 }
 
-/// The flags of every text, computed in parallel. `compound` is called only for texts where
-/// a tone-conditioned rule matched.
-pub fn flag_all<F>(lexicon: &Lexicon, texts: &[&str], compound: F) -> Vec<Vec<Flag>>
+/// The flags, verdict and score of every text, computed in parallel. `compound` is called only
+/// for texts where a tone-conditioned rule matched or whose lexicon weighs tone.
+pub fn flag_all<F>(lexicon: &Lexicon, texts: &[&str], compound: F) -> Vec<Moderation>
 where
     F: Fn(&str) -> f64 + Sync,
 {
     texts
         .par_iter()
         .with_min_len(64)
-        .map(|t| lexicon.check_in(t, crate::lang::identify(t).code, || compound(t)))
+        .map(|t| moderate(lexicon, t, crate::lang::identify(t).code, || compound(t)))
         .collect()
 }
 
@@ -202,6 +203,9 @@ pub struct Example {
     pub id: Option<String>,
     /// Its verdict.
     pub verdict: Verdict,
+    /// Its score, when the lexicon is scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// Its flags (below the threshold too).
     pub flags: Vec<Flag>,
     /// The text.
@@ -231,12 +235,13 @@ pub struct EvalReport {
     pub false_negatives: Vec<Example>,
 }
 
-/// Evaluates `flags[i]` (the flags of `samples[i]`) against the samples' labels (a sample
-/// without a label counts as negative). `limit` bounds the listed false positives/negatives.
+/// Evaluates `moderated[i]` (the flags and verdict of `samples[i]`) against the samples'
+/// labels (a sample without a label counts as negative). `limit` bounds the listed false
+/// positives/negatives.
 pub fn report(
     lexicon: &Lexicon,
     samples: &[Sample],
-    flags: &[Vec<Flag>],
+    moderated: &[Moderation],
     threshold: Threshold,
     limit: usize,
 ) -> EvalReport {
@@ -246,9 +251,9 @@ pub fn report(
     let mut rules: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     let mut fps = Vec::new();
     let mut fns = Vec::new();
-    for (i, (s, fl)) in samples.iter().zip(flags).enumerate() {
+    for (i, (s, m)) in samples.iter().zip(moderated).enumerate() {
+        let (fl, v) = (&m.flags, m.verdict);
         let label = s.label.unwrap_or(false);
-        let v = verdict(fl);
         let flagged = threshold.reached_by(v);
         overall.add(flagged, label);
         if flagged && !label {
@@ -297,12 +302,14 @@ pub fn report(
     let example = |i: usize| Example {
         line: samples[i].line,
         id: samples[i].id.clone(),
-        verdict: verdict(&flags[i]),
-        flags: flags[i].clone(),
+        verdict: moderated[i].verdict,
+        score: moderated[i].score,
+        flags: moderated[i].flags.clone(),
         text: samples[i].text.clone(),
     };
-    fps.sort_by_key(|&i| (std::cmp::Reverse((verdict(&flags[i]), flags[i].len())), i));
-    fns.sort_by_key(|&i| (std::cmp::Reverse(verdict(&flags[i])), i));
+    let key = |i: usize| (moderated[i].verdict, moderated[i].flags.len());
+    fps.sort_by_key(|&i| (std::cmp::Reverse(key(i)), i));
+    fns.sort_by_key(|&i| (std::cmp::Reverse(key(i).0), i));
     EvalReport {
         comments: overall.total(),
         positives,

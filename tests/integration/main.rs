@@ -1,6 +1,7 @@
 //! End-to-end tests of the `moderato` binary, one module per subcommand.
 
 mod audit;
+mod fit;
 mod hostile;
 mod html;
 mod lang;

@@ -1,0 +1,927 @@
+//! Fitting a lexicon's scores to a site's own moderation decisions, the SpamAssassin way: the
+//! rules stay as written, each gets a score, a comment's score is the sum of its flagged rules'
+//! scores plus a weight times its tone, and thresholds turn the score into a verdict.
+//!
+//! The scores are an L2-regularised logistic regression over "rule flagged the comment" (one
+//! 0/1 feature per rule or detector that flags some labeled comment) and the VADER compound,
+//! fitted by Newton's method (the features are few, so the exact Hessian is cheap and the fit
+//! converges in a handful of steps, deterministically). The intercept is folded into the
+//! thresholds: `review` is the score that maximises F1 on the comments it was fitted on, `note`
+//! the one that maximises F2 (recall weighs more) if lower, `remove` the lowest score at which
+//! at least 90% of the comments were positive.
+//!
+//! How well that will do on new comments is estimated by stratified k-fold cross-validation
+//! with a seeded shuffle: every candidate setting (the regularisation strength, and whether the
+//! rules' own actions still force a verdict) is fitted on k−1 folds, its threshold chosen there,
+//! and counted on the fold left out; the setting with the best mean F1 is fitted on everything.
+//! Nothing here reads the clock or depends on thread scheduling, so the same labels give the
+//! same file.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::report::Scores;
+use super::Confusion;
+use crate::lexicon::{Action, Lexicon, Thresholds, Verdict};
+
+/// How `fit` works.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitOptions {
+    /// Folds of the cross-validation (at least 2).
+    pub folds: usize,
+    /// Seed of the fold assignment.
+    pub seed: u64,
+    /// Regularisation strengths tried (L2 penalty `λ/2·‖w‖²` on the summed log-loss).
+    pub lambdas: Vec<f64>,
+    /// How many new words and two-word phrases to propose (the way `lexicon suggest` finds
+    /// them: over-represented in the positives the lexicon misses) and score as rules of a
+    /// `learned` category; 0 for none. In the cross-validation each fold proposes its own from
+    /// its training comments, so the estimate counts what proposing costs.
+    pub learn_terms: usize,
+}
+
+impl Default for FitOptions {
+    fn default() -> FitOptions {
+        FitOptions {
+            folds: 5,
+            seed: 1,
+            lambdas: vec![0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
+            learn_terms: 0,
+        }
+    }
+}
+
+/// The category learned terms are rules of.
+pub const LEARNED_CATEGORY: &str = "learned";
+
+/// A learned term's rule id: `learned/` and the term, spaces as dashes.
+fn term_id(term: &str) -> String {
+    format!("{LEARNED_CATEGORY}/{}", term.replace(' ', "-"))
+}
+
+/// Terms proposed from the rows `train` selects: over-represented in their positives the
+/// lexicon misses, against their negatives. Terms with an apostrophe are left out (the
+/// lexicon reads an apostrophe as a word break).
+fn propose(
+    texts: &[&str],
+    rows: &[Observation],
+    train: impl Fn(usize) -> bool,
+    n: usize,
+) -> Vec<String> {
+    let mut missed = Vec::new();
+    let mut negatives = Vec::new();
+    for (i, r) in rows.iter().enumerate().filter(|(i, _)| train(*i)) {
+        if r.label && r.unfitted < Verdict::Review {
+            missed.push(texts[i]);
+        } else if !r.label {
+            negatives.push(texts[i]);
+        }
+    }
+    let opt = super::suggest::SuggestOptions { top: n * 2, ..Default::default() };
+    super::suggest::suggest(&missed, &negatives, opt)
+        .into_iter()
+        .map(|c| c.term)
+        .filter(|t| !t.contains(['\'', '’']))
+        .take(n)
+        .collect()
+}
+
+/// The learned terms as lexicon TOML: a `learned` category (action note, so a term alone
+/// forces nothing) and one rule per term, carrying its score when given.
+pub fn terms_toml(terms: &[(String, Option<f64>)]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "[categories.{LEARNED_CATEGORY}]");
+    let _ = writeln!(s, "severity = \"low\"\naction = \"note\"");
+    let _ = writeln!(s, "note = \"terms learned by `moderato lexicon fit` from labeled comments\"");
+    for (term, score) in terms {
+        let key = if term.contains(' ') { "phrases" } else { "words" };
+        let _ = write!(
+            s,
+            "\n[[rule]]\nid = {}\ncategory = \"{LEARNED_CATEGORY}\"\n{key} = [{}]\n",
+            quoted(&term_id(term)),
+            quoted(term)
+        );
+        if let Some(v) = score {
+            let _ = writeln!(s, "score = {}", num(*v));
+        }
+    }
+    s
+}
+
+/// Adds the candidate terms as features: matched with the lexicon's own machinery (a lexicon
+/// of the terms, under `normalize` settings of the lexicon fitted), appended to `obs.rules`.
+fn add_terms(obs: &mut Observations, texts: &[&str], terms: &[String], lexicon: &Lexicon) {
+    if terms.is_empty() {
+        return;
+    }
+    let n = lexicon.normalize_options();
+    let toml = format!(
+        "[normalize]\ncase = {}\nunicode = {}\nconfusables = {}\nleet = {}\nrepeated = {}\nspaced = {}\n{}",
+        n.case,
+        n.unicode,
+        n.confusables,
+        n.leet,
+        n.repeated,
+        n.spaced,
+        terms_toml(&terms.iter().map(|t| (t.clone(), None)).collect::<Vec<_>>())
+    );
+    let Ok(lex) = Lexicon::from_str("<learned terms>", &toml) else {
+        return;
+    };
+    let base = obs.rules.len() as u32;
+    let index: std::collections::HashMap<String, u32> =
+        terms.iter().enumerate().map(|(i, t)| (term_id(t), base + i as u32)).collect();
+    obs.rules.extend(terms.iter().map(|t| term_id(t)));
+    let hits: Vec<Vec<u32>> = texts
+        .par_iter()
+        .with_min_len(64)
+        .map(|t| {
+            let mut v: Vec<u32> =
+                lex.check(t, 0.0).iter().filter_map(|f| index.get(&f.rule).copied()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    for (row, h) in obs.rows.iter_mut().zip(hits) {
+        row.rules.extend(h);
+    }
+}
+
+/// What the unfitted lexicon says about one labeled comment: the input of the fit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    /// Indices (into [`Observations::rules`]) of the rules that flagged it, each once.
+    pub rules: Vec<u32>,
+    /// The strongest action among its flags (what forces a verdict).
+    pub forced: Verdict,
+    /// The unfitted lexicon's verdict.
+    pub unfitted: Verdict,
+    /// Its VADER compound.
+    pub compound: f64,
+    /// Its label.
+    pub label: bool,
+}
+
+/// Every labeled comment as the lexicon sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observations {
+    /// Every rule and detector id of the lexicon, in lexicon order.
+    pub rules: Vec<String>,
+    /// One per labeled comment.
+    pub rows: Vec<Observation>,
+}
+
+/// Check every text with the (unfitted) lexicon, in parallel; `compound` gives a text's VADER
+/// compound score (needed for every text: it is a feature).
+pub fn observe<F>(lexicon: &Lexicon, samples: &[(&str, bool)], compound: F) -> Observations
+where
+    F: Fn(&str) -> f64 + Sync,
+{
+    let rules: Vec<String> = lexicon.rules().iter().map(|r| r.id.clone()).collect();
+    let index: std::collections::HashMap<&str, u32> =
+        rules.iter().enumerate().map(|(i, r)| (r.as_str(), i as u32)).collect();
+    let rows = samples
+        .par_iter()
+        .with_min_len(64)
+        .map(|&(text, label)| {
+            let c = compound(text);
+            let lang = crate::lang::identify(text).code;
+            let m = crate::moderate::moderate(lexicon, text, lang, || c);
+            let mut hit: Vec<u32> =
+                m.flags.iter().filter_map(|f| index.get(f.rule.as_str()).copied()).collect();
+            hit.sort_unstable();
+            hit.dedup();
+            Observation {
+                rules: hit,
+                forced: crate::lexicon::verdict(&m.flags),
+                unfitted: m.verdict,
+                compound: c,
+                label,
+            }
+        })
+        .collect();
+    Observations { rules, rows }
+}
+
+/// The cross-validated estimate of how the fitted lexicon will do on new comments.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CvEstimate {
+    /// Precision over all folds' held-out comments.
+    pub precision: f64,
+    /// Recall over all folds' held-out comments.
+    pub recall: f64,
+    /// Mean of the folds' F1.
+    pub f1: f64,
+    /// Standard deviation of the folds' F1.
+    pub f1_sd: f64,
+    /// Number of folds.
+    pub folds: usize,
+    /// Each fold's F1.
+    pub fold_f1: Vec<f64>,
+}
+
+/// One rule's learned score.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FittedRule {
+    /// The rule's or detector's id.
+    pub id: String,
+    /// Its score.
+    pub score: f64,
+    /// Labeled comments it flagged.
+    pub hits: u64,
+    /// Of those, the positive ones.
+    pub positives: u64,
+    /// False when no labeled comment had it: its score keeps its action (see [`Fit`]).
+    pub learned: bool,
+    /// For a term the fit proposed (a rule of the `learned` category), the term.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+}
+
+/// A fitted lexicon layer, with the estimate of how it will do.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fit {
+    /// Cross-validated precision, recall and F1 (verdict review or remove = act).
+    pub cv: CvEstimate,
+    /// The unfitted lexicon on the same comments.
+    pub unfitted: Scores,
+    /// The fitted lexicon on the comments it was fitted on (optimistic; for comparison only).
+    pub fitted_in_sample: Scores,
+    /// The regularisation strength chosen.
+    pub lambda: f64,
+    /// Whether the rules' own actions still force a verdict (`[verdict] actions`).
+    pub actions: bool,
+    /// The weight of the compound tone (`[verdict] tone`).
+    pub tone: f64,
+    /// The thresholds (`[verdict]`).
+    pub thresholds: Thresholds,
+    /// Every rule or detector that has a score, in lexicon order.
+    pub rules: Vec<FittedRule>,
+    /// Labeled comments, and the positive ones among them.
+    pub comments: u64,
+    /// Positive labeled comments.
+    pub positives: u64,
+}
+
+/// Why a fit cannot be made.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum FitError {
+    /// Too few labeled comments of one kind for the folds.
+    #[error(
+        "{positives} positive and {negatives} negative labeled comments: cross-validation over \
+         {folds} folds needs at least {folds} of each"
+    )]
+    TooFew {
+        /// Positive comments.
+        positives: usize,
+        /// Negative comments.
+        negatives: usize,
+        /// Folds asked for.
+        folds: usize,
+    },
+}
+
+/// The fold (0..k) of each row: positives and negatives each shuffled with the seed and dealt
+/// out in turn, so every fold holds the same share of each.
+pub fn stratified_folds(labels: &[bool], k: usize, seed: u64) -> Vec<usize> {
+    let mut out = vec![0; labels.len()];
+    let mut rng = SplitMix64(seed);
+    for class in [true, false] {
+        let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
+        for i in (1..idx.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            idx.swap(i, j);
+        }
+        for (n, i) in idx.into_iter().enumerate() {
+            out[i] = n % k;
+        }
+    }
+    out
+}
+
+/// SplitMix64 (Steele, Lea and Flood 2014): a tiny, fully specified generator, so a seed means
+/// the same folds on every platform and version.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// Logistic regression weights: one per feature column, then the tone weight, then the bias.
+#[derive(Clone, Debug, PartialEq)]
+struct Model {
+    w: Vec<f64>,
+}
+
+impl Model {
+    fn tone(&self) -> f64 {
+        self.w[self.w.len() - 2]
+    }
+
+    /// The comment's score without the bias (what the lexicon computes).
+    fn score(&self, cols: &[Option<usize>], row: &Observation) -> f64 {
+        row.rules.iter().filter_map(|&r| cols[r as usize]).map(|c| self.w[c]).sum::<f64>()
+            + self.tone() * row.compound
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Minimises the summed log-loss plus `λ/2·‖w‖²` (the bias is not penalised) by Newton's
+/// method. `cols[rule]` is the feature column of a rule (`None` for rules never seen); there
+/// are `m` columns.
+fn train(rows: &[&Observation], cols: &[Option<usize>], m: usize, lambda: f64) -> Model {
+    let d = m + 2;
+    let (tone, bias) = (m, m + 1);
+    let mut w = vec![0.0; d];
+    let pos = rows.iter().filter(|r| r.label).count() as f64;
+    let n = rows.len() as f64;
+    // Start from the base rate, so the first step is small.
+    w[bias] = ((pos + 0.5) / (n - pos + 0.5)).ln();
+    let mut active: Vec<(usize, f64)> = Vec::with_capacity(16);
+    for _ in 0..100 {
+        let mut g: Vec<f64> = w.iter().map(|x| lambda * x).collect();
+        g[bias] = 0.0;
+        let mut h = vec![0.0; d * d];
+        for i in 0..d {
+            h[i * d + i] = if i == bias { 1e-9 } else { lambda };
+        }
+        for row in rows {
+            active.clear();
+            active.extend(row.rules.iter().filter_map(|&r| cols[r as usize]).map(|c| (c, 1.0)));
+            active.push((tone, row.compound));
+            active.push((bias, 1.0));
+            let z: f64 = active.iter().map(|&(c, v)| w[c] * v).sum();
+            let p = sigmoid(z);
+            let r = p - f64::from(u8::from(row.label));
+            let s = (p * (1.0 - p)).max(1e-12);
+            for &(a, va) in &active {
+                g[a] += r * va;
+                for &(b, vb) in &active {
+                    h[a * d + b] += s * va * vb;
+                }
+            }
+        }
+        let Some(step) = solve_spd(&mut h, &g, d) else {
+            break;
+        };
+        let mut largest = 0.0f64;
+        for (x, s) in w.iter_mut().zip(&step) {
+            *x -= s;
+            largest = largest.max(s.abs());
+        }
+        if largest < 1e-9 {
+            break;
+        }
+    }
+    Model { w }
+}
+
+/// Solves `h · x = g` for a symmetric positive definite `h` (d×d, row-major) by Cholesky
+/// decomposition, in place; `None` if `h` is not positive definite.
+fn solve_spd(h: &mut [f64], g: &[f64], d: usize) -> Option<Vec<f64>> {
+    for j in 0..d {
+        let mut s = h[j * d + j];
+        for k in 0..j {
+            s -= h[j * d + k] * h[j * d + k];
+        }
+        if s <= 0.0 || !s.is_finite() {
+            return None;
+        }
+        let l = s.sqrt();
+        h[j * d + j] = l;
+        for i in j + 1..d {
+            let mut s = h[i * d + j];
+            for k in 0..j {
+                s -= h[i * d + k] * h[j * d + k];
+            }
+            h[i * d + j] = s / l;
+        }
+    }
+    let mut y = vec![0.0; d];
+    for i in 0..d {
+        let mut s = g[i];
+        for k in 0..i {
+            s -= h[i * d + k] * y[k];
+        }
+        y[i] = s / h[i * d + i];
+    }
+    let mut x = vec![0.0; d];
+    for i in (0..d).rev() {
+        let mut s = y[i];
+        for k in i + 1..d {
+            s -= h[k * d + i] * x[k];
+        }
+        x[i] = s / h[i * d + i];
+    }
+    Some(x)
+}
+
+/// The threshold on `scores` that maximises F-beta of "score ≥ threshold or forced" against
+/// the labels; thresholds lie halfway between neighbouring distinct scores. Items are
+/// `(score, forced, label)`.
+fn best_threshold(items: &[(f64, bool, bool)], beta: f64) -> f64 {
+    let b2 = beta * beta;
+    let positives = items.iter().filter(|x| x.2).count() as f64;
+    let (mut tp, mut fp) = (0.0, 0.0);
+    for &(_, forced, label) in items {
+        if forced {
+            if label {
+                tp += 1.0;
+            } else {
+                fp += 1.0;
+            }
+        }
+    }
+    let mut free: Vec<(f64, bool)> =
+        items.iter().filter(|x| !x.1).map(|&(s, _, l)| (s, l)).collect();
+    free.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let f = |tp: f64, fp: f64| {
+        if tp == 0.0 {
+            0.0
+        } else {
+            (1.0 + b2) * tp / ((1.0 + b2) * tp + b2 * (positives - tp) + fp)
+        }
+    };
+    // Flag nothing by score: above the highest score.
+    let top = free.first().map_or(1.0, |x| x.0 + 1.0);
+    let (mut best, mut best_t) = (f(tp, fp), top);
+    let mut i = 0;
+    while i < free.len() {
+        let s = free[i].0;
+        while i < free.len() && free[i].0 == s {
+            if free[i].1 {
+                tp += 1.0;
+            } else {
+                fp += 1.0;
+            }
+            i += 1;
+        }
+        let t = if i < free.len() { (s + free[i].0) / 2.0 } else { s - 1.0 };
+        let v = f(tp, fp);
+        if v > best {
+            (best, best_t) = (v, t);
+        }
+    }
+    best_t
+}
+
+/// The lowest threshold at or above `floor` at which at least `precision` of the comments
+/// scoring that much are positive (at least `min` of them); `None` when there is none.
+fn precise_threshold(items: &[(f64, bool)], floor: f64, precision: f64, min: usize) -> Option<f64> {
+    let mut v: Vec<(f64, bool)> = items.iter().copied().filter(|x| x.0 >= floor).collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut tp, mut n) = (0usize, 0usize);
+    let mut out = None;
+    let mut i = 0;
+    while i < v.len() {
+        let s = v[i].0;
+        while i < v.len() && v[i].0 == s {
+            tp += usize::from(v[i].1);
+            n += 1;
+            i += 1;
+        }
+        if n >= min && tp as f64 >= precision * n as f64 {
+            out = Some(s);
+        }
+    }
+    out
+}
+
+fn confusion(rows: &[&Observation], flagged: impl Fn(&Observation) -> bool) -> Confusion {
+    let mut c = Confusion::default();
+    for r in rows {
+        c.add(flagged(r), r.label);
+    }
+    c
+}
+
+/// Fit the lexicon's scores to labeled comments; `compound` gives a text's VADER compound.
+/// With `learn_terms`, the fit with proposed terms and the one without are both
+/// cross-validated and the one with the better mean F1 is kept (terms that do not help new
+/// comments are not worth their rules).
+pub fn fit<F>(
+    lexicon: &Lexicon,
+    samples: &[(&str, bool)],
+    compound: F,
+    opt: &FitOptions,
+) -> Result<Fit, FitError>
+where
+    F: Fn(&str) -> f64 + Sync,
+{
+    let with = fit_one(lexicon, samples, &compound, opt)?;
+    if opt.learn_terms == 0 {
+        return Ok(with);
+    }
+    let without =
+        fit_one(lexicon, samples, &compound, &FitOptions { learn_terms: 0, ..opt.clone() })?;
+    Ok(if without.cv.f1 >= with.cv.f1 { without } else { with })
+}
+
+fn fit_one<F>(
+    lexicon: &Lexicon,
+    samples: &[(&str, bool)],
+    compound: F,
+    opt: &FitOptions,
+) -> Result<Fit, FitError>
+where
+    F: Fn(&str) -> f64 + Sync,
+{
+    let k = opt.folds.max(2);
+    let labels: Vec<bool> = samples.iter().map(|s| s.1).collect();
+    let positives = labels.iter().filter(|&&l| l).count();
+    let negatives = labels.len() - positives;
+    if positives < k || negatives < k {
+        return Err(FitError::TooFew { positives, negatives, folds: k });
+    }
+    let mut obs = observe(lexicon, samples, compound);
+    let folds = stratified_folds(&labels, k, opt.seed);
+    let texts: Vec<&str> = samples.iter().map(|s| s.0).collect();
+    // Terms each fold proposes from its training comments, and those all comments propose.
+    let n_base = obs.rules.len();
+    let mut proposed: Vec<Vec<String>> = Vec::new();
+    if opt.learn_terms > 0 {
+        for f in (0..k).map(Some).chain([None]) {
+            let train = |i: usize| f.is_none_or(|f| folds[i] != f);
+            proposed.push(propose(&texts, &obs.rows, train, opt.learn_terms));
+        }
+    }
+    let mut union: Vec<String> = proposed.iter().flatten().cloned().collect();
+    union.sort();
+    union.dedup();
+    add_terms(&mut obs, &texts, &union, lexicon);
+    let obs = obs;
+    // Feature columns: the rules that flag some labeled comment, and the terms proposed (by
+    // the fold, or by all comments for the final fit).
+    let mut hits = vec![(0u64, 0u64); obs.rules.len()];
+    for r in &obs.rows {
+        for &i in &r.rules {
+            hits[i as usize].0 += 1;
+            hits[i as usize].1 += u64::from(r.label);
+        }
+    }
+    let columns = |fold: Option<usize>| {
+        let mine: std::collections::HashSet<String> = match (opt.learn_terms, fold) {
+            (0, _) => Default::default(),
+            (_, Some(f)) => proposed[f].iter().map(|t| term_id(t)).collect(),
+            (_, None) => proposed[k].iter().map(|t| term_id(t)).collect(),
+        };
+        let mut cols = vec![None; obs.rules.len()];
+        let mut m = 0;
+        for (i, h) in hits.iter().enumerate() {
+            if h.0 > 0 && (i < n_base || mine.contains(&obs.rules[i])) {
+                cols[i] = Some(m);
+                m += 1;
+            }
+        }
+        (cols, m)
+    };
+    let fold_cols: Vec<(Vec<Option<usize>>, usize)> = (0..k).map(|f| columns(Some(f))).collect();
+    let all: Vec<&Observation> = obs.rows.iter().collect();
+
+    // Cross-validation: every setting on every fold. The model does not depend on `actions`,
+    // so each (λ, fold) is trained once.
+    let settings: Vec<(f64, usize)> =
+        opt.lambdas.iter().flat_map(|&l| (0..k).map(move |f| (l, f))).collect();
+    #[allow(clippy::type_complexity)]
+    let trained: Vec<(f64, usize, [Confusion; 2], Vec<(usize, f64)>)> = settings
+        .par_iter()
+        .map(|&(lambda, f)| {
+            let train_rows: Vec<&Observation> =
+                all.iter().zip(&folds).filter(|(_, &g)| g != f).map(|(r, _)| *r).collect();
+            let test_rows: Vec<&Observation> =
+                all.iter().zip(&folds).filter(|(_, &g)| g == f).map(|(r, _)| *r).collect();
+            let (cols, m) = &fold_cols[f];
+            let (cols, m) = (cols.as_slice(), *m);
+            let model = train(&train_rows, cols, m, lambda);
+            let mut out = [Confusion::default(); 2];
+            for (slot, actions) in [false, true].into_iter().enumerate() {
+                let items: Vec<(f64, bool, bool)> = train_rows
+                    .iter()
+                    .map(|r| {
+                        (model.score(cols, r), actions && r.forced >= Verdict::Review, r.label)
+                    })
+                    .collect();
+                let t = best_threshold(&items, 1.0);
+                out[slot] = confusion(&test_rows, |r| {
+                    model.score(cols, r) >= t || (actions && r.forced >= Verdict::Review)
+                });
+            }
+            let oof: Vec<(usize, f64)> = (0..all.len())
+                .filter(|&i| folds[i] == f)
+                .map(|i| (i, model.score(cols, all[i])))
+                .collect();
+            (lambda, f, out, oof)
+        })
+        .collect();
+    let mut best: Option<(f64, f64, bool, Vec<Confusion>)> = None;
+    for &lambda in &opt.lambdas {
+        for (slot, actions) in [false, true].into_iter().enumerate() {
+            let per_fold: Vec<Confusion> =
+                trained.iter().filter(|t| t.0 == lambda).map(|t| t.2[slot]).collect();
+            let mean = per_fold.iter().map(Confusion::f1).sum::<f64>() / k as f64;
+            if best.as_ref().is_none_or(|b| mean > b.0 + 1e-12) {
+                best = Some((mean, lambda, actions, per_fold));
+            }
+        }
+    }
+    let (mean, lambda, actions, per_fold) = best.expect("at least one setting");
+    let fold_f1: Vec<f64> = per_fold.iter().map(Confusion::f1).collect();
+    let sd = (fold_f1.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / (k - 1) as f64).sqrt();
+    let pooled = per_fold.iter().fold(Confusion::default(), |mut a, c| {
+        a.tp += c.tp;
+        a.fp += c.fp;
+        a.fn_ += c.fn_;
+        a.tn += c.tn;
+        a
+    });
+    let cv = CvEstimate {
+        precision: pooled.precision(),
+        recall: pooled.recall(),
+        f1: mean,
+        f1_sd: sd,
+        folds: k,
+        fold_f1,
+    };
+
+    // The final fit on everything; its thresholds are chosen on the held-out scores of the
+    // cross-validation (scores of comments no model saw), which in-sample scores overrate.
+    let (cols, m) = columns(None);
+    let model = train(&all, &cols, m, lambda);
+    let forced = |r: &Observation| actions && r.forced >= Verdict::Review;
+    let mut oof = vec![0.0; all.len()];
+    for t in trained.iter().filter(|t| t.0 == lambda) {
+        for &(i, s) in &t.3 {
+            oof[i] = s;
+        }
+    }
+    let items: Vec<(f64, bool, bool)> =
+        all.iter().zip(&oof).map(|(r, &s)| (s, forced(r), r.label)).collect();
+    let review = best_threshold(&items, 1.0);
+    let note = best_threshold(&items, 2.0).min(review);
+    let scored: Vec<(f64, bool)> = items.iter().map(|x| (x.0, x.2)).collect();
+    let remove = precise_threshold(&scored, review, 0.9, 5);
+    let thresholds = Thresholds { note: Some(note), review: Some(review), remove };
+    let in_sample = confusion(&all, |r| model.score(&cols, r) >= review || forced(r));
+    let unfitted = confusion(&all, |r| r.unfitted >= Verdict::Review);
+
+    // Rules no labeled comment had keep what their action says.
+    let tone = model.tone();
+    let keep = |a: Action| {
+        let t = match a {
+            Action::Note => thresholds.note,
+            Action::Review => thresholds.review,
+            Action::Remove => thresholds.remove.or(thresholds.review),
+        };
+        t.unwrap_or(0.0) + tone.abs()
+    };
+    let mut rules: Vec<FittedRule> = lexicon
+        .rules()
+        .iter()
+        .filter_map(|r| {
+            let i = obs.rules.iter().position(|id| *id == r.id)?;
+            let (score, learned) = match cols[i] {
+                Some(c) => (model.w[c], true),
+                None => (keep(r.action), false),
+            };
+            Some(FittedRule {
+                id: r.id.clone(),
+                score,
+                hits: hits[i].0,
+                positives: hits[i].1,
+                learned,
+                term: None,
+            })
+        })
+        .collect();
+    if opt.learn_terms > 0 {
+        for t in &proposed[k] {
+            let id = term_id(t);
+            let Some(i) = obs.rules.iter().position(|r| *r == id) else { continue };
+            if let Some(c) = cols[i] {
+                rules.push(FittedRule {
+                    id,
+                    score: model.w[c],
+                    hits: hits[i].0,
+                    positives: hits[i].1,
+                    learned: true,
+                    term: Some(t.clone()),
+                });
+            }
+        }
+    }
+    Ok(Fit {
+        cv,
+        unfitted: unfitted.into(),
+        fitted_in_sample: in_sample.into(),
+        lambda,
+        actions,
+        tone,
+        thresholds,
+        rules,
+        comments: labels.len() as u64,
+        positives: positives as u64,
+    })
+}
+
+/// What the fitted layer's header says about where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Provenance {
+    /// The lexicon's name.
+    pub name: String,
+    /// The `extends` entries of the layer (the fitted lexicon's files, or `builtin`).
+    pub extends: Vec<String>,
+    /// How the labels were named on the command line.
+    pub labels: Vec<String>,
+    /// The fold seed.
+    pub seed: u64,
+}
+
+/// A number as the layer writes it: four decimals, so fitting twice writes the same text.
+fn num(x: f64) -> String {
+    let s = format!("{x:.4}");
+    if s == "-0.0000" {
+        "0.0000".into()
+    } else {
+        s
+    }
+}
+
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_owned()).to_string()
+}
+
+/// The fitted layer as TOML that `extends` the input lexicon: `[verdict]` and `[scores]`, one
+/// comment per learned number.
+pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let cv = &fit.cv;
+    let u = &fit.unfitted;
+    let _ = writeln!(s, "# Scores fitted by `moderato lexicon fit` to labeled comments:");
+    for l in &p.labels {
+        let _ = writeln!(s, "#   {}", l.replace(['\n', '\r'], " "));
+    }
+    let _ = writeln!(
+        s,
+        "# {} comments, {} positive. Logistic regression over the rules' flags and the tone,",
+        fit.comments, fit.positives
+    );
+    let _ = writeln!(
+        s,
+        "# lambda {} chosen by {}-fold stratified cross-validation (seed {}).",
+        fit.lambda, cv.folds, p.seed
+    );
+    let _ = writeln!(s, "# Expected on new comments (cross-validated; review or remove = act):");
+    let _ = writeln!(
+        s,
+        "#   precision {:.3}, recall {:.3}, F1 {:.3} ± {:.3} over the folds",
+        cv.precision, cv.recall, cv.f1, cv.f1_sd
+    );
+    let _ = writeln!(
+        s,
+        "# The lexicon without these scores on the same comments: precision {:.3}, recall {:.3}, \
+         F1 {:.3}",
+        u.precision, u.recall, u.f1
+    );
+    let _ = writeln!(s, "name = {}", quoted(&format!("{} (fitted)", p.name)));
+    let ext: Vec<String> = p.extends.iter().map(|e| quoted(e)).collect();
+    let _ = writeln!(s, "extends = [{}]\n", ext.join(", "));
+    let _ = writeln!(s, "[verdict]");
+    let t = &fit.thresholds;
+    if let Some(v) = t.note {
+        let _ = writeln!(s, "# learned: the score that best finds positives, recall weighed twice");
+        let _ = writeln!(s, "note = {}", num(v));
+    }
+    if let Some(v) = t.review {
+        let _ = writeln!(s, "# learned: the score with the best F1 on the labeled comments");
+        let _ = writeln!(s, "review = {}", num(v));
+    }
+    match t.remove {
+        Some(v) => {
+            let _ =
+                writeln!(s, "# learned: the lowest score at which 90% of comments were positive");
+            let _ = writeln!(s, "remove = {}", num(v));
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "# no score reached 90% positive comments, so no score alone removes a comment"
+            );
+        }
+    }
+    let _ =
+        writeln!(s, "# learned: weight of the comment's VADER compound (-1 hostile .. 1 friendly)");
+    let _ = writeln!(s, "tone = {}", num(fit.tone));
+    if fit.actions {
+        let _ = writeln!(s, "# learned: the rules' own actions still force at least that verdict");
+        let _ = writeln!(s, "actions = true");
+    } else {
+        let _ =
+            writeln!(s, "# learned: the score alone decides; the rules' actions do not force one");
+        let _ = writeln!(s, "actions = false");
+    }
+    let _ = writeln!(s, "\n[scores]");
+    for r in fit.rules.iter().filter(|r| r.term.is_none()) {
+        if r.learned {
+            let share = r.positives as f64 / r.hits as f64 * 100.0;
+            let _ = writeln!(
+                s,
+                "# learned: flagged {} labeled comment{}, {share:.0}% positive",
+                r.hits,
+                if r.hits == 1 { "" } else { "s" }
+            );
+        } else {
+            let _ = writeln!(s, "# not in the labels: set to reach its action's threshold");
+        }
+        let _ = writeln!(s, "{} = {}", quoted(&r.id), num(r.score));
+    }
+    let terms: Vec<(String, Option<f64>)> =
+        fit.rules.iter().filter_map(|r| r.term.clone().map(|t| (t, Some(r.score)))).collect();
+    if !terms.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n# Terms the fit proposed (over-represented in the positives the lexicon missed),\n\
+             # each scored like the rules above; delete or edit them freely."
+        );
+        s.push_str(&terms_toml(&terms));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_are_stratified_seeded_and_stable() {
+        let labels: Vec<bool> = (0..103).map(|i| i % 4 == 0).collect();
+        let f = stratified_folds(&labels, 5, 7);
+        assert_eq!(f, stratified_folds(&labels, 5, 7));
+        assert_ne!(f, stratified_folds(&labels, 5, 8));
+        for k in 0..5 {
+            let pos = (0..103).filter(|&i| f[i] == k && labels[i]).count();
+            assert!((5..=6).contains(&pos), "fold {k}: {pos} positives");
+        }
+    }
+
+    #[test]
+    fn newton_matches_a_closed_form_case() {
+        // One feature present in 30 rows of which 24 positive, absent in 70 of which 7
+        // positive; no tone. Unregularised, the fit reproduces the log odds exactly.
+        let mut rows = Vec::new();
+        for i in 0..100 {
+            let has = i < 30;
+            let label = if has { i < 24 } else { i < 37 };
+            rows.push(Observation {
+                rules: if has { vec![0] } else { vec![] },
+                forced: Verdict::Ok,
+                unfitted: Verdict::Ok,
+                compound: 0.0,
+                label,
+            });
+        }
+        let refs: Vec<&Observation> = rows.iter().collect();
+        let m = train(&refs, &[Some(0)], 1, 1e-9);
+        let bias = (7.0f64 / 63.0).ln();
+        let with = (24.0f64 / 6.0).ln();
+        assert!((m.w[2] - bias).abs() < 1e-5, "{:?}", m.w);
+        assert!((m.w[0] - (with - bias)).abs() < 1e-5, "{:?}", m.w);
+    }
+
+    #[test]
+    fn thresholds_maximise_f1_and_find_precise_scores() {
+        let items = [
+            (3.0, false, true),
+            (2.5, false, true),
+            (2.0, false, false),
+            (1.0, false, true),
+            (0.5, false, false),
+            (0.1, false, false),
+        ];
+        // Flagging the top two gives F1 0.8; the top four 0.857 (tp 3, fp 1).
+        let t = best_threshold(&items, 1.0);
+        assert!(t < 1.0 && t > 0.5, "{t}");
+        let scored: Vec<(f64, bool)> = items.iter().map(|x| (x.0, x.2)).collect();
+        assert_eq!(precise_threshold(&scored, 0.0, 0.9, 2), Some(2.5));
+        assert_eq!(precise_threshold(&scored, 0.0, 0.9, 3), None);
+        // A forced positive counts without its score.
+        let forced = [(0.0, true, true), (1.0, false, false)];
+        assert!(best_threshold(&forced, 1.0) > 1.0);
+    }
+}

@@ -1,0 +1,248 @@
+//! `moderato lexicon fit` and scored lexicons (issue 24): a fitted layer learns what the
+//! labels say, loads, explains itself and is the same file every time; labels come from
+//! exports' moderation statuses.
+
+use crate::util::{json_output, moderato, repo_path, Workdir};
+use serde_json::Value;
+
+/// A lexicon with a rule that is usually right ("scumbag") and one that is as often wrong as
+/// right ("stupid"): both review.
+const LEXICON: &str = r#"name = "site"
+[categories.insult]
+action = "review"
+[[rule]]
+id = "insult/scumbag"
+category = "insult"
+words = ["scumbag", "scumbags"]
+[[rule]]
+id = "insult/stupid"
+category = "insult"
+words = ["stupid"]
+"#;
+
+/// Labeled comments made to a pattern: "scumbag" comments are always to act on; "stupid"
+/// ones only when also hostile in tone; plain friendly comments never.
+fn labeled() -> String {
+    let mut out = String::new();
+    let mut line = |text: String, label: u8| {
+        out.push_str(&serde_json::json!({ "text": text, "label": label }).to_string());
+        out.push('\n');
+    };
+    for i in 0..40 {
+        line(format!("You scumbag number {i}, get lost."), 1);
+        line(format!("What a stupid idea {i}, I hate it, awful, terrible, disgusting."), 1);
+        line(format!("Not stupid at all {i}: great, lovely, thanks, wonderful work!"), 0);
+        line(format!("A calm and helpful comment, number {i}. Thanks."), 0);
+        line(format!("I enjoyed this piece {i}, well argued and kind."), 0);
+    }
+    out
+}
+
+#[test]
+fn fit_learns_from_labels_writes_a_layer_that_loads_and_is_reproducible() {
+    let w = Workdir::new();
+    let lex = w.write("site.toml", LEXICON);
+    let labels = w.write("labels.jsonl", labeled());
+    let out1 = w.path().join("out/fitted.toml");
+    std::fs::create_dir(w.path().join("out")).unwrap();
+    let (lex, labels) = (lex.to_str().unwrap(), labels.to_str().unwrap());
+    let v = json_output(
+        &["lexicon", "fit", lex, "--labels", labels, "-o", out1.to_str().unwrap(), "-f", "json"],
+        0,
+    );
+    for key in ["precision", "recall", "f1", "f1_sd", "folds"] {
+        assert!(v["cv"][key].is_number(), "cv.{key}: {v}");
+    }
+    assert_eq!(v["cv"]["folds"], 5);
+    // The unfitted lexicon flags every "stupid" comment: precision 80/120.
+    assert!((v["unfitted"]["precision"].as_f64().unwrap() - 80.0 / 120.0).abs() < 1e-9, "{v}");
+    // The fit tells them apart (tone separates the "stupid" comments) and says so.
+    assert!(v["cv"]["f1"].as_f64().unwrap() > 0.95, "{v}");
+    let rules = v["rules"].as_array().unwrap();
+    let score = |id: &str| {
+        rules.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id}: {v}"))["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(score("insult/scumbag") > score("insult/stupid"), "{v}");
+
+    // The layer names its lexicon relative to itself, loads, and beats the unfitted one.
+    let text = std::fs::read_to_string(&out1).unwrap();
+    assert!(text.contains("extends = [\"../site.toml\"]"), "{text}");
+    assert!(text.contains("# learned:"), "{text}");
+    moderato(&["lexicon", "check", out1.to_str().unwrap()]).assert().success();
+    let fitted = json_output(
+        &["lexicon", "eval", out1.to_str().unwrap(), "--labels", labels, "-f", "json"],
+        0,
+    );
+    let unfitted = json_output(&["lexicon", "eval", lex, "--labels", labels, "-f", "json"], 0);
+    assert!(fitted["f1"].as_f64() > unfitted["f1"].as_f64(), "{fitted} vs {unfitted}");
+    assert_eq!(fitted["fp"], 0, "{fitted}");
+
+    // Fitting again gives the same file, byte for byte.
+    let out2 = w.path().join("out/again.toml");
+    moderato(&["lexicon", "fit", lex, "--labels", labels, "-o", out2.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(text, std::fs::read_to_string(&out2).unwrap());
+
+    // explain shows each flag's score and the sum against the thresholds.
+    let out = moderato(&[
+        "explain",
+        "--lexicon",
+        out1.to_str().unwrap(),
+        "Not stupid at all: great, lovely, thanks!",
+    ])
+    .output()
+    .unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("score: "), "{shown}");
+    assert!(shown.contains("insult/stupid"), "{shown}");
+    assert!(shown.contains("tone "), "{shown}");
+    assert!(shown.contains("review ≥ "), "{shown}");
+    assert!(shown.starts_with("verdict: ok"), "a friendly 'stupid' is not reviewed: {shown}");
+    // audit records carry the score.
+    let input = w.write("in.jsonl", "{\"id\":\"1\",\"body\":\"You scumbag, get lost.\"}\n");
+    let out = moderato(&[
+        "audit",
+        "--lexicon",
+        out1.to_str().unwrap(),
+        "--input",
+        "jsonl",
+        "-f",
+        "jsonl",
+        input.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    let rec: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rec["score"].is_number(), "{rec}");
+    assert!(rec["verdict"] == "review" || rec["verdict"] == "remove", "{rec}");
+}
+
+#[test]
+fn fit_without_enough_labels_says_why() {
+    let w = Workdir::new();
+    let labels =
+        w.write("l.jsonl", "{\"text\":\"idiot\",\"label\":1}\n{\"text\":\"fine\",\"label\":0}\n");
+    let out = moderato(&["lexicon", "fit", "--labels", labels.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 positive and 1 negative") && err.contains("5 folds"), "{err}");
+}
+
+/// A WXR export: spam and trashed comments are "act", approved "leave", held left out.
+fn wxr(comments: &[(&str, &str)]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" \
+         xmlns:wp=\"http://wordpress.org/export/1.2/\">\n<channel>\n<item>\n<title>Post</title>\n\
+         <link>http://example.org/p/</link>\n<wp:post_id>1</wp:post_id>\n",
+    );
+    for (i, (status, body)) in comments.iter().enumerate() {
+        s.push_str(&format!(
+            "<wp:comment>\n<wp:comment_id>{}</wp:comment_id>\n<wp:comment_author>A{i}</wp:comment_author>\n\
+             <wp:comment_date_gmt>2024-01-01 10:00:00</wp:comment_date_gmt>\n\
+             <wp:comment_content><![CDATA[{body}]]></wp:comment_content>\n\
+             <wp:comment_approved>{status}</wp:comment_approved>\n\
+             <wp:comment_parent>0</wp:comment_parent>\n</wp:comment>\n",
+            i + 1
+        ));
+    }
+    s.push_str("</item>\n</channel>\n</rss>\n");
+    s
+}
+
+#[test]
+fn labels_come_from_wxr_and_disqus_statuses() {
+    let w = Workdir::new();
+    let export = w.write(
+        "export.xml",
+        wxr(&[
+            ("spam", "Buy cheap pills at http://a.example http://b.example http://c.example"),
+            ("trash", "You are an idiot."),
+            ("1", "Thanks for the thoughtful article."),
+            ("1", "You idiot, read it again."),
+            ("0", "Held: you moron."),
+        ]),
+    );
+    let e = export.to_str().unwrap();
+    // Default map: spam and trash act, approved leave, the held comment left out.
+    let v = json_output(&["lexicon", "eval", "--labels", e, "-f", "json"], 0);
+    assert_eq!(
+        (v["tp"].as_u64(), v["fp"].as_u64(), v["fn"].as_u64(), v["tn"].as_u64()),
+        (Some(2), Some(1), Some(0), Some(1)),
+        "{v}"
+    );
+    // Overridden: held comments count as act, trash is left out.
+    let v = json_output(
+        &["lexicon", "eval", "--labels", e, "--label-map", "pending=1,trash=-", "-f", "json"],
+        0,
+    );
+    assert_eq!((v["tp"].as_u64(), v["fn"].as_u64(), v["tn"].as_u64()), (Some(2), Some(0), Some(1)));
+    let bad =
+        moderato(&["lexicon", "eval", "--labels", e, "--label-map", "spma=1"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown status \"spma\""));
+
+    // The real fixtures: WXR (all approved) and Disqus (one deleted comment).
+    let fx = |n: &str| repo_path(&format!("tests/fixtures/exports/{n}"));
+    let wxr_fx = fx("isso-wordpress-wxr.xml");
+    let v =
+        json_output(&["lexicon", "eval", "--labels", wxr_fx.to_str().unwrap(), "-f", "json"], 0);
+    assert_eq!(v["tn"].as_u64().unwrap() + v["fp"].as_u64().unwrap(), 8, "{v}");
+    assert_eq!(v["tp"].as_u64().unwrap() + v["fn"].as_u64().unwrap(), 0, "{v}");
+    let disqus = fx("isso-disqus.xml");
+    let out = moderato(&["lexicon", "eval", "--labels", disqus.to_str().unwrap(), "-f", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["comments"], 5, "{v}");
+    // Its one deleted comment has an empty <message/>: nothing to learn from, said so.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("disqus export, 5 comments") && err.contains("1 without text"), "{err}");
+
+    // fit reads an export end to end.
+    let mut many = Vec::new();
+    for i in 0..12 {
+        many.push(("spam", format!("You idiot {i}, you moron, get lost")));
+        many.push(("1", format!("Thanks for the article {i}, lovely")));
+        many.push(("1", format!("An idiot proof design {i}, well done, great")));
+    }
+    let many: Vec<(&str, &str)> = many.iter().map(|(s, b)| (*s, b.as_str())).collect();
+    let big = w.write("big.xml", wxr(&many));
+    let v = json_output(&["lexicon", "fit", "--labels", big.to_str().unwrap(), "-f", "json"], 0);
+    assert_eq!((v["comments"].as_u64(), v["positives"].as_u64()), (Some(36), Some(12)), "{v}");
+    assert!(v["toml"].as_str().unwrap().contains("extends = [\"builtin\"]"));
+}
+
+/// A lexicon without scores: every verdict is the strongest action among the record's flags,
+/// as before scores existed, on a development set (read by path; skipped when absent).
+#[test]
+fn without_scores_the_verdict_is_the_strongest_action_on_a_development_set() {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/labels"));
+    let path = dir.join("kaggle-insults.dev.jsonl");
+    if !path.is_file() {
+        println!("skipped: {} is not here", path.display());
+        return;
+    }
+    let out = moderato(&["audit", "--input", "jsonl", "-f", "jsonl", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success() || out.status.code() == Some(1));
+    let rank = |a: &str| ["ok", "note", "review", "remove"].iter().position(|x| *x == a).unwrap();
+    let mut n = 0;
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let rec: Value = serde_json::from_str(line).unwrap();
+        let strongest = rec["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| rank(f["action"].as_str().unwrap()))
+            .max()
+            .unwrap_or(0);
+        assert_eq!(rank(rec["verdict"].as_str().unwrap()), strongest, "{rec}");
+        assert!(rec.get("score").is_none(), "no score without a scored lexicon: {rec}");
+        n += 1;
+    }
+    assert!(n > 3000, "{n}");
+}

@@ -10,236 +10,27 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
 use toml::Spanned;
 
-use crate::bits::Bits;
-
+use super::compiled::{Compiled, CtxRt, PatternRt, RuleRt, StartFilter, TokSeq};
 use super::detectors::DetectorKind;
 use super::error::{Diagnostic, LexiconError, Source};
+use super::literals::{LiteralEntry, LiteralSet};
 use super::load::{Loader, Merged};
 use super::normalize::{self, NormalizeOptions};
 use super::quick::Quick;
-use super::schema::{
-    CategorySpec, ContextSpec, DetectorSpec, DetectorsSpec, ExamplesSpec, FileSpec, NormalizeSpec,
-    RuleSpec, ToneSpec,
-};
-use super::{Category, Context, ExampleFailure, Examples, Lexicon, Rule, RuleKind};
+use super::schema::{ContextSpec, ExamplesSpec, RuleSpec, ToneSpec};
+use super::{Category, Context, Examples, Lexicon, Rule, RuleKind};
 
 /// Largest compiled size of one pattern; past it the pattern is rejected with a clear error.
 pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// Largest compiled size of all patterns together.
 const SET_SIZE_LIMIT: usize = 64 << 20;
 
-/// A sequence of collapsed words, as used by allowlists and `near`/`unless`.
-#[derive(Clone, Debug)]
-pub(crate) struct TokSeq {
-    pub written: String,
-    pub toks: Vec<String>,
-    /// `*word`: the first word may have anything before it.
-    pub prefix: bool,
-    /// `word*`: the last word may have anything after it.
-    pub suffix: bool,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct CtxRt {
-    pub seqs: Vec<TokSeq>,
-    pub within: Option<usize>,
-}
-
-/// Matching-time data of one rule.
-#[derive(Clone, Debug)]
-pub(crate) struct RuleRt {
-    pub category: usize,
-    pub near: Option<CtxRt>,
-    pub unless: Option<CtxRt>,
-    pub tone_below: Option<f64>,
-    pub source: usize,
-    pub hits: Vec<Spanned<String>>,
-    pub misses: Vec<Spanned<String>>,
-}
-
-/// One word or phrase of one rule, under an Aho-Corasick pattern.
-#[derive(Clone, Debug)]
-pub(crate) struct LiteralEntry {
-    pub rule: usize,
-    pub term: String,
-    pub runs: Vec<u32>,
-    pub start_bound: bool,
-    pub end_bound: bool,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct PatternRt {
-    pub rule: usize,
-    pub source: String,
-    pub regex: Regex,
-}
-
-/// Literals of one automaton, with the entries of each pattern.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct LiteralSet {
-    pub ac: Option<AhoCorasick>,
-    pub entries: Vec<Vec<LiteralEntry>>,
-    index: HashMap<String, usize>,
-    /// The collapsed terms, by pattern id.
-    pub pats: Vec<String>,
-}
-
-impl LiteralSet {
-    pub(crate) fn add(&mut self, text: String, entry: LiteralEntry) {
-        let pid = *self.index.entry(text.clone()).or_insert_with(|| {
-            self.pats.push(text);
-            self.entries.push(Vec::new());
-            self.pats.len() - 1
-        });
-        self.entries[pid].push(entry);
-    }
-
-    fn build(&mut self) -> Result<(), aho_corasick::BuildError> {
-        if !self.pats.is_empty() {
-            self.ac = Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .start_kind(StartKind::Both)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&self.pats)?,
-            );
-        }
-        self.index = HashMap::new();
-        Ok(())
-    }
-}
-
-/// A filter on the words of the collapsed view: which word starts can begin a word-set term, so
-/// the screen runs the automaton only there (one automaton step per byte of every comment cost
-/// more than all the rest of the screen). A term that must end with the word (no `*`) has to
-/// *be* the word; a `word*` term has to start it (its first four bytes at most are kept); a
-/// phrase has to be the word, a space and the next word's first byte. Each of these is one bit
-/// of a table indexed by a running hash of the word's bytes, so a word costs one hash step per
-/// byte and a few bit tests. False positives only cost time: [`StartFilter::starts`] never
-/// leaves out a word start where a term begins.
-#[derive(Clone, Debug)]
-pub(crate) struct StartFilter {
-    bits: Bits,
-    /// Bit `l` set: some `word*` term keeps `l` bytes (1 to 4).
-    prefix_lens: u8,
-    /// A term the scheme cannot describe (empty, or starting with a space): every word start
-    /// passes.
-    all: bool,
-}
-
-impl StartFilter {
-    const BITS: u32 = 17;
-    const PREFIX: usize = 4;
-
-    fn new(words: &LiteralSet) -> StartFilter {
-        let mut f = StartFilter { bits: Bits::new(Self::BITS), prefix_lens: 0, all: false };
-        for (t, entries) in words.pats.iter().zip(&words.entries) {
-            let t = t.as_bytes();
-            let key = match t.iter().position(|&b| b == b' ') {
-                _ if t.is_empty() => None,
-                Some(sp) => (sp > 0 && sp + 2 <= t.len()).then(|| &t[..sp + 2]),
-                None if entries.iter().any(|e| !e.end_bound) => {
-                    let l = t.len().min(Self::PREFIX);
-                    f.prefix_lens |= 1 << l;
-                    Some(&t[..l])
-                }
-                None => Some(t),
-            };
-            match key {
-                Some(k) => f.set(k.iter().fold(Self::SEED, |h, &b| Self::step(h, b))),
-                None => f.all = true,
-            }
-        }
-        f
-    }
-
-    const SEED: u64 = 0;
-
-    #[inline(always)]
-    fn step(h: u64, b: u8) -> u64 {
-        (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
-    }
-
-    fn set(&mut self, h: u64) {
-        self.bits.set((h >> (64 - Self::BITS)) as usize);
-    }
-
-    #[inline(always)]
-    fn test(&self, h: u64) -> bool {
-        self.bits.get((h >> (64 - Self::BITS)) as usize)
-    }
-
-    /// Call `f` with every word start of the collapsed view `c` where a term may begin.
-    #[inline]
-    pub fn starts(&self, c: &[u8], mut f: impl FnMut(usize)) {
-        let mut p = 0;
-        while p < c.len() {
-            if c[p] == b' ' {
-                p += 1;
-                continue;
-            }
-            let (mut h, mut q, mut hit) = (Self::SEED, p, self.all);
-            while q < c.len() && c[q] != b' ' {
-                h = Self::step(h, c[q]);
-                q += 1;
-                let l = q - p;
-                hit |= l <= Self::PREFIX && self.prefix_lens & (1 << l) != 0 && self.test(h);
-            }
-            hit = hit
-                || self.test(h)
-                || (q + 1 < c.len() && self.test(Self::step(Self::step(h, b' '), c[q + 1])));
-            if hit {
-                f(p);
-            }
-            p = q;
-        }
-    }
-}
-
-/// The compiled lexicon shared by clones of a [`Lexicon`].
-#[derive(Debug)]
-pub(crate) struct Compiled {
-    pub name: String,
-    pub version: Option<String>,
-    pub description: Option<String>,
-    pub normalize: NormalizeOptions,
-    pub categories: Vec<Category>,
-    pub cat_allow: Vec<Vec<TokSeq>>,
-    pub rules: Vec<Rule>,
-    pub rt: Vec<RuleRt>,
-    /// Terms that start a word, searched anchored at word starts.
-    pub words: LiteralSet,
-    /// `*suffix` terms, searched everywhere.
-    pub infix: LiteralSet,
-    /// Which word starts the screen needs to try the word set at.
-    pub starts: StartFilter,
-    /// The infix terms in one overlapping automaton, for the screen (its pattern ids are the
-    /// infix set's).
-    pub screen_infix: Option<AhoCorasick>,
-    /// All patterns in one automaton, without a literal prefilter: prefixes such as "u" or "i"
-    /// occur in every comment and only slow the scan down.
-    pub set: Option<meta::Regex>,
-    /// The first pass over plain texts (see [`super::quick`]).
-    pub quick: Option<Quick>,
-    pub patterns: Vec<PatternRt>,
-    pub detectors: Vec<(usize, DetectorKind)>,
-    pub sources: Vec<Source>,
-    /// The merged specs, for `to_toml`.
-    pub(crate) merged_rules: Vec<RuleSpec>,
-    merged_categories: Vec<(String, CategorySpec)>,
-    merged_detectors: Vec<(&'static str, DetectorSpec)>,
-    /// The score attributes (core only; see [`super::attributes`]).
-    pub attributes: Vec<super::Attribute>,
-    merged_attributes: std::collections::BTreeMap<String, super::schema::AttributeSpec>,
-    merged_scores: std::collections::BTreeMap<String, Spanned<f64>>,
-    merged_verdict: Option<super::schema::VerdictSpec>,
-}
-
+/// A `near`/`unless` entry or an allowlist entry as a sequence of collapsed words.
 pub(crate) fn parse_seq(s: &str, opt: &NormalizeOptions) -> Result<TokSeq, (String, String)> {
     let prefix = s.starts_with('*');
     let suffix = s.ends_with('*');
@@ -348,7 +139,8 @@ fn plain(v: &[Spanned<String>]) -> Vec<String> {
     v.iter().map(|s| s.get_ref().clone()).collect()
 }
 
-/// Validate and compile the loader's layers.
+/// Validate and compile the loader's layers. The rules' examples are run afterwards, by the
+/// caller (`Lexicon::load`), through the matcher.
 pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
     let (m, mut diags) = loader.merge();
     // Rules for some languages only are compiled apart, one part per set of languages, so
@@ -422,258 +214,57 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
         all_rules: std::sync::Arc::new(all_rules),
         scoring: std::sync::Arc::new(scoring),
     };
-    let failures = lex.run_examples();
-    if !failures.is_empty() {
-        return Err(LexiconError::Invalid(failures.into_iter().map(|f| f.diagnostic).collect()));
-    }
     Ok(lex)
 }
 
+/// The categories, compiled: in name order, with their allowlists and an index by name.
+struct Cats {
+    categories: Vec<Category>,
+    cat_allow: Vec<Vec<TokSeq>>,
+    cat_index: HashMap<String, usize>,
+}
+
+impl Cats {
+    /// The category names, for "use one of" hints.
+    fn known(&self) -> String {
+        self.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// What compiling the rules and detectors builds up.
+#[derive(Default)]
+struct Parts {
+    rules: Vec<Rule>,
+    rt: Vec<RuleRt>,
+    words: LiteralSet,
+    infix: LiteralSet,
+    patterns: Vec<PatternRt>,
+    merged_rules: Vec<RuleSpec>,
+    detectors: Vec<(usize, DetectorKind)>,
+    merged_detectors: Vec<(&'static str, super::schema::DetectorSpec)>,
+}
+
+/// Compiles one part of a lexicon in four named steps: categories, rules, detectors, automata.
 fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     let opt = m.normalize.clone();
-    let mut categories = Vec::new();
-    let mut cat_allow = Vec::new();
-    let mut cat_index: HashMap<String, usize> = HashMap::new();
-    for (name, (spec, src)) in &m.categories {
-        let mut cx = Ctx { diags, source: &m.sources[*src], rule: None };
-        let mut allow = Vec::new();
-        for a in &spec.allow {
-            match parse_seq(a.get_ref(), &opt) {
-                Ok(s) => allow.push(s),
-                Err((msg, hint)) => {
-                    cx.err(a.span(), format!("category \"{name}\": allowlist entry {msg}"), hint)
-                }
-            }
-        }
-        cat_index.insert(name.clone(), categories.len());
-        categories.push(Category {
-            name: name.clone(),
-            severity: spec.severity.unwrap_or_default(),
-            action: spec.action.unwrap_or_default(),
-            note: spec.note.clone(),
-            allow: plain(&spec.allow),
-        });
-        cat_allow.push(allow);
-    }
-    let known = || m.categories.keys().cloned().collect::<Vec<_>>().join(", ");
-
-    let mut rules = Vec::new();
-    let mut rt = Vec::new();
-    let mut words = LiteralSet::default();
-    let mut infix = LiteralSet::default();
-    let mut patterns = Vec::new();
-    let mut merged_rules = Vec::new();
-
+    let cats = compile_categories(&m, &opt, diags);
+    let mut parts = Parts::default();
     for (spec, src) in &m.rules {
-        if spec.enabled == Some(false) {
-            merged_rules.push(spec.clone());
-            continue;
-        }
-        let id = spec.id.get_ref();
-        let mut cx = Ctx { diags, source: &m.sources[*src], rule: Some(id) };
-        let cat = cat_index.get(spec.category.get_ref()).copied();
-        if cat.is_none() {
-            cx.err(
-                spec.category.span(),
-                format!("unknown category \"{}\"", spec.category.get_ref()),
-                format!(
-                    "define [categories.{}] or use one of: {}",
-                    spec.category.get_ref(),
-                    known()
-                ),
-            );
-        }
-        let rule_idx = rules.len();
-        let mut any = false;
-        let mut add_literal = |term: normalize::Term, written: &str, sb: bool, eb: bool| {
-            let set = if sb { &mut words } else { &mut infix };
-            let entry = LiteralEntry {
-                rule: rule_idx,
-                term: written.to_owned(),
-                runs: term.runs,
-                start_bound: sb,
-                end_bound: eb,
-            };
-            set.add(term.text, entry);
-        };
-        for w in spec.all_words() {
-            any = true;
-            let s = w.get_ref();
-            let core = s.trim_matches('*');
-            if core.contains('*') {
-                cx.err(
-                    w.span(),
-                    format!("word \"{s}\" has '*' in the middle"),
-                    "'*' is only allowed at the start or end",
-                );
-                continue;
-            }
-            if core.chars().any(char::is_whitespace) {
-                cx.err(
-                    w.span(),
-                    format!("word \"{s}\" contains a space"),
-                    "use `phrases` for several words in order",
-                );
-                continue;
-            }
-            let t = normalize::term(core, &opt);
-            if t.text.is_empty() {
-                cx.err(w.span(), format!("word \"{s}\" has no letters or digits"), "remove it");
-                continue;
-            }
-            add_literal(t, s, !s.starts_with('*'), !s.ends_with('*'));
-        }
-        for p in spec.all_phrases() {
-            any = true;
-            let s = p.get_ref();
-            if s.contains('*') {
-                cx.err(
-                    p.span(),
-                    format!("phrase \"{s}\" contains '*'"),
-                    "phrases match whole words; use a `pattern` for wildcards",
-                );
-                continue;
-            }
-            let t = normalize::term(s, &opt);
-            if t.text.is_empty() {
-                cx.err(p.span(), format!("phrase \"{s}\" has no letters or digits"), "remove it");
-                continue;
-            }
-            add_literal(t, s, true, true);
-        }
-        for p in spec.all_patterns() {
-            any = true;
-            if let Some(regex) = build_regex(p, &mut cx) {
-                patterns.push(PatternRt { rule: rule_idx, source: p.get_ref().clone(), regex });
-            }
-        }
-        if !any {
-            cx.err(
-                spec.id.span(),
-                "rule has no word, phrase or pattern",
-                "add `words = [...]`, `phrases = [...]` or `patterns = [...]`",
-            );
-        }
-        let near =
-            spec.near.as_ref().and_then(|c| compile_ctx(c, "near", &opt, &mut cx, spec.id.span()));
-        let unless = spec
-            .unless
-            .as_ref()
-            .and_then(|c| compile_ctx(c, "unless", &opt, &mut cx, spec.id.span()));
-        let tone_below = spec.tone.as_ref().and_then(|ToneSpec { below }| {
-            let v = *below.get_ref();
-            if !(-1.0..=1.0).contains(&v) {
-                cx.err(
-                    below.span(),
-                    format!("tone.below = {v} is outside -1..1"),
-                    "VADER compound scores lie between -1 (hostile) and 1 (friendly)",
-                );
-                return None;
-            }
-            Some(v)
-        });
-        let (hits, misses) = examples_of(&spec.examples);
-        let mut languages = Vec::new();
-        for l in &spec.languages {
-            let code = l.get_ref();
-            if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
-                languages.push(code.clone());
-            } else {
-                cx.err(
-                    l.span(),
-                    format!("\"{code}\" is not a language code"),
-                    "write ISO 639-1 codes in lower case, e.g. languages = [\"de\"]",
-                );
-            }
-        }
-        let catv = cat.map(|c| &categories[c]);
-        rules.push(Rule {
-            id: id.clone(),
-            category: spec.category.get_ref().clone(),
-            severity: spec.severity.or(catv.map(|c| c.severity)).unwrap_or_default(),
-            action: spec.action.or(catv.map(|c| c.action)).unwrap_or_default(),
-            note: spec.note.clone(),
-            kind: RuleKind::Lexical,
-            words: plain(&spec.all_words().cloned().collect::<Vec<_>>()),
-            phrases: plain(&spec.all_phrases().cloned().collect::<Vec<_>>()),
-            patterns: plain(&spec.all_patterns().cloned().collect::<Vec<_>>()),
-            near: spec.near.as_ref().map(|c| Context { words: plain(&c.words), within: c.within }),
-            unless: spec
-                .unless
-                .as_ref()
-                .map(|c| Context { words: plain(&c.words), within: c.within }),
-            tone_below,
-            languages,
-            examples: Examples { hit: plain(&hits), miss: plain(&misses) },
-        });
-        rt.push(RuleRt {
-            category: cat.unwrap_or(0),
-            near,
-            unless,
-            tone_below,
-            source: *src,
-            hits,
-            misses,
-        });
-        merged_rules.push(spec.clone());
+        compile_rule(&m, spec, *src, &cats, &opt, &mut parts, diags);
     }
-
-    let mut detectors = Vec::new();
-    let mut merged_detectors = Vec::new();
-    for (name, spec, src) in &m.detectors {
-        merged_detectors.push((*name, spec.clone()));
-        if spec.enabled == Some(false) {
-            continue;
-        }
-        let id = format!("detector/{name}");
-        let mut cx = Ctx { diags, source: &m.sources[*src], rule: Some(&id) };
-        let Some(kind) =
-            DetectorKind::from_spec(name, spec, &mut |span, msg, hint| cx.err(span, msg, hint))
-        else {
-            continue;
-        };
-        let cat = cat_index.get(spec.category.get_ref()).copied();
-        if cat.is_none() {
-            cx.err(
-                spec.category.span(),
-                format!("unknown category \"{}\"", spec.category.get_ref()),
-                format!(
-                    "define [categories.{}] or use one of: {}",
-                    spec.category.get_ref(),
-                    known()
-                ),
-            );
-        }
-        let catv = cat.map(|c| &categories[c]);
-        let (hits, misses) = examples_of(&spec.examples);
-        detectors.push((rules.len(), kind));
-        rules.push(Rule {
-            id,
-            category: spec.category.get_ref().clone(),
-            severity: spec.severity.or(catv.map(|c| c.severity)).unwrap_or_default(),
-            action: spec.action.or(catv.map(|c| c.action)).unwrap_or_default(),
-            note: spec.note.clone(),
-            kind: kind.kind(),
-            words: Vec::new(),
-            phrases: Vec::new(),
-            patterns: Vec::new(),
-            near: None,
-            unless: None,
-            tone_below: None,
-            languages: Vec::new(),
-            examples: Examples { hit: plain(&hits), miss: plain(&misses) },
-        });
-        rt.push(RuleRt {
-            category: cat.unwrap_or(0),
-            near: None,
-            unless: None,
-            tone_below: None,
-            source: *src,
-            hits,
-            misses,
-        });
-    }
-
+    compile_detectors(&m, &cats, &mut parts, diags);
+    let Parts {
+        rules,
+        rt,
+        mut words,
+        mut infix,
+        patterns,
+        merged_rules,
+        detectors,
+        merged_detectors,
+    } = parts;
+    let Cats { categories, cat_allow, .. } = cats;
+    // Step 4: the automata and the pattern set.
     let starts = StartFilter::new(&words);
     let screen_infix = if infix.pats.is_empty() {
         None
@@ -750,148 +341,246 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
     })
 }
 
-impl Compiled {
-    pub(crate) fn to_toml(&self) -> String {
-        let n = &self.normalize;
-        let mut spec = FileSpec {
-            name: Some(self.name.clone()),
-            version: self.version.clone(),
-            description: self.description.clone(),
-            normalize: Some(NormalizeSpec {
-                case: Some(n.case),
-                unicode: Some(n.unicode),
-                confusables: Some(n.confusables),
-                leet: Some(n.leet),
-                repeated: Some(n.repeated),
-                spaced: Some(n.spaced),
-            }),
-            categories: self.merged_categories.iter().cloned().collect(),
-            detectors: DetectorsSpec::default(),
-            rules: self.merged_rules.clone(),
-            attributes: self.merged_attributes.clone(),
-            scores: self.merged_scores.clone(),
-            verdict: self.merged_verdict.clone(),
-            ..FileSpec::default()
-        };
-        for (name, d) in &self.merged_detectors {
-            let slot = match *name {
-                "links" => &mut spec.detectors.links,
-                "email" => &mut spec.detectors.email,
-                "phone" => &mut spec.detectors.phone,
-                "shouting" => &mut spec.detectors.shouting,
-                _ => &mut spec.detectors.flooding,
-            };
-            *slot = Some(d.clone());
-        }
-        toml::to_string(&spec).unwrap_or_else(|e| format!("# cannot render lexicon: {e}\n"))
-    }
-
-    pub(crate) fn run_examples(&self) -> Vec<ExampleFailure> {
-        let mut out = Vec::new();
-        for (i, (rule, rt)) in self.rules.iter().zip(&self.rt).enumerate() {
-            let source = &self.sources[rt.source];
-            for (list, expected_hit) in [(&rt.hits, true), (&rt.misses, false)] {
-                for ex in list {
-                    let mut tone = || -1.0;
-                    let scan =
-                        super::matcher::Scan::run(self, ex.get_ref(), &mut tone, Some(i), false);
-                    if scan.flags.is_empty() == expected_hit {
-                        let (message, hint) = if expected_hit {
-                            (
-                                format!("hit example \"{}\" is not flagged", ex.get_ref()),
-                                "fix the rule or the example; `moderato explain` shows how the \
-                                 text is normalised",
-                            )
-                        } else {
-                            let m = &scan.flags[0].matched;
-                            (
-                                format!(
-                                    "miss example \"{}\" is flagged (matched \"{m}\")",
-                                    ex.get_ref()
-                                ),
-                                "narrow the rule (whole words, `unless`, the category's \
-                                 `allow`) or fix the example",
-                            )
-                        };
-                        out.push(ExampleFailure {
-                            rule: rule.id.clone(),
-                            example: ex.get_ref().clone(),
-                            expected_hit,
-                            diagnostic: source.diag(
-                                Some(ex.span()),
-                                Some(&rule.id),
-                                message,
-                                Some(hint.into()),
-                            ),
-                        });
-                    }
+/// Step 1: the categories, each with its allowlist compiled.
+fn compile_categories(m: &Merged, opt: &NormalizeOptions, diags: &mut Vec<Diagnostic>) -> Cats {
+    let mut categories = Vec::new();
+    let mut cat_allow = Vec::new();
+    let mut cat_index: HashMap<String, usize> = HashMap::new();
+    for (name, (spec, src)) in &m.categories {
+        let mut cx = Ctx { diags, source: &m.sources[*src], rule: None };
+        let mut allow = Vec::new();
+        for a in &spec.allow {
+            match parse_seq(a.get_ref(), opt) {
+                Ok(s) => allow.push(s),
+                Err((msg, hint)) => {
+                    cx.err(a.span(), format!("category \"{name}\": allowlist entry {msg}"), hint)
                 }
             }
         }
-        out
+        cat_index.insert(name.clone(), categories.len());
+        categories.push(Category {
+            name: name.clone(),
+            severity: spec.severity.unwrap_or_default(),
+            action: spec.action.unwrap_or_default(),
+            note: spec.note.clone(),
+            allow: plain(&spec.allow),
+        });
+        cat_allow.push(allow);
     }
+    Cats { categories, cat_allow, cat_index }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn entry(end_bound: bool) -> LiteralEntry {
-        LiteralEntry {
-            rule: 0,
-            term: String::new(),
-            runs: Vec::new(),
-            start_bound: true,
-            end_bound,
+/// Step 2: one rule, its words, phrases and patterns added to the automata's sets.
+fn compile_rule(
+    m: &Merged,
+    spec: &RuleSpec,
+    src: usize,
+    cats: &Cats,
+    opt: &NormalizeOptions,
+    out: &mut Parts,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if spec.enabled == Some(false) {
+        out.merged_rules.push(spec.clone());
+        return;
+    }
+    let id = spec.id.get_ref();
+    let mut cx = Ctx { diags, source: &m.sources[src], rule: Some(id) };
+    let cat = cats.cat_index.get(spec.category.get_ref()).copied();
+    if cat.is_none() {
+        cx.err(
+            spec.category.span(),
+            format!("unknown category \"{}\"", spec.category.get_ref()),
+            format!(
+                "define [categories.{}] or use one of: {}",
+                spec.category.get_ref(),
+                cats.known()
+            ),
+        );
+    }
+    let rule_idx = out.rules.len();
+    let mut any = false;
+    let mut add_literal = |term: normalize::Term, written: &str, sb: bool, eb: bool| {
+        let set = if sb { &mut out.words } else { &mut out.infix };
+        let entry = LiteralEntry {
+            rule: rule_idx,
+            term: written.to_owned(),
+            runs: term.runs,
+            start_bound: sb,
+            end_bound: eb,
+        };
+        set.add(term.text, entry);
+    };
+    for w in spec.all_words() {
+        any = true;
+        let s = w.get_ref();
+        let core = s.trim_matches('*');
+        if core.contains('*') {
+            cx.err(
+                w.span(),
+                format!("word \"{s}\" has '*' in the middle"),
+                "'*' is only allowed at the start or end",
+            );
+            continue;
+        }
+        if core.chars().any(char::is_whitespace) {
+            cx.err(
+                w.span(),
+                format!("word \"{s}\" contains a space"),
+                "use `phrases` for several words in order",
+            );
+            continue;
+        }
+        let t = normalize::term(core, opt);
+        if t.text.is_empty() {
+            cx.err(w.span(), format!("word \"{s}\" has no letters or digits"), "remove it");
+            continue;
+        }
+        add_literal(t, s, !s.starts_with('*'), !s.ends_with('*'));
+    }
+    for p in spec.all_phrases() {
+        any = true;
+        let s = p.get_ref();
+        if s.contains('*') {
+            cx.err(
+                p.span(),
+                format!("phrase \"{s}\" contains '*'"),
+                "phrases match whole words; use a `pattern` for wildcards",
+            );
+            continue;
+        }
+        let t = normalize::term(s, opt);
+        if t.text.is_empty() {
+            cx.err(p.span(), format!("phrase \"{s}\" has no letters or digits"), "remove it");
+            continue;
+        }
+        add_literal(t, s, true, true);
+    }
+    for p in spec.all_patterns() {
+        any = true;
+        if let Some(regex) = build_regex(p, &mut cx) {
+            out.patterns.push(PatternRt { rule: rule_idx, source: p.get_ref().clone(), regex });
         }
     }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
-        /// Every word start where a term occurs as the screen counts it (whole word, word
-        /// prefix for `word*`, phrase across a space) passes the filter.
-        #[test]
-        fn start_filter_never_leaves_out_a_term(
-            terms in prop::collection::vec(("[abc]{1,6}( [abc]{1,3})?", any::<bool>()), 1..6),
-            text in "[abc ]{0,40}",
-        ) {
-            let mut set = LiteralSet::default();
-            for (t, star) in &terms {
-                set.add(t.clone(), entry(!star));
-            }
-            let f = StartFilter::new(&set);
-            let mut passed = Vec::new();
-            f.starts(text.as_bytes(), |p| passed.push(p));
-            let c = text.as_bytes();
-            for p in 0..c.len() {
-                if p > 0 && c[p - 1] != b' ' {
-                    continue;
-                }
-                for (t, star) in &terms {
-                    let e = p + t.len();
-                    let found = c[p..].starts_with(t.as_bytes())
-                        && (*star || e == c.len() || c[e] == b' ');
-                    prop_assert!(!found || passed.contains(&p), "{t:?} at {p} in {text:?}");
-                }
-            }
+    if !any {
+        cx.err(
+            spec.id.span(),
+            "rule has no word, phrase or pattern",
+            "add `words = [...]`, `phrases = [...]` or `patterns = [...]`",
+        );
+    }
+    let near =
+        spec.near.as_ref().and_then(|c| compile_ctx(c, "near", opt, &mut cx, spec.id.span()));
+    let unless =
+        spec.unless.as_ref().and_then(|c| compile_ctx(c, "unless", opt, &mut cx, spec.id.span()));
+    let tone_below = spec.tone.as_ref().and_then(|ToneSpec { below }| {
+        let v = *below.get_ref();
+        if !(-1.0..=1.0).contains(&v) {
+            cx.err(
+                below.span(),
+                format!("tone.below = {v} is outside -1..1"),
+                "VADER compound scores lie between -1 (hostile) and 1 (friendly)",
+            );
+            return None;
+        }
+        Some(v)
+    });
+    let (hits, misses) = examples_of(&spec.examples);
+    let mut languages = Vec::new();
+    for l in &spec.languages {
+        let code = l.get_ref();
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+            languages.push(code.clone());
+        } else {
+            cx.err(
+                l.span(),
+                format!("\"{code}\" is not a language code"),
+                "write ISO 639-1 codes in lower case, e.g. languages = [\"de\"]",
+            );
         }
     }
+    let catv = cat.map(|c| &cats.categories[c]);
+    out.rules.push(Rule {
+        id: id.clone(),
+        category: spec.category.get_ref().clone(),
+        severity: spec.severity.or(catv.map(|c| c.severity)).unwrap_or_default(),
+        action: spec.action.or(catv.map(|c| c.action)).unwrap_or_default(),
+        note: spec.note.clone(),
+        kind: RuleKind::Lexical,
+        words: plain(&spec.all_words().cloned().collect::<Vec<_>>()),
+        phrases: plain(&spec.all_phrases().cloned().collect::<Vec<_>>()),
+        patterns: plain(&spec.all_patterns().cloned().collect::<Vec<_>>()),
+        near: spec.near.as_ref().map(|c| Context { words: plain(&c.words), within: c.within }),
+        unless: spec.unless.as_ref().map(|c| Context { words: plain(&c.words), within: c.within }),
+        tone_below,
+        languages,
+        examples: Examples { hit: plain(&hits), miss: plain(&misses) },
+    });
+    out.rt.push(RuleRt {
+        category: cat.unwrap_or(0),
+        near,
+        unless,
+        tone_below,
+        source: src,
+        hits,
+        misses,
+    });
+    out.merged_rules.push(spec.clone());
+}
 
-    #[test]
-    fn start_filter_lets_few_words_through() {
-        let mut set = LiteralSet::default();
-        set.add("idiot".into(), entry(true));
-        set.add("dimwit".into(), entry(false));
-        set.add("shut up".into(), entry(true));
-        let f = StartFilter::new(&set);
-        let text = b"the idiot said shut your mouth dimwits and shut up now";
-        let mut passed = Vec::new();
-        f.starts(text, |p| passed.push(p));
-        // "idiot", "dimwits", "shut up"; "shut your" may pass only by a hash collision.
-        for want in [4, 31, 43] {
-            assert!(passed.contains(&want), "{passed:?}");
+/// Step 3: the built-in detectors, as rules after the lexical ones.
+fn compile_detectors(m: &Merged, cats: &Cats, out: &mut Parts, diags: &mut Vec<Diagnostic>) {
+    for (name, spec, src) in &m.detectors {
+        out.merged_detectors.push((*name, spec.clone()));
+        if spec.enabled == Some(false) {
+            continue;
         }
-        assert!(passed.len() <= 4, "{passed:?}");
+        let id = format!("detector/{name}");
+        let mut cx = Ctx { diags, source: &m.sources[*src], rule: Some(&id) };
+        let Some(kind) =
+            DetectorKind::from_spec(name, spec, &mut |span, msg, hint| cx.err(span, msg, hint))
+        else {
+            continue;
+        };
+        let cat = cats.cat_index.get(spec.category.get_ref()).copied();
+        if cat.is_none() {
+            cx.err(
+                spec.category.span(),
+                format!("unknown category \"{}\"", spec.category.get_ref()),
+                format!(
+                    "define [categories.{}] or use one of: {}",
+                    spec.category.get_ref(),
+                    cats.known()
+                ),
+            );
+        }
+        let catv = cat.map(|c| &cats.categories[c]);
+        let (hits, misses) = examples_of(&spec.examples);
+        out.detectors.push((out.rules.len(), kind));
+        out.rules.push(Rule {
+            id,
+            category: spec.category.get_ref().clone(),
+            severity: spec.severity.or(catv.map(|c| c.severity)).unwrap_or_default(),
+            action: spec.action.or(catv.map(|c| c.action)).unwrap_or_default(),
+            note: spec.note.clone(),
+            kind: kind.kind(),
+            words: Vec::new(),
+            phrases: Vec::new(),
+            patterns: Vec::new(),
+            near: None,
+            unless: None,
+            tone_below: None,
+            languages: Vec::new(),
+            examples: Examples { hit: plain(&hits), miss: plain(&misses) },
+        });
+        out.rt.push(RuleRt {
+            category: cat.unwrap_or(0),
+            near: None,
+            unless: None,
+            tone_below: None,
+            source: *src,
+            hits,
+            misses,
+        });
     }
 }

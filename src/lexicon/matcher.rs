@@ -16,7 +16,7 @@
 //! so [`Scan::run_screened`] tries those occurrences in the order the leftmost-longest scan
 //! would visit them instead of scanning again. The screen looks for word-set terms only at the
 //! word starts a hashed filter of their first bytes lets through
-//! ([`super::compile::StartFilter`]), with one anchored search each: cheaper than one automaton
+//! ([`super::compiled::StartFilter`]), with one anchored search each: cheaper than one automaton
 //! step per byte of every comment. It reads views with an offset map per word ([`Words`]), per
 //! character only when letters may be spaced out, and hands them on: a full scan after the
 //! screen builds no views of its own. Before any of that, a text that is ASCII apart from curly
@@ -27,7 +27,8 @@ use std::cell::RefCell;
 
 use aho_corasick::{Anchored, Input};
 
-use super::compile::{Compiled, CtxRt, LiteralSet, TokSeq};
+use super::compiled::{Compiled, CtxRt, TokSeq};
+use super::literals::LiteralSet;
 use super::normalize::{self, FoldSet, Folding, Normalized, Word, Words};
 use super::{Flag, Match, Veto, Vetoed};
 

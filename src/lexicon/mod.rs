@@ -23,8 +23,11 @@
 
 mod attributes;
 mod compile;
+mod compiled;
 mod detectors;
 mod error;
+mod examples;
+mod literals;
 mod load;
 mod matcher;
 pub mod normalize;
@@ -344,8 +347,8 @@ impl fmt::Display for ExampleFailure {
 /// (or of undetermined language).
 #[derive(Clone, Debug)]
 pub struct Lexicon {
-    pub(crate) inner: std::sync::Arc<compile::Compiled>,
-    pub(crate) parts: std::sync::Arc<Vec<(Vec<String>, compile::Compiled)>>,
+    pub(crate) inner: std::sync::Arc<compiled::Compiled>,
+    pub(crate) parts: std::sync::Arc<Vec<(Vec<String>, compiled::Compiled)>>,
     pub(crate) all_rules: std::sync::Arc<Vec<Rule>>,
     pub(crate) scoring: std::sync::Arc<Scoring>,
 }
@@ -369,7 +372,17 @@ impl Lexicon {
         for p in paths {
             loader.add_file(p)?;
         }
-        compile::build(loader)
+        compile::build(loader)?.with_passing_examples()
+    }
+
+    /// The lexicon, if every rule's examples behave as stated; else every failure.
+    fn with_passing_examples(self) -> Result<Lexicon, LexiconError> {
+        let failures = self.run_examples();
+        if failures.is_empty() {
+            Ok(self)
+        } else {
+            Err(LexiconError::Invalid(failures.into_iter().map(|f| f.diagnostic).collect()))
+        }
     }
 
     /// Load a lexicon from text. `name` is used in diagnostics and as the base of relative
@@ -379,7 +392,7 @@ impl Lexicon {
         let mut loader = load::Loader::default();
         let path = PathBuf::from(name);
         loader.add_source(path.clone(), toml.to_owned(), path);
-        compile::build(loader)
+        compile::build(loader)?.with_passing_examples()
     }
 
     /// Flags raised on `text`, whose VADER compound score is `compound`.
@@ -581,9 +594,9 @@ impl Lexicon {
     /// `miss` examples must not. Tone conditions are treated as met (compound −1). A lexicon
     /// that loaded has none; this is for tools that show them.
     pub fn run_examples(&self) -> Vec<ExampleFailure> {
-        let mut out = self.inner.run_examples();
+        let mut out = examples::run(&self.inner);
         for (_, part) in self.parts.iter() {
-            out.extend(part.run_examples());
+            out.extend(examples::run(part));
         }
         out
     }
@@ -591,7 +604,7 @@ impl Lexicon {
 
 /// The flags one compiled part raises on `text`.
 fn check_part(
-    part: &compile::Compiled,
+    part: &compiled::Compiled,
     text: &str,
     compound: &mut dyn FnMut() -> f64,
 ) -> Vec<Flag> {

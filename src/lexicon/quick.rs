@@ -38,7 +38,7 @@ use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind, PatternID};
 
-use super::compile::LiteralSet;
+use super::literals::LiteralSet;
 use super::normalize::{self, NormalizeOptions};
 
 /// Largest compiled size of the first pass; a lexicon past it goes without one (slower, same
@@ -190,7 +190,7 @@ impl Quick {
 /// The regex of one collapsed term (its `entries` give letter-run lengths and boundaries), over
 /// the lower-cased raw text, as a list of pieces (one per character, and the end bound);
 /// `None` for a term with characters no ASCII text folds to.
-fn term_atoms(text: &str, entries: &[super::compile::LiteralEntry]) -> Option<Vec<String>> {
+fn term_atoms(text: &str, entries: &[super::literals::LiteralEntry]) -> Option<Vec<String>> {
     if !text.is_ascii() {
         return None;
     }
@@ -252,7 +252,7 @@ impl Trie {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::compile::LiteralEntry;
+    use crate::lexicon::literals::LiteralEntry;
 
     fn entry(runs: &[u32], end_bound: bool) -> LiteralEntry {
         LiteralEntry {

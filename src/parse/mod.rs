@@ -213,25 +213,19 @@ pub(crate) fn assemble(
             Some(t) => (Some(t), Some(TimeBasis::Markup)),
             None => resolve_time(parts.posted_text.as_deref(), opts),
         };
-        let (parent_id, depth) = match parts.level {
-            // Reddit prints the nesting level: the parent is the nearest earlier comment one
-            // level up.
+        // The parent's index, and the depth.
+        let (parent, depth) = match parts.level {
+            // Reddit prints the nesting level (and the markup nests): the parent is the
+            // nearest earlier comment one level up.
             Some(level) if level >= 1 => {
                 let depth = level - 1;
-                let parent = (depth > 0)
-                    .then(|| last_at_depth.get(&(depth - 1)))
-                    .flatten()
-                    .map(|&p| &comments[p]);
-                (parent.map(|p| p.id.clone()), depth)
+                ((depth > 0).then(|| last_at_depth.get(&(depth - 1)).copied()).flatten(), depth)
             }
             _ => {
-                let parent = parts
-                    .reply_to
-                    .as_deref()
-                    .and_then(|name| last_by_author.get(name))
-                    .map(|&p| &comments[p]);
+                let parent =
+                    parts.reply_to.as_deref().and_then(|name| last_by_author.get(name)).copied();
                 match parent {
-                    Some(p) => (Some(p.id.clone()), p.depth + 1),
+                    Some(p) => (Some(p), comments[p].depth + 1),
                     None if parts.reply_to.is_some() => (None, 1),
                     None => (None, 0),
                 }
@@ -241,6 +235,9 @@ pub(crate) fn assemble(
         if let Some(a) = &parts.author {
             last_by_author.insert(a.clone(), i);
         }
+        let parent_id = parent.map(|p| comments[p].id.clone());
+        // Nesting says whom a reply answers even where the text does not: the parent's author.
+        let reply_to = parts.reply_to.or_else(|| parent.and_then(|p| comments[p].author.clone()));
         comments.push(Comment {
             id: format!("c{}", i + 1),
             author: parts.author,
@@ -248,7 +245,7 @@ pub(crate) fn assemble(
             posted_text: parts.posted_text,
             posted_at,
             posted_basis,
-            reply_to: parts.reply_to,
+            reply_to,
             parent_id,
             depth,
             body: parts.body,
@@ -397,6 +394,48 @@ mod tests {
             vec![LineRange { first: 3, last: 3 }, LineRange { first: 6, last: 7 }]
         );
         assert_eq!(class_span(&classes, Comment(0)), Some(LineRange { first: 4, last: 5 }));
+    }
+
+    #[test]
+    fn a_nesting_level_gives_the_parent_and_whom_it_answers() {
+        use LineClass::*;
+        let part = |author: &str, level: usize, reply_to: Option<&str>, line: usize| {
+            layout::CommentParts {
+                header_line: line,
+                author: Some(author.into()),
+                level: Some(level),
+                reply_to: reply_to.map(str::to_string),
+                body: format!("said by {author}"),
+                ..Default::default()
+            }
+        };
+        let ex = layout::Extraction {
+            layout: "test",
+            confidence: 1.0,
+            classes: vec![Comment(0), Comment(1), Comment(2), Comment(3)],
+            comments: vec![
+                part("ann", 1, None, 1),
+                part("bob", 2, None, 2),
+                part("cy", 3, Some("somebody else"), 3),
+                part("dee", 1, None, 4),
+            ],
+        };
+        let page = assemble("t", &["a", "b", "c", "d"], ex, &ParseOptions::default());
+        let got: Vec<(Option<&str>, Option<&str>, usize)> = page
+            .comments
+            .iter()
+            .map(|c| (c.parent_id.as_deref(), c.reply_to.as_deref(), c.depth))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, None, 0),
+                (Some("c1"), Some("ann"), 1),
+                // What the text says wins over the parent's name.
+                (Some("c2"), Some("somebody else"), 2),
+                (None, None, 0),
+            ]
+        );
     }
 
     #[test]

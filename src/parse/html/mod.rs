@@ -69,7 +69,6 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
     let mut elements: Vec<(usize, (u32, u32))> = Vec::new();
     let mut page = match structure {
         Some(found) => {
-            let comment_nodes = found.nodes.clone();
             for (k, id) in found.nodes.iter().enumerate() {
                 if let Some(span) = dom.lines_of(*id) {
                     elements.push((k, span));
@@ -81,7 +80,7 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
                     *f = true;
                 }
             }
-            let article = article::find(&dom, &rendered, &comment_nodes, &in_comment);
+            let article = article::find(&dom, &rendered, &found.nodes, &in_comment);
             // Without an article in the markup, the text parser's view of what is article,
             // on the lines no comment holds.
             let mut classes: Vec<LineClass> = match &article {
@@ -94,7 +93,6 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
             };
             let ex = found.into_extraction(&mut classes);
             let mut page = assemble(source, &lines, ex, opts);
-            replies_from_nesting(&mut page);
             if let Some(a) = article {
                 article::apply(&mut page, &rendered, &a);
             }
@@ -123,20 +121,6 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
         }
     }
     page
-}
-
-/// Nesting says whom a reply answers even where the text does not: `reply_to` is the
-/// parent's author.
-fn replies_from_nesting(page: &mut Page) {
-    let authors: std::collections::HashMap<String, Option<String>> =
-        page.comments.iter().map(|c| (c.id.clone(), c.author.clone())).collect();
-    for c in &mut page.comments {
-        if c.reply_to.is_none() {
-            if let Some(p) = &c.parent_id {
-                c.reply_to = authors.get(p).cloned().flatten();
-            }
-        }
-    }
 }
 
 /// Moves a page parsed from rendered lines onto the source's lines.

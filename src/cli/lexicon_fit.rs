@@ -159,29 +159,28 @@ fn write_table(
     let cv = &f.cv;
     writeln!(out, "{} labeled comments, {} to act on", f.comments, f.positives)?;
     let mut t = table::new_table(&["", "precision", "recall", "F1", "F1 sd over folds"], width);
-    t.add_row(vec![
-        format!("fitted, {}-fold cross-validated (expected on new comments)", cv.folds),
-        format!("{:.3}", cv.precision),
-        format!("{:.3}", cv.recall),
-        format!("{:.3}", cv.f1),
-        format!("{:.3}", cv.f1_sd),
-    ]);
     let u = &f.unfitted;
-    t.add_row(vec![
-        "unfitted lexicon on the same comments".into(),
-        format!("{:.3}", u.precision),
-        format!("{:.3}", u.recall),
-        format!("{:.3}", u.f1),
-        String::new(),
-    ]);
     let s = &f.fitted_in_sample;
-    t.add_row(vec![
-        "fitted, on the comments it was fitted on (optimistic)".into(),
-        format!("{:.3}", s.precision),
-        format!("{:.3}", s.recall),
-        format!("{:.3}", s.f1),
-        String::new(),
-    ]);
+    let rows = [
+        (
+            format!("fitted, {}-fold cross-validated (expected on new comments)", cv.folds),
+            (cv.precision, cv.recall, cv.f1),
+            format!("{:.3}", cv.f1_sd),
+        ),
+        (
+            "unfitted lexicon on the same comments".into(),
+            (u.precision, u.recall, u.f1),
+            String::new(),
+        ),
+        (
+            "fitted, on the comments it was fitted on (optimistic)".into(),
+            (s.precision, s.recall, s.f1),
+            String::new(),
+        ),
+    ];
+    for (name, (p, r, f1), sd) in rows {
+        t.add_row(vec![name, format!("{p:.3}"), format!("{r:.3}"), format!("{f1:.3}"), sd]);
+    }
     writeln!(out, "{t}")?;
     let th = &f.thresholds;
     let show = |v: Option<f64>| v.map_or("never by score".to_string(), |v| format!("{v:.3}"));

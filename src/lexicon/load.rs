@@ -39,8 +39,6 @@ pub(crate) struct Merged {
     /// Each rule's or detector's score by id, as the last layer that said set it (a rule's own
     /// `score`, then the layer's `[scores]`), with its source index.
     pub scores: BTreeMap<String, (Spanned<f64>, usize)>,
-    /// Which ids each `[scores]` table named, for checking them against the rules.
-    pub score_entries: Vec<(String, Spanned<f64>, usize)>,
     /// `[verdict]`, field by field, each with the source index of the layer that set it.
     pub verdict: VerdictFields,
 }
@@ -250,6 +248,7 @@ impl Loader {
                 match m.rules.iter().position(|(r, _)| r.id.get_ref() == off.get_ref()) {
                     Some(pos) => {
                         m.rules.remove(pos);
+                        m.scores.remove(off.get_ref());
                     }
                     None => diags.push(source.diag(
                         Some(off.span()),
@@ -260,7 +259,6 @@ impl Loader {
                 }
             }
             for (id, score) in spec.scores {
-                m.score_entries.push((id.clone(), score.clone(), src));
                 m.scores.insert(id, (score, src));
             }
             if let Some(v) = spec.verdict {

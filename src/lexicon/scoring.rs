@@ -159,8 +159,13 @@ pub(crate) fn compile(m: &Merged, ids: &HashSet<String>, diags: &mut Vec<Diagnos
         }
         ok
     };
-    for (id, score, src) in &m.score_entries {
-        if !ids.contains(id) && !m.rules.iter().any(|(r, _)| r.id.get_ref() == id) {
+    let defined = |id: &str| {
+        m.rules.iter().any(|(r, _)| r.id.get_ref() == id)
+            || m.detectors.iter().any(|(name, _, _)| id.strip_prefix("detector/") == Some(*name))
+    };
+    let mut by_id: BTreeMap<&str, f64> = BTreeMap::new();
+    for (id, (score, src)) in &m.scores {
+        if !defined(id) {
             let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
             known.sort_unstable();
             let near = known.iter().find(|k| k.ends_with(id.rsplit('/').next().unwrap_or(id)));
@@ -173,11 +178,7 @@ pub(crate) fn compile(m: &Merged, ids: &HashSet<String>, diags: &mut Vec<Diagnos
                     None => "check the id against `moderato lexicon show`".into(),
                 }),
             ));
-        }
-    }
-    let mut by_id: BTreeMap<&str, f64> = BTreeMap::new();
-    for (id, (score, src)) in &m.scores {
-        if finite(&format!("score of \"{id}\""), score, *src, diags) && ids.contains(id) {
+        } else if finite(&format!("score of \"{id}\""), score, *src, diags) && ids.contains(id) {
             by_id.insert(id, *score.get_ref());
         }
     }
@@ -284,5 +285,17 @@ mod tests {
         assert!(bad.contains("[scores] names \"c/zz\""), "{bad}");
         assert!(bad.contains("verdict.remove = 1 is below verdict.review = 2"), "{bad}");
         assert!(bad.contains("t.toml:"), "{bad}");
+
+        // A disabled rule takes its score with it; a detector is named `detector/NAME`.
+        let lex = Lexicon::from_str(
+            "t.toml",
+            &format!(
+                "disable = [\"c/a\"]\n{base}[detectors.links]\ncategory = \"c\"\n\
+                 [scores]\n\"detector/links\" = 0.5\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(lex.scoring().scores.len(), 1, "{:?}", lex.scoring());
+        assert_eq!(lex.scoring().score_of("detector/links"), 0.5);
     }
 }

@@ -524,24 +524,6 @@ pub fn fit<F>(
 where
     F: Fn(&str) -> f64 + Sync,
 {
-    let with = fit_one(lexicon, samples, &compound, opt)?;
-    if opt.learn_terms == 0 {
-        return Ok(with);
-    }
-    let without =
-        fit_one(lexicon, samples, &compound, &FitOptions { learn_terms: 0, ..opt.clone() })?;
-    Ok(if without.cv.f1 >= with.cv.f1 { without } else { with })
-}
-
-fn fit_one<F>(
-    lexicon: &Lexicon,
-    samples: &[(&str, bool)],
-    compound: F,
-    opt: &FitOptions,
-) -> Result<Fit, FitError>
-where
-    F: Fn(&str) -> f64 + Sync,
-{
     let k = opt.folds.max(2);
     let labels: Vec<bool> = samples.iter().map(|s| s.1).collect();
     let positives = labels.iter().filter(|&&l| l).count();
@@ -549,22 +531,43 @@ where
     if positives < k || negatives < k {
         return Err(FitError::TooFew { positives, negatives, folds: k });
     }
-    let mut obs = observe(lexicon, samples, compound);
-    let folds = stratified_folds(&labels, k, opt.seed);
+    // The lexicon checks every comment once; both fits start from what it found.
+    let obs = observe(lexicon, samples, compound);
     let texts: Vec<&str> = samples.iter().map(|s| s.0).collect();
+    let folds = stratified_folds(&labels, k, opt.seed);
+    let with = fit_one(lexicon, obs.clone(), &texts, &folds, opt);
+    if opt.learn_terms == 0 {
+        return Ok(with);
+    }
+    let without =
+        fit_one(lexicon, obs, &texts, &folds, &FitOptions { learn_terms: 0, ..opt.clone() });
+    Ok(if without.cv.f1 >= with.cv.f1 { without } else { with })
+}
+
+/// One fit: `obs` as the lexicon saw the comments `texts`, `folds` their folds.
+fn fit_one(
+    lexicon: &Lexicon,
+    mut obs: Observations,
+    texts: &[&str],
+    folds: &[usize],
+    opt: &FitOptions,
+) -> Fit {
+    let k = opt.folds.max(2);
+    let labels: Vec<bool> = obs.rows.iter().map(|r| r.label).collect();
+    let positives = labels.iter().filter(|&&l| l).count();
     // Terms each fold proposes from its training comments, and those all comments propose.
     let n_base = obs.rules.len();
     let mut proposed: Vec<Vec<String>> = Vec::new();
     if opt.learn_terms > 0 {
         for f in (0..k).map(Some).chain([None]) {
             let train = |i: usize| f.is_none_or(|f| folds[i] != f);
-            proposed.push(propose(&texts, &obs.rows, train, opt.learn_terms));
+            proposed.push(propose(texts, &obs.rows, train, opt.learn_terms));
         }
     }
     let mut union: Vec<String> = proposed.iter().flatten().cloned().collect();
     union.sort();
     union.dedup();
-    add_terms(&mut obs, &texts, &union, lexicon);
+    add_terms(&mut obs, texts, &union, lexicon);
     let obs = obs;
     // Feature columns: the rules that flag some labeled comment, and the terms proposed (by
     // the fold, or by all comments for the final fit).
@@ -603,9 +606,9 @@ where
         .par_iter()
         .map(|&(lambda, f)| {
             let train_rows: Vec<&Observation> =
-                all.iter().zip(&folds).filter(|(_, &g)| g != f).map(|(r, _)| *r).collect();
+                all.iter().zip(folds).filter(|(_, &g)| g != f).map(|(r, _)| *r).collect();
             let test_rows: Vec<&Observation> =
-                all.iter().zip(&folds).filter(|(_, &g)| g == f).map(|(r, _)| *r).collect();
+                all.iter().zip(folds).filter(|(_, &g)| g == f).map(|(r, _)| *r).collect();
             let (cols, m) = &fold_cols[f];
             let (cols, m) = (cols.as_slice(), *m);
             let model = train(&train_rows, cols, m, lambda);
@@ -690,23 +693,24 @@ where
         };
         t.unwrap_or(0.0) + tone.abs()
     };
+    // `observe` lists the lexicon's rules first, in lexicon order.
     let mut rules: Vec<FittedRule> = lexicon
         .rules()
         .iter()
-        .filter_map(|r| {
-            let i = obs.rules.iter().position(|id| *id == r.id)?;
+        .enumerate()
+        .map(|(i, r)| {
             let (score, learned) = match cols[i] {
                 Some(c) => (model.w[c], true),
                 None => (keep(r.action), false),
             };
-            Some(FittedRule {
+            FittedRule {
                 id: r.id.clone(),
                 score,
                 hits: hits[i].0,
                 positives: hits[i].1,
                 learned,
                 term: None,
-            })
+            }
         })
         .collect();
     if opt.learn_terms > 0 {
@@ -725,7 +729,7 @@ where
             }
         }
     }
-    Ok(Fit {
+    Fit {
         cv,
         unfitted: unfitted.into(),
         fitted_in_sample: in_sample.into(),
@@ -736,7 +740,7 @@ where
         rules,
         comments: labels.len() as u64,
         positives: positives as u64,
-    })
+    }
 }
 
 /// What the fitted layer's header says about where it came from.

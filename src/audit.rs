@@ -160,7 +160,7 @@ pub fn audit_page(
             let language = own.or_page(page_lang);
             let (tone, tone_skipped) = tone_in(analyzer, tones, &language, &comment.body);
             // Tone-conditioned rules read the compound whether or not it is shown.
-            let moderation = moderate(lexicon, &comment.body, language.code, || {
+            let moderation = moderate(lexicon, &comment.body, language, || {
                 tone.map_or_else(
                     || analyzer.polarity_scores(&comment.body).compound,
                     |t| t.compound,
@@ -261,6 +261,8 @@ pub struct RecordAudit {
     /// Its score, when the lexicon is scored (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// The toxicity model's calibrated score (0–1), null where the model does not apply.
+    pub toxicity: Option<f64>,
 }
 
 impl RecordAudit {
@@ -311,6 +313,8 @@ impl RecordAudit {
             buf.extend_from_slice(br#","score":"#);
             value(buf, &score);
         }
+        buf.extend_from_slice(br#","toxicity":"#);
+        value(buf, &self.toxicity);
         buf.push(b'}');
     }
 }
@@ -402,10 +406,10 @@ fn moderate_toned(
     analyzer: &Analyzer,
     lexicon: &Lexicon,
 ) -> RecordAudit {
-    let Moderation { verdict, score, flags } = moderate(lexicon, body, language.code, || {
+    let Moderation { verdict, score, toxicity, flags } = moderate(lexicon, body, language, || {
         tone.map_or_else(|| analyzer.polarity_scores(body).compound, |t| t.compound)
     });
-    RecordAudit { id, language, tone, tone_skipped, flags, verdict, score }
+    RecordAudit { id, language, tone, tone_skipped, flags, verdict, score, toxicity }
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod error;
 pub mod input;
 pub mod lang;
 pub mod lexicon;
+pub mod model;
 pub mod moderate;
 pub mod parse;
 pub mod pipeline;

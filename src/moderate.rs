@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::lang::Language;
 use crate::lexicon::{Flag, Lexicon, Verdict};
 
 /// What moderation says about one comment.
@@ -19,30 +20,37 @@ pub struct Moderation {
     /// The comment's score, when the lexicon is scored (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// The toxicity model's calibrated score (0–1), null when there is no model or it does not
+    /// apply to the comment's language.
+    pub toxicity: Option<f64>,
     /// Every flag, in text order.
     pub flags: Vec<Flag>,
 }
 
-/// Moderate one comment in `language` (ISO 639-1 or `und`: rules for other languages do not
-/// apply, see [`crate::lexicon::Rule::applies_to`]). `compound` is its VADER compound score;
+/// Moderate one comment in `language` (rules for other languages do not apply, see
+/// [`crate::lexicon::Rule::applies_to`]; nor does the toxicity model, see
+/// [`Lexicon::model_logit`]). `compound` is its VADER compound score;
 /// it is only called (at most once) when a tone-conditioned rule matched or the lexicon weighs
 /// tone in its score, so callers can pass `|| tone::polarity_scores(text).compound`.
 pub fn moderate(
     lexicon: &Lexicon,
     text: &str,
-    language: &str,
+    language: Language,
     compound: impl FnOnce() -> f64,
 ) -> Moderation {
     let mut compound = Some(compound);
     let mut cached: Option<f64> = None;
     let mut tone = || *cached.get_or_insert_with(|| compound.take().map_or(0.0, |f| f()));
     let flags = if text.len() <= WINDOW {
-        lexicon.check_in(text, language, &mut tone)
+        lexicon.check_in(text, language.code, &mut tone)
     } else {
-        check_in_windows(lexicon, text, language, &mut tone)
+        check_in_windows(lexicon, text, language.code, &mut tone)
     };
-    let (verdict, score) = lexicon.judge(&flags, tone);
-    Moderation { verdict, score, flags }
+    let logit = lexicon.model_logit(text, language);
+    let j = lexicon.judge(&flags, tone, logit);
+    // Four decimals: finer than any threshold worth setting, and stable in outputs.
+    let toxicity = j.toxicity.map(|t| (t * 1e4).round() / 1e4);
+    Moderation { verdict: j.verdict, score: j.score, toxicity, flags }
 }
 
 /// Texts longer than this are checked window by window: matching keeps per-byte maps of the
@@ -107,14 +115,15 @@ pub fn category_counts<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMa
 mod tests {
     use super::*;
 
+    const EN: Language = Language { code: "en", confidence: 0.9 };
+
     #[test]
     fn moderates_with_lazy_tone() {
         let lex = Lexicon::builtin();
-        let m = moderate(&lex, "Thanks for the thoughtful article.", "en", || {
-            panic!("tone not needed")
-        });
+        let m =
+            moderate(&lex, "Thanks for the thoughtful article.", EN, || panic!("tone not needed"));
         assert_eq!(m.verdict, Verdict::Ok);
-        let m = moderate(&lex, "You are an idiot.", "en", || -0.6);
+        let m = moderate(&lex, "You are an idiot.", EN, || -0.6);
         assert!(m.verdict >= Verdict::Review, "{m:?}");
         assert!(category_counts(&m.flags).contains_key("insult"));
     }
@@ -133,7 +142,7 @@ mod tests {
         text.push_str(&"é calm ".repeat(WINDOW / 6));
         text.push_str("You are a complete idiot, moron.");
         let whole = lex.check(&text, -0.5);
-        let windowed = moderate(&lex, &text, "und", || -0.5).flags;
+        let windowed = moderate(&lex, &text, Language::UND, || -0.5).flags;
         assert!(windowed.len() >= 3, "{windowed:?}");
         assert_eq!(windowed, whole);
         for f in &windowed {

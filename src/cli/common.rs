@@ -182,9 +182,24 @@ pub fn tone_languages(global: &GlobalOpts) -> Result<crate::lang::ToneLanguages>
         .map_err(|e| anyhow::anyhow!("--tone-languages: {e}"))
 }
 
+/// The lexicon `--lexicon` names (default: the built-in one), with the `--model` toxicity model.
 pub fn lexicon(global: &GlobalOpts) -> Result<crate::lexicon::Lexicon> {
-    if global.lexicon.is_empty() {
-        return Ok(crate::lexicon::Lexicon::builtin());
+    let lex = if global.lexicon.is_empty() {
+        crate::lexicon::Lexicon::builtin()
+    } else {
+        crate::lexicon::Lexicon::load(&global.lexicon).map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    Ok(lex.with_model(model(global)?))
+}
+
+/// The toxicity model `--model` names: the built-in one by default, `None` for `--model none`;
+/// a file that is not a model this build reads is an error naming it.
+pub fn model(global: &GlobalOpts) -> Result<Option<crate::model::Model>> {
+    match &global.model {
+        None => Ok(Some(crate::model::Model::builtin().clone())),
+        Some(p) if p.as_os_str() == "none" => Ok(None),
+        Some(p) => Ok(Some(crate::model::Model::load(p).map_err(|e| {
+            anyhow::anyhow!("--model {}", crate::report::escape::terminal(&e.to_string()))
+        })?)),
     }
-    crate::lexicon::Lexicon::load(&global.lexicon).map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -69,7 +69,7 @@ pub fn run(args: &ExplainArgs, global: &GlobalOpts) -> Result<Outcome> {
         tone,
         tone_skipped: (!tones.scores(&language, &text)).then_some(crate::lang::SKIPPED_LANGUAGE),
         tokens: tone_explained.tokens,
-        moderation: lexicon.explain_in(&text, language.code, tone.compound),
+        moderation: lexicon.explain_in(&text, language, tone.compound),
     };
     output::write_to(global.output.as_deref(), |out| {
         match format {
@@ -96,6 +96,11 @@ fn score_lines(b: &crate::lexicon::ScoreBreakdown) -> String {
         b.rules.iter().map(|(r, s)| format!("{} {s:+.2}", escape::terminal(r))).collect();
     if let Some((c, term)) = b.tone {
         terms.push(format!("tone {term:+.2} (compound {c:+.3})"));
+    }
+    if let Some(m) = b.model {
+        if let Some(term) = m.term {
+            terms.push(format!("model {term:+.2} (log-odds {:+.3})", m.logit));
+        }
     }
     if terms.is_empty() {
         terms.push("nothing".into());
@@ -177,6 +182,24 @@ fn write_text(out: &mut dyn Write, e: &Explained, width: Option<u16>) -> Result<
     }
     if let Some(b) = &m.score {
         writeln!(out, "{}", score_lines(b))?;
+    }
+    match &m.model {
+        Some(x) => {
+            writeln!(out, "toxicity: {:.3} (the model's own verdict: {})", x.toxicity, x.by_model)?;
+            let list = |cs: &[crate::model::Contribution]| {
+                cs.iter()
+                    .map(|c| format!("{:?} {:+.3}", escape::terminal(&c.ngram), c.logit))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !x.raised.is_empty() {
+                writeln!(out, "raised most by: {}", list(&x.raised))?;
+            }
+            if !x.lowered.is_empty() {
+                writeln!(out, "lowered most by: {}", list(&x.lowered))?;
+            }
+        }
+        None => writeln!(out, "toxicity: none (no model, or not for {})", e.language.code)?,
     }
     if !m.vetoed.is_empty() {
         let mut t = table::new_table(&["rule", "matched", "span", "why not"], width);

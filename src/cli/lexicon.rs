@@ -207,8 +207,12 @@ pub fn run(args: &LexiconArgs, global: &GlobalOpts) -> Result<Outcome> {
 
 pub(super) fn load(path: Option<&Path>, global: &GlobalOpts) -> Result<Lexicon> {
     match path {
-        Some(p) if p == Path::new("builtin") => Ok(Lexicon::builtin()),
-        Some(p) => Lexicon::load(&[p.to_path_buf()]).map_err(|e| anyhow::anyhow!("{e}")),
+        Some(p) if p == Path::new("builtin") => {
+            Ok(Lexicon::builtin().with_model(common::model(global)?))
+        }
+        Some(p) => Ok(Lexicon::load(&[p.to_path_buf()])
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_model(common::model(global)?)),
         None => common::lexicon(global),
     }
 }

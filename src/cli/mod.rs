@@ -11,6 +11,7 @@ mod completions;
 mod explain;
 mod lexicon;
 mod lexicon_fit;
+mod model;
 mod output;
 mod parse;
 mod report;
@@ -52,6 +53,10 @@ pub struct GlobalOpts {
     /// ones by rule id. Default: the built-in `lexicons/default.toml`.
     #[arg(long, global = true, value_name = "PATH")]
     pub lexicon: Vec<std::path::PathBuf>,
+    /// Toxicity model file (see `model train`), or `none` for no toxicity scores. Default: the
+    /// built-in English model.
+    #[arg(long, global = true, value_name = "FILE|none")]
+    pub model: Option<std::path::PathBuf>,
     /// Languages whose texts get a tone score (ISO 639-1, comma-separated, or `all`). VADER's
     /// lexicon is English: elsewhere its scores are noise, so other texts get `tone: null`
     /// with `tone_skipped: "language"`. Widen this only if you accept that risk.
@@ -102,6 +107,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Tune a lexicon: `lexicon check|eval|diff|show|suggest`.
     Lexicon(lexicon::LexiconArgs),
+    /// Toxicity models: `model train|eval`.
+    Model(model::ModelArgs),
     /// Score texts (arguments, or each line of stdin) with VADER.
     Tone(tone::ToneArgs),
     /// Reports over pages and exports: `report weekly INPUT...`.
@@ -126,6 +133,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Explain(args) => explain::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
         Command::Lexicon(args) => lexicon::run(args, &cli.global),
+        Command::Model(args) => model::run(args, &cli.global),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args, &cli.global),
         Command::Completions(args) => completions::run_completions(args, &cli.global),

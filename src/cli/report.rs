@@ -465,7 +465,7 @@ pub fn score(
     let language = crate::lang::identify(&r.body);
     let compound =
         tones.scores(&language, &r.body).then(|| analyzer.polarity_scores(&r.body).compound);
-    let m = moderate(lexicon, &r.body, language.code, || {
+    let m = moderate(lexicon, &r.body, language, || {
         compound.unwrap_or_else(|| analyzer.polarity_scores(&r.body).compound)
     });
     let mut categories: Vec<String> = m.flags.iter().map(|f| f.category.clone()).collect();

@@ -104,6 +104,7 @@ pub fn run(args: &ServeArgs, global: &GlobalOpts) -> Result<Outcome> {
     let config = Config {
         listen: args.listen,
         lexicon_paths: global.lexicon.clone(),
+        model: common::model(global)?,
         tones: common::tone_languages(global)?,
         languages,
         max_text: args.max_text,

@@ -202,6 +202,7 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
     core.merged_attributes = super::attributes::merged(&m);
     core.merged_scores = m.scores.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
     core.merged_verdict = m.verdict.spec();
+    core.merged_model = m.model.spec();
     let order: HashMap<&str, usize> =
         m.rules.iter().enumerate().map(|(i, (spec, _))| (spec.id.get_ref().as_str(), i)).collect();
     let mut all_rules: Vec<Rule> =
@@ -213,6 +214,7 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
         parts: std::sync::Arc::new(parts),
         all_rules: std::sync::Arc::new(all_rules),
         scoring: std::sync::Arc::new(scoring),
+        model: None,
     };
     Ok(lex)
 }
@@ -338,6 +340,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         merged_attributes: Default::default(),
         merged_scores: Default::default(),
         merged_verdict: None,
+        merged_model: None,
     })
 }
 

@@ -177,6 +177,7 @@ pub(crate) struct Compiled {
     pub(crate) merged_attributes: std::collections::BTreeMap<String, super::schema::AttributeSpec>,
     pub(crate) merged_scores: std::collections::BTreeMap<String, Spanned<f64>>,
     pub(crate) merged_verdict: Option<super::schema::VerdictSpec>,
+    pub(crate) merged_model: Option<super::schema::ModelSpec>,
 }
 
 impl Compiled {
@@ -200,6 +201,7 @@ impl Compiled {
             attributes: self.merged_attributes.clone(),
             scores: self.merged_scores.clone(),
             verdict: self.merged_verdict.clone(),
+            model: self.merged_model.clone(),
             ..FileSpec::default()
         };
         for (name, d) in &self.merged_detectors {

@@ -12,7 +12,9 @@ use toml::Spanned;
 
 use super::error::{Diagnostic, LexiconError, Source};
 use super::normalize::NormalizeOptions;
-use super::schema::{AttributeSpec, CategorySpec, DetectorSpec, FileSpec, RuleSpec, VerdictSpec};
+use super::schema::{
+    AttributeSpec, CategorySpec, DetectorSpec, FileSpec, Level, ModelSpec, RuleSpec, VerdictSpec,
+};
 
 /// The `extends` value that names the built-in default lexicon.
 pub(crate) const BUILTIN: &str = "builtin";
@@ -41,6 +43,45 @@ pub(crate) struct Merged {
     pub scores: BTreeMap<String, (Spanned<f64>, usize)>,
     /// `[verdict]`, field by field, each with the source index of the layer that set it.
     pub verdict: VerdictFields,
+    /// `[model]`, field by field, likewise.
+    pub model: ModelFields,
+}
+
+/// The merged `[model]` table: each field as the last layer that named it set it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ModelFields {
+    pub note: Option<(Spanned<Level>, usize)>,
+    pub review: Option<(Spanned<Level>, usize)>,
+    pub remove: Option<(Spanned<Level>, usize)>,
+    pub scale: Option<(Spanned<f64>, usize)>,
+    pub shift: Option<(Spanned<f64>, usize)>,
+}
+
+impl ModelFields {
+    fn merge(&mut self, v: ModelSpec, src: usize) {
+        self.note = v.note.map(|x| (x, src)).or(self.note.take());
+        self.review = v.review.map(|x| (x, src)).or(self.review.take());
+        self.remove = v.remove.map(|x| (x, src)).or(self.remove.take());
+        self.scale = v.scale.map(|x| (x, src)).or(self.scale.take());
+        self.shift = v.shift.map(|x| (x, src)).or(self.shift.take());
+    }
+
+    /// As a `[model]` table again, for `to_toml`.
+    pub(crate) fn spec(&self) -> Option<ModelSpec> {
+        let v = ModelSpec {
+            note: self.note.as_ref().map(|x| x.0.clone()),
+            review: self.review.as_ref().map(|x| x.0.clone()),
+            remove: self.remove.as_ref().map(|x| x.0.clone()),
+            scale: self.scale.as_ref().map(|x| x.0.clone()),
+            shift: self.shift.as_ref().map(|x| x.0.clone()),
+        };
+        let empty = v.note.is_none()
+            && v.review.is_none()
+            && v.remove.is_none()
+            && v.scale.is_none()
+            && v.shift.is_none();
+        (!empty).then_some(v)
+    }
 }
 
 /// The merged `[verdict]` table: each field as the last layer that named it set it.
@@ -51,6 +92,7 @@ pub(crate) struct VerdictFields {
     pub remove: Option<(Spanned<f64>, usize)>,
     pub tone: Option<(Spanned<f64>, usize)>,
     pub actions: Option<bool>,
+    pub model: Option<(Spanned<f64>, usize)>,
 }
 
 impl VerdictFields {
@@ -61,6 +103,7 @@ impl VerdictFields {
         self.remove = with(v.remove).or(self.remove.take());
         self.tone = with(v.tone).or(self.tone.take());
         self.actions = v.actions.or(self.actions);
+        self.model = with(v.model).or(self.model.take());
     }
 
     /// As a `[verdict]` table again, for `to_toml`.
@@ -71,12 +114,14 @@ impl VerdictFields {
             remove: self.remove.as_ref().map(|x| x.0.clone()),
             tone: self.tone.as_ref().map(|x| x.0.clone()),
             actions: self.actions,
+            model: self.model.as_ref().map(|x| x.0.clone()),
         };
         let empty = v.note.is_none()
             && v.review.is_none()
             && v.remove.is_none()
             && v.tone.is_none()
-            && v.actions.is_none();
+            && v.actions.is_none()
+            && v.model.is_none();
         (!empty).then_some(v)
     }
 }
@@ -260,6 +305,9 @@ impl Loader {
             }
             for (id, score) in spec.scores {
                 m.scores.insert(id, (score, src));
+            }
+            if let Some(v) = spec.model {
+                m.model.merge(v, src);
             }
             if let Some(v) = spec.verdict {
                 m.verdict.merge(v, src);

@@ -42,6 +42,41 @@ pub(crate) struct FileSpec {
     /// `[verdict]`: how a comment's score becomes a verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<VerdictSpec>,
+    /// `[model]`: what the toxicity model's score decides on its own, and its calibration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelSpec>,
+}
+
+/// A `[model]` threshold: a toxicity (0–1), or `"off"` to unset what an earlier layer set.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Level {
+    /// Toxicity at least this.
+    At(f64),
+    /// `"off"`: never by the model's score.
+    Off(String),
+}
+
+/// `[model]`: the learned toxicity score's own verdicts and calibration, each field optional so
+/// a layer changes only what it names.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModelSpec {
+    /// A toxicity at least this is at least `note`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Spanned<Level>>,
+    /// A toxicity at least this is at least `review`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Spanned<Level>>,
+    /// A toxicity at least this is `remove`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove: Option<Spanned<Level>>,
+    /// Calibration (Platt): toxicity = σ(scale × the model's log-odds + shift). Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Spanned<f64>>,
+    /// Calibration shift. Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<Spanned<f64>>,
 }
 
 /// `[verdict]`: thresholds on a comment's score (the sum of its flagged rules' scores plus the
@@ -65,6 +100,9 @@ pub(crate) struct VerdictSpec {
     /// verdict (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<bool>,
+    /// Added to the score times the toxicity model's calibrated log-odds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Spanned<f64>>,
 }
 
 /// `[attributes.NAME]`: which flags a score attribute of the moderation service (Perspective's

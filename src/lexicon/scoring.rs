@@ -8,6 +8,22 @@
 //! thresholds; a flag's own action still forces at least that verdict unless `[verdict]
 //! actions = false`. Scores are read and merged by `load`, checked here, and fitted by
 //! `crate::tune::fit`.
+//!
+//! The toxicity model (`crate::model`) comes in two ways, both set by the lexicon. `[model]`
+//! calibrates it (toxicity = σ(scale × log-odds + shift)) and gives it verdicts of its own
+//! (`note`, `review`, `remove` thresholds on toxicity); `[verdict] model` adds its weight times
+//! the calibrated log-odds to the score. The one formula:
+//!
+//! ```text
+//! verdict = max(rules, model)
+//!   rules = strongest action                         (no [verdict] thresholds)
+//!         | max(thresholds(score), strongest action)  (actions = true, the default)
+//!         | thresholds(score)                         (actions = false)
+//!   score = Σ scores of the distinct flagged rules + tone × compound + model × log-odds
+//!   model = [model] thresholds(toxicity), ok when the model does not apply
+//! ```
+//!
+//! So a threshold can only add verdicts to what the rules give: nothing the rules flag is lost.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -48,6 +64,60 @@ impl Thresholds {
     }
 }
 
+/// `[model]`: the toxicity model's calibration and the verdicts its score reaches on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ModelSettings {
+    /// Least (calibrated) toxicity for each verdict.
+    pub thresholds: Thresholds,
+    /// Calibration: toxicity = σ(scale × log-odds + shift).
+    pub scale: f64,
+    /// Calibration shift.
+    pub shift: f64,
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        ModelSettings { thresholds: Thresholds::default(), scale: 1.0, shift: 0.0 }
+    }
+}
+
+impl ModelSettings {
+    /// The calibrated log-odds of the model's raw log-odds.
+    pub fn calibrate(&self, logit: f64) -> f64 {
+        self.scale * logit + self.shift
+    }
+
+    /// The calibrated toxicity (0–1) of the model's raw log-odds.
+    pub fn toxicity(&self, logit: f64) -> f64 {
+        1.0 / (1.0 + (-self.calibrate(logit)).exp())
+    }
+}
+
+/// What the model added to a verdict, for `explain` and for records.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ModelTerm {
+    /// The calibrated toxicity.
+    pub toxicity: f64,
+    /// The calibrated log-odds.
+    pub logit: f64,
+    /// What it added to the score (`[verdict] model` × log-odds), if the lexicon weighs it.
+    pub term: Option<f64>,
+    /// The verdict its toxicity reached against the `[model]` thresholds.
+    pub by_model: Verdict,
+}
+
+/// A comment's verdict, its score (when the lexicon is scored) and its toxicity (when the
+/// model applies).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Judgement {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The score, when the lexicon is scored.
+    pub score: Option<f64>,
+    /// The calibrated toxicity, when the model scored the comment.
+    pub toxicity: Option<f64>,
+}
+
 /// A lexicon's scores and how they turn into a verdict.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scoring {
@@ -59,6 +129,10 @@ pub struct Scoring {
     pub tone: Option<f64>,
     /// Whether a flag's own action forces at least that verdict (`[verdict] actions`).
     pub actions: bool,
+    /// `[verdict] model`: the weight of the model's calibrated log-odds in the score.
+    pub model_weight: Option<f64>,
+    /// `[model]`.
+    pub model: ModelSettings,
 }
 
 /// How a comment's score was made, for `explain` and for records.
@@ -71,13 +145,16 @@ pub struct ScoreBreakdown {
     /// The comment's compound tone and the term it added (`tone` × compound), if the lexicon
     /// weighs tone.
     pub tone: Option<(f64, f64)>,
+    /// The model's part, when it scored the comment.
+    pub model: Option<ModelTerm>,
     /// The thresholds it was held against.
     pub thresholds: Thresholds,
     /// The verdict the score reached on its own.
     pub by_score: Verdict,
     /// The strongest action among the flags (what forced the verdict, if it is stronger).
     pub by_actions: Verdict,
-    /// The verdict: the score's, or the flags' actions when those force more.
+    /// The verdict: the score's, or the flags' actions when those force more, or the model's
+    /// when that is stronger.
     pub verdict: Verdict,
 }
 
@@ -90,7 +167,10 @@ impl Scoring {
 
     /// Whether the lexicon has anything to score with: a threshold, a rule score or a tone weight.
     pub fn is_scored(&self) -> bool {
-        self.decides() || self.tone.is_some() || !self.scores.is_empty()
+        self.decides()
+            || self.tone.is_some()
+            || self.model_weight.is_some()
+            || !self.scores.is_empty()
     }
 
     /// The score of one rule or detector id (0 when it has none).
@@ -98,18 +178,35 @@ impl Scoring {
         self.scores.get(id).copied().unwrap_or(0.0)
     }
 
-    /// The verdict of `flags`, and the score when the lexicon is scored. `compound` is called
-    /// only when the lexicon weighs tone.
-    pub fn judge(&self, flags: &[Flag], compound: impl FnOnce() -> f64) -> (Verdict, Option<f64>) {
+    /// The verdict of `flags`, the score when the lexicon is scored, and the toxicity when
+    /// the model scored the comment (`logit`: its raw log-odds). `compound` is called only when
+    /// the lexicon weighs tone.
+    pub fn judge(
+        &self,
+        flags: &[Flag],
+        compound: impl FnOnce() -> f64,
+        logit: Option<f64>,
+    ) -> Judgement {
         if !self.is_scored() {
-            return (verdict(flags), None);
+            let toxicity = logit.map(|l| self.model.toxicity(l));
+            let by_model = toxicity.map_or(Verdict::Ok, |t| self.model.thresholds.verdict_of(t));
+            return Judgement { verdict: verdict(flags).max(by_model), score: None, toxicity };
         }
-        let b = self.breakdown(flags, compound);
-        (b.verdict, Some(b.total))
+        let b = self.breakdown(flags, compound, logit);
+        Judgement {
+            verdict: b.verdict,
+            score: Some(b.total),
+            toxicity: b.model.map(|m| m.toxicity),
+        }
     }
 
     /// The whole computation, step by step.
-    pub fn breakdown(&self, flags: &[Flag], compound: impl FnOnce() -> f64) -> ScoreBreakdown {
+    pub fn breakdown(
+        &self,
+        flags: &[Flag],
+        compound: impl FnOnce() -> f64,
+        logit: Option<f64>,
+    ) -> ScoreBreakdown {
         let mut seen = HashSet::new();
         let mut rules = Vec::new();
         for f in flags {
@@ -121,20 +218,34 @@ impl Scoring {
             let c = compound();
             (c, w * c)
         });
-        let total = rules.iter().map(|(_, s)| s).sum::<f64>() + tone.map_or(0.0, |t| t.1);
+        let model = logit.map(|l| {
+            let toxicity = self.model.toxicity(l);
+            let logit = self.model.calibrate(l);
+            ModelTerm {
+                toxicity,
+                logit,
+                term: self.model_weight.map(|w| w * logit),
+                by_model: self.model.thresholds.verdict_of(toxicity),
+            }
+        });
+        let total = rules.iter().map(|(_, s)| s).sum::<f64>()
+            + tone.map_or(0.0, |t| t.1)
+            + model.and_then(|m| m.term).unwrap_or(0.0);
         let by_actions = verdict(flags);
         let by_score = self.thresholds.verdict_of(total);
-        let verdict = if !self.decides() {
+        let by_rules = if !self.decides() {
             by_actions
         } else if self.actions {
             by_score.max(by_actions)
         } else {
             by_score
         };
+        let verdict = by_rules.max(model.map_or(Verdict::Ok, |m| m.by_model));
         ScoreBreakdown {
             total,
             rules,
             tone,
+            model,
             thresholds: self.thresholds,
             by_score,
             by_actions,
@@ -193,25 +304,94 @@ pub(crate) fn compile(m: &Merged, ids: &HashSet<String>, diags: &mut Vec<Diagnos
         remove: get("verdict.remove", &v.remove),
     };
     scoring.tone = get("verdict.tone", &v.tone);
-    let t = scoring.thresholds;
+    scoring.model_weight = get("verdict.model", &v.model);
+    scoring.model = compile_model(m, diags);
+    let at = |x: &Option<(toml::Spanned<f64>, usize)>| x.as_ref().map(|(v, src)| (v.span(), *src));
+    check_rising(m, "verdict", scoring.thresholds, [at(&v.review), at(&v.remove)], diags);
+    scoring
+}
+
+/// Thresholds must rise from note to review to remove; `at` is where `review` and `remove`
+/// were set (span, source), for the message.
+fn check_rising(
+    m: &Merged,
+    table: &str,
+    t: Thresholds,
+    at: [Option<(std::ops::Range<usize>, usize)>; 2],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let [review_at, remove_at] = at;
     let pairs = [
-        ("note", t.note, "review", t.review, &v.review),
-        ("review", t.review, "remove", t.remove, &v.remove),
-        ("note", t.note, "remove", t.remove, &v.remove),
+        ("note", t.note, "review", t.review, &review_at),
+        ("review", t.review, "remove", t.remove, &remove_at),
+        ("note", t.note, "remove", t.remove, &remove_at),
     ];
     for (lo_name, lo, hi_name, hi, at) in pairs {
         if let (Some(lo), Some(hi), Some((span, src))) = (lo, hi, at) {
             if hi < lo {
                 diags.push(m.sources[*src].diag(
-                    Some(span.span()),
+                    Some(span.clone()),
                     None,
-                    format!("verdict.{hi_name} = {hi} is below verdict.{lo_name} = {lo}"),
+                    format!("{table}.{hi_name} = {hi} is below {table}.{lo_name} = {lo}"),
                     Some("thresholds rise from note to review to remove".into()),
                 ));
             }
         }
     }
-    scoring
+}
+
+/// `[model]`: thresholds are toxicities (0–1, or "off"), rising; scale and shift are numbers.
+fn compile_model(m: &Merged, diags: &mut Vec<Diagnostic>) -> ModelSettings {
+    use super::schema::Level;
+    let f = &m.model;
+    let mut level = |name: &str, x: &Option<(toml::Spanned<Level>, usize)>| -> Option<f64> {
+        let (v, src) = x.as_ref()?;
+        let bad = |msg: String, diags: &mut Vec<Diagnostic>| {
+            diags.push(m.sources[*src].diag(
+                Some(v.span()),
+                None,
+                msg,
+                Some("a toxicity between 0 and 1, e.g. 0.9, or \"off\"".into()),
+            ));
+        };
+        match v.get_ref() {
+            Level::At(t) if (0.0..=1.0).contains(t) => Some(*t),
+            Level::At(t) => {
+                bad(format!("model.{name} = {t} is not between 0 and 1"), diags);
+                None
+            }
+            Level::Off(s) if s == "off" => None,
+            Level::Off(s) => {
+                bad(format!("model.{name} = {s:?}: not a number or \"off\""), diags);
+                None
+            }
+        }
+    };
+    let thresholds = Thresholds {
+        note: level("note", &f.note),
+        review: level("review", &f.review),
+        remove: level("remove", &f.remove),
+    };
+    let at =
+        |x: &Option<(toml::Spanned<Level>, usize)>| x.as_ref().map(|(v, src)| (v.span(), *src));
+    check_rising(m, "model", thresholds, [at(&f.review), at(&f.remove)], diags);
+    let mut number = |name: &str, x: &Option<(toml::Spanned<f64>, usize)>, default: f64| {
+        let Some((v, src)) = x else { return default };
+        if v.get_ref().is_finite() {
+            *v.get_ref()
+        } else {
+            diags.push(m.sources[*src].diag(
+                Some(v.span()),
+                None,
+                format!("model.{name} = {} is not a number", v.get_ref()),
+                Some("write a finite number, e.g. 1.5".into()),
+            ));
+            default
+        }
+    };
+    let scale = number("scale", &f.scale, 1.0);
+    let shift = number("shift", &f.shift, 0.0);
+    ModelSettings { thresholds, scale, shift }
 }
 
 #[cfg(test)]
@@ -235,8 +415,9 @@ mod tests {
     fn without_thresholds_the_strongest_action_decides() {
         let s = Scoring::default();
         let flags = [flag("a", Action::Note), flag("b", Action::Review)];
-        assert_eq!(s.judge(&flags, || panic!("no tone")), (Verdict::Review, None));
-        assert_eq!(s.judge(&[], || panic!("no tone")), (Verdict::Ok, None));
+        assert_eq!(s.judge(&flags, || panic!("no tone"), None).verdict, Verdict::Review);
+        assert_eq!(s.judge(&flags, || panic!("no tone"), None).score, None);
+        assert_eq!(s.judge(&[], || panic!("no tone"), None).verdict, Verdict::Ok);
     }
 
     #[test]
@@ -246,17 +427,19 @@ mod tests {
             thresholds: Thresholds { note: Some(0.5), review: Some(1.5), remove: Some(3.0) },
             tone: Some(-2.0),
             actions: false,
+            ..Scoring::default()
         };
         let flags = [flag("a", Action::Remove), flag("a", Action::Remove), flag("b", Action::Note)];
-        let b = s.breakdown(&flags, || -0.5);
+        let b = s.breakdown(&flags, || -0.5, None);
         assert_eq!(b.rules, vec![("a".into(), 1.0), ("b".into(), 0.5)]);
         assert_eq!(b.tone, Some((-0.5, 1.0)));
         assert_eq!(b.total, 2.5);
         assert_eq!(b.verdict, Verdict::Review, "actions do not force: {b:?}");
         let forced = Scoring { actions: true, ..s.clone() };
-        assert_eq!(forced.judge(&flags, || -0.5), (Verdict::Remove, Some(2.5)));
+        let j = forced.judge(&flags, || -0.5, None);
+        assert_eq!((j.verdict, j.score), (Verdict::Remove, Some(2.5)));
         // A friendly comment with a mild flag falls below every threshold.
-        assert_eq!(s.judge(&[flag("b", Action::Review)], || 0.9).0, Verdict::Ok);
+        assert_eq!(s.judge(&[flag("b", Action::Review)], || 0.9, None).verdict, Verdict::Ok);
     }
 
     #[test]
@@ -271,10 +454,10 @@ mod tests {
         .unwrap();
         let s = lex.scoring();
         assert_eq!((s.score_of("c/a"), s.score_of("c/b")), (2.0, 0.75));
-        let (v, score) = lex.judge(&lex.check("you idiot", 0.0), || 0.0);
-        assert_eq!((v, score), (Verdict::Review, Some(2.0)));
-        let (v, _) = lex.judge(&lex.check("dumb", 0.0), || 0.0);
-        assert_eq!(v, Verdict::Note, "0.75 is below review; the note action forces note");
+        let j = lex.judge(&lex.check("you idiot", 0.0), || 0.0, None);
+        assert_eq!((j.verdict, j.score), (Verdict::Review, Some(2.0)));
+        let j = lex.judge(&lex.check("dumb", 0.0), || 0.0, None);
+        assert_eq!(j.verdict, Verdict::Note, "0.75 is below review; the note action forces note");
 
         let bad = Lexicon::from_str(
             "t.toml",
@@ -297,5 +480,84 @@ mod tests {
         .unwrap();
         assert_eq!(lex.scoring().scores.len(), 1, "{:?}", lex.scoring());
         assert_eq!(lex.scoring().score_of("detector/links"), 0.5);
+    }
+
+    #[test]
+    fn the_model_adds_verdicts_by_its_thresholds_and_never_takes_one_away() {
+        let s = Scoring {
+            actions: true,
+            model: ModelSettings {
+                thresholds: Thresholds { note: Some(0.2), review: Some(0.7), remove: None },
+                scale: 1.0,
+                shift: 0.0,
+            },
+            ..Scoring::default()
+        };
+        let logit = |p: f64| (p / (1.0 - p)).ln();
+        let j = s.judge(&[], || panic!("no tone"), Some(logit(0.8)));
+        assert_eq!(j.verdict, Verdict::Review);
+        assert!((j.toxicity.unwrap() - 0.8).abs() < 1e-9);
+        assert_eq!(j.score, None, "no scores: no score");
+        assert_eq!(s.judge(&[], || 0.0, Some(logit(0.3))).verdict, Verdict::Note);
+        assert_eq!(s.judge(&[], || 0.0, Some(logit(0.1))).verdict, Verdict::Ok);
+        // a low toxicity never lowers what the rules say; no model, no toxicity
+        let flags = [flag("a", Action::Remove)];
+        assert_eq!(s.judge(&flags, || 0.0, Some(logit(0.01))).verdict, Verdict::Remove);
+        assert_eq!(s.judge(&flags, || 0.0, None).toxicity, None);
+        // calibration moves the toxicity the thresholds see
+        let cal = Scoring { model: ModelSettings { shift: -3.0, ..s.model }, ..s.clone() };
+        let j = cal.judge(&[], || 0.0, Some(logit(0.8)));
+        assert!((j.toxicity.unwrap() - 0.1661).abs() < 1e-3, "{j:?}");
+        assert_eq!(j.verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn a_weighted_model_enters_the_score() {
+        let s = Scoring {
+            thresholds: Thresholds { note: None, review: Some(1.0), remove: None },
+            model_weight: Some(0.5),
+            actions: true,
+            ..Scoring::default()
+        };
+        let b = s.breakdown(&[], || 0.0, Some(3.0));
+        let m = b.model.unwrap();
+        assert_eq!((m.logit, m.term), (3.0, Some(1.5)));
+        assert_eq!((b.total, b.verdict), (1.5, Verdict::Review));
+        assert_eq!(s.judge(&[], || 0.0, Some(1.0)).verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn the_lexicon_reads_model_settings_and_checks_them() {
+        let base = "[categories.c]\naction = \"note\"\n";
+        let lex = Lexicon::from_str(
+            "t.toml",
+            &format!("{base}[model]\nnote = 0.3\nreview = 0.8\nremove = \"off\"\nscale = 2.0\n"),
+        )
+        .unwrap();
+        let m = lex.scoring().model;
+        assert_eq!(
+            (m.thresholds.note, m.thresholds.review, m.thresholds.remove),
+            (Some(0.3), Some(0.8), None)
+        );
+        assert_eq!((m.scale, m.shift), (2.0, 0.0));
+        let bad = Lexicon::from_str(
+            "t.toml",
+            &format!("{base}[model]\nreview = 1.5\nnote = \"sometimes\"\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(bad.contains("model.review = 1.5 is not between 0 and 1"), "{bad}");
+        assert!(bad.contains("model.note = \"sometimes\""), "{bad}");
+        let bad =
+            Lexicon::from_str("t.toml", &format!("{base}[model]\nreview = 0.9\nremove = 0.5\n"))
+                .unwrap_err()
+                .to_string();
+        assert!(bad.contains("model.remove = 0.5 is below model.review = 0.9"), "{bad}");
+        // the built-in lexicon sets the model's thresholds
+        let m = Lexicon::builtin().scoring().model;
+        assert_eq!(
+            (m.thresholds.note, m.thresholds.review, m.thresholds.remove),
+            (Some(0.2), Some(0.7), None)
+        );
     }
 }

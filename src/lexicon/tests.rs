@@ -742,7 +742,7 @@ words = ["idiot"]
     assert_eq!(ids("en", "the Depp family and an idiot"), ["insult/any"]);
     // `check` and `explain` try every rule; `explain_in` says why a rule did not apply.
     assert_eq!(hits(&l, "Depp"), ["Depp"]);
-    let e = l.explain_in("Depp", "en", 0.0);
+    let e = l.explain_in("Depp", crate::lang::Language { code: "en", confidence: 0.9 }, 0.0);
     assert!(e.matches.is_empty() && e.verdict == Verdict::Ok);
     assert!(
         matches!(&e.vetoed[0].reason, Veto::Language { language, languages } if language == "en" && languages == &["de"])

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::scores::{score, strongest};
+use super::scores::{score, strongest, toxicity_score};
 use super::{ApiError, Engine, LexiconInfo};
 use crate::lexicon::{Flag, Verdict};
 
@@ -109,7 +109,8 @@ pub struct Explained {
     pub flags: Vec<Flag>,
     /// The lexicon that gave it.
     pub lexicon: LexiconInfo,
-    /// How the scores were made: `verdict` (the bands of [`super::scores`]).
+    /// How the scores were made: `verdict` (the bands of [`super::scores`]), or
+    /// `verdict+model` (`TOXICITY` is the model's calibrated toxicity, raised to the verdict's band).
     pub score_basis: &'static str,
 }
 
@@ -200,7 +201,12 @@ pub fn analyze(engine: &Engine, req: &AnalyzeRequest) -> Result<AnalyzeResponse,
     let compound = audit.tone.map(|t| t.compound);
     let mut attribute_scores = BTreeMap::new();
     for (attr, threshold) in wanted {
-        let value = score(strongest(attr, &audit.flags), compound);
+        let mut value = score(strongest(attr, &audit.flags), compound);
+        if attr.name == "TOXICITY" {
+            if let Some(t) = audit.toxicity {
+                value = toxicity_score(t, audit.verdict, compound);
+            }
+        }
         if threshold.is_some_and(|t| value < t) {
             continue;
         }
@@ -236,7 +242,7 @@ pub fn analyze(engine: &Engine, req: &AnalyzeRequest) -> Result<AnalyzeResponse,
             verdict: audit.verdict,
             flags: audit.flags,
             lexicon: engine.info().clone(),
-            score_basis: "verdict",
+            score_basis: if audit.toxicity.is_some() { "verdict+model" } else { "verdict" },
         },
     })
 }

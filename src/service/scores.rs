@@ -19,7 +19,7 @@
 //! (`categories = ["*"]` in the built-in lexicon), so it is above 0.8 exactly when `audit`'s
 //! verdict is `review` or `remove`.
 
-use crate::lexicon::{Action, Attribute, Flag};
+use crate::lexicon::{Action, Attribute, Flag, Verdict};
 
 /// The score above which Coral (by default) withholds a comment for a moderator.
 pub const CORAL_THRESHOLD: f64 = 0.8;
@@ -42,6 +42,21 @@ pub fn score(action: Option<Action>, compound: Option<f64>) -> f64 {
     ((lo + (hi - lo) * negativity) * 10_000.0).round() / 10_000.0
 }
 
+/// `TOXICITY` where the toxicity model scored the text: its calibrated toxicity, raised into
+/// the band of the comment's verdict (rules and model, as `audit` gives it) when that is
+/// higher, so that a score above 0.8 still means `review` or `remove` as long as the lexicon's
+/// `[model] review` is at most 0.8 (the built-in lexicon's is 0.7).
+pub fn toxicity_score(toxicity: f64, verdict: Verdict, compound: Option<f64>) -> f64 {
+    let action = match verdict {
+        Verdict::Ok => None,
+        Verdict::Note => Some(Action::Note),
+        Verdict::Review => Some(Action::Review),
+        Verdict::Remove => Some(Action::Remove),
+    };
+    let floor = if action.is_some() { score(action, compound) } else { 0.0 };
+    ((toxicity.max(floor)) * 10_000.0).round() / 10_000.0
+}
+
 /// The strongest action among the flags `attribute` counts.
 pub fn strongest(attribute: &Attribute, flags: &[Flag]) -> Option<Action> {
     flags.iter().filter(|f| attribute.counts(&f.category, f.severity)).map(|f| f.action).max()
@@ -62,6 +77,15 @@ mod tests {
                 assert!((0.0..=1.0).contains(&s));
             }
         }
+    }
+
+    #[test]
+    fn toxicity_is_the_model_s_unless_the_verdict_says_more() {
+        assert_eq!(toxicity_score(0.1234, Verdict::Ok, Some(-0.9)), 0.1234);
+        assert_eq!(toxicity_score(0.97, Verdict::Review, None), 0.97);
+        let raised = toxicity_score(0.1, Verdict::Review, None);
+        assert!(raised > CORAL_THRESHOLD, "{raised}");
+        assert!(toxicity_score(0.1, Verdict::Remove, None) > raised);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Lexicon files (none: the built-in lexicon).
     pub lexicon_paths: Vec<PathBuf>,
+    /// The toxicity model every loaded lexicon gets (`None`: no toxicity scores).
+    pub model: Option<crate::model::Model>,
     /// Languages whose texts get a tone score.
     pub tones: ToneLanguages,
     /// Languages requests may name (`None`: English and the lexicon's rule languages).
@@ -116,12 +118,12 @@ fn read_secrets(path: &PathBuf) -> anyhow::Result<Secrets> {
     Secrets::parse(&text).map_err(|e| anyhow::anyhow!("--coral-secrets {}: {e}", path.display()))
 }
 
-fn load_lexicon(paths: &[PathBuf]) -> Result<Lexicon, crate::lexicon::LexiconError> {
-    if paths.is_empty() {
-        Ok(Lexicon::builtin())
-    } else {
-        Lexicon::load(paths)
-    }
+fn load_lexicon(
+    paths: &[PathBuf],
+    model: Option<crate::model::Model>,
+) -> Result<Lexicon, crate::lexicon::LexiconError> {
+    let lex = if paths.is_empty() { Lexicon::builtin() } else { Lexicon::load(paths)? };
+    Ok(lex.with_model(model))
 }
 
 fn engine(config: &Config, lexicon: Lexicon) -> Engine {
@@ -144,7 +146,8 @@ pub fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()>
             config.listen
         );
     }
-    let lexicon = load_lexicon(&config.lexicon_paths).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let lexicon = load_lexicon(&config.lexicon_paths, config.model.clone())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let keys = config.keys_file.as_ref().map(read_keys).transpose()?;
     let secrets = config.secrets_file.as_ref().map(read_secrets).transpose()?;
     let labels = match &config.labels_out {
@@ -304,7 +307,8 @@ fn reload_credentials(shared: &Shared) {
 /// Compiles the lexicon again off the request path and swaps it in, or keeps the old one.
 async fn reload(shared: &Arc<Shared>, why: &str) {
     let paths = shared.config.lexicon_paths.clone();
-    let loaded = tokio::task::spawn_blocking(move || load_lexicon(&paths)).await;
+    let model = shared.config.model.clone();
+    let loaded = tokio::task::spawn_blocking(move || load_lexicon(&paths, model)).await;
     match loaded {
         Ok(Ok(lexicon)) => {
             let engine = engine(&shared.config, lexicon);

@@ -186,8 +186,10 @@ mod tests {
             .enumerate()
             .map(|(i, t)| Sample { line: i + 1, id: None, text: (*t).into(), label: Some(i != 3) })
             .collect();
-        let fo: Vec<_> = texts.iter().map(|t| moderate(&old, t, "und", || 0.0)).collect();
-        let fnew: Vec<_> = texts.iter().map(|t| moderate(&new, t, "und", || 0.0)).collect();
+        let fo: Vec<_> =
+            texts.iter().map(|t| moderate(&old, t, crate::lang::Language::UND, || 0.0)).collect();
+        let fnew: Vec<_> =
+            texts.iter().map(|t| moderate(&new, t, crate::lang::Language::UND, || 0.0)).collect();
         let d = diff(&samples, &fo, &fnew, Threshold::Review);
         let idx: Vec<_> = d.changes.iter().map(|c| (c.index, c.flagged())).collect();
         assert_eq!(idx, [(0, false), (1, true)]);

@@ -187,7 +187,7 @@ where
         .with_min_len(64)
         .map(|&(text, label)| {
             let c = compound(text);
-            let lang = crate::lang::identify(text).code;
+            let lang = crate::lang::identify(text);
             let m = crate::moderate::moderate(lexicon, text, lang, || c);
             let mut hit: Vec<u32> =
                 m.flags.iter().filter_map(|f| index.get(f.rule.as_str()).copied()).collect();

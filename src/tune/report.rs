@@ -139,7 +139,7 @@ where
     texts
         .par_iter()
         .with_min_len(64)
-        .map(|t| moderate(lexicon, t, crate::lang::identify(t).code, || compound(t)))
+        .map(|t| moderate(lexicon, t, crate::lang::identify(t), || compound(t)))
         .collect()
 }
 

@@ -215,8 +215,11 @@ fn labels_come_from_wxr_and_disqus_statuses() {
     assert!(v["toml"].as_str().unwrap().contains("extends = [\"builtin\"]"));
 }
 
-/// A lexicon without scores: every verdict is the strongest action among the record's flags,
-/// as before scores existed, on a development set (read by path; skipped when absent).
+/// A lexicon without scores: without the model (`--model none`) every verdict is the strongest
+/// action among the record's flags, as before scores existed; with the built-in model, the
+/// stronger of that and what the toxicity reaches against the built-in `[model]` thresholds
+/// (note 0.2, review 0.7), so the model adds verdicts and never takes one away. On a
+/// development set (read by path; skipped when absent).
 #[test]
 fn without_scores_the_verdict_is_the_strongest_action_on_a_development_set() {
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/labels"));
@@ -225,24 +228,41 @@ fn without_scores_the_verdict_is_the_strongest_action_on_a_development_set() {
         println!("skipped: {} is not here", path.display());
         return;
     }
-    let out = moderato(&["audit", "--input", "jsonl", "-f", "jsonl", path.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success() || out.status.code() == Some(1));
     let rank = |a: &str| ["ok", "note", "review", "remove"].iter().position(|x| *x == a).unwrap();
-    let mut n = 0;
-    for line in String::from_utf8(out.stdout).unwrap().lines() {
-        let rec: Value = serde_json::from_str(line).unwrap();
-        let strongest = rec["flags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| rank(f["action"].as_str().unwrap()))
-            .max()
-            .unwrap_or(0);
-        assert_eq!(rank(rec["verdict"].as_str().unwrap()), strongest, "{rec}");
-        assert!(rec.get("score").is_none(), "no score without a scored lexicon: {rec}");
-        n += 1;
+    for model in [false, true] {
+        let mut args = vec!["audit", "--input", "jsonl", "-f", "jsonl", path.to_str().unwrap()];
+        if !model {
+            args.extend(["--model", "none"]);
+        }
+        let out = moderato(&args).output().unwrap();
+        assert!(out.status.success() || out.status.code() == Some(1));
+        let (mut n, mut raised) = (0, 0);
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            let rec: Value = serde_json::from_str(line).unwrap();
+            let strongest = rec["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| rank(f["action"].as_str().unwrap()))
+                .max()
+                .unwrap_or(0);
+            let by_model = match rec["toxicity"].as_f64() {
+                Some(t) if t >= 0.7 => 2,
+                Some(t) if t >= 0.2 => 1,
+                _ => 0,
+            };
+            if model {
+                assert!(rec["toxicity"].is_f64() || rec["language"] != "en", "{rec}");
+            } else {
+                assert!(rec["toxicity"].is_null(), "no model, no toxicity: {rec}");
+            }
+            let verdict = rank(rec["verdict"].as_str().unwrap());
+            assert_eq!(verdict, strongest.max(by_model), "{rec}");
+            raised += usize::from(verdict > strongest);
+            assert!(rec.get("score").is_none(), "no score without a scored lexicon: {rec}");
+            n += 1;
+        }
+        assert!(n > 3000, "{n}");
+        assert_eq!(raised > 0, model, "{raised} verdicts raised by the model");
     }
-    assert!(n > 3000, "{n}");
 }

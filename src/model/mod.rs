@@ -1,0 +1,251 @@
+//! The learned toxicity score: a small text model beside the rules.
+//!
+//! Rules catch what they name; a trained model scores what nobody wrote a rule for (and gives
+//! comment systems the kind of score they used to get from Perspective). This one is logistic
+//! regression over hashed word 1–2-grams and character 2–5-grams ([`features`]), with `2^bits`
+//! weights stored as binary16 in a documented file ([`file`]); the built-in model is compiled
+//! into the binary (`models/toxicity-en.bin`, ~1 MiB) and `--model FILE` loads another.
+//!
+//! Pipeline position: between tone and moderation. A comment's `toxicity` is
+//! `σ(bias + Σ weight × value)`, or none when the comment's language is not one the model was
+//! trained for (`und` counts as trained for: too short to tell is mostly too short to matter).
+//! How it combines with the rules is the lexicon's `[model]` table
+//! (`crate::lexicon::ModelSettings`). Training ([`train`]) and measuring ([`metrics`]) are
+//! here too, so `model train` and `model eval` are thin.
+
+pub mod features;
+pub mod file;
+pub mod metrics;
+pub mod train;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use features::{bucket, for_each_ngram, normalise, Kind, Seen};
+pub use file::FileError;
+
+/// The built-in model's file.
+pub const BUILTIN: &[u8] = include_bytes!("../../models/toxicity-en.bin");
+
+/// A loaded toxicity model. Immutable, `Send + Sync`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    bits: u32,
+    bias: f32,
+    weights: std::sync::Arc<[f32]>,
+    languages: Vec<String>,
+    provenance: String,
+}
+
+/// Why a model file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// Reading it failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// It is not a model this build reads.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why it was refused.
+        source: FileError,
+    },
+}
+
+/// One n-gram's part in a score, for `explain`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Contribution {
+    /// The n-gram as read (normalised text).
+    pub ngram: String,
+    /// `chars` or `words`.
+    pub kind: &'static str,
+    /// What it added to the log-odds (all its occurrences).
+    pub logit: f64,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<(Vec<char>, Seen)> = RefCell::new(Default::default());
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Model {
+    /// The model built into the binary.
+    pub fn builtin() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            Model::from_bytes(BUILTIN).expect("the built-in model is valid (tested)")
+        })
+    }
+
+    /// Reads a model file's bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, FileError> {
+        let d = file::decode(bytes)?;
+        Ok(Model {
+            bits: d.bits,
+            bias: d.bias,
+            weights: d.weights.into(),
+            languages: d.languages,
+            provenance: d.provenance,
+        })
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let name = path.display().to_string();
+        let bytes =
+            std::fs::read(path).map_err(|source| ModelError::Io { path: name.clone(), source })?;
+        Model::from_bytes(&bytes).map_err(|source| ModelError::File { path: name, source })
+    }
+
+    /// The model file's bytes. Weights round to binary16, so a model made from trained
+    /// weights should be read back from these bytes ([`Model::from_trained`] does).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        file::encode(self.bits, self.bias, &self.languages, &self.provenance, &self.weights)
+    }
+
+    /// The model of trained weights, exactly as its file will read.
+    pub fn from_trained(
+        t: &train::Trained,
+        bits: u32,
+        languages: &[String],
+        provenance: &str,
+    ) -> Model {
+        let bytes = file::encode(bits, t.bias, languages, provenance, &t.weights);
+        Model::from_bytes(&bytes).expect("a file just encoded decodes")
+    }
+
+    /// log2 of the number of weights.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// The languages it was trained for.
+    pub fn languages(&self) -> &[String] {
+        &self.languages
+    }
+
+    /// How it was made (the training command and data, as recorded in the file).
+    pub fn provenance(&self) -> &str {
+        &self.provenance
+    }
+
+    /// Whether it scores text in `language` (ISO 639-1, or `und`, which it does).
+    pub fn applies_to(&self, language: &str) -> bool {
+        language == "und" || self.languages.iter().any(|l| l == language)
+    }
+
+    /// The log-odds that `text` is toxic.
+    pub fn logit(&self, text: &str) -> f64 {
+        SCRATCH.with(|scratch| {
+            let (chars, seen) = &mut *scratch.borrow_mut();
+            normalise(text, chars);
+            seen.reset(self.bits);
+            let (mut sc, mut sw) = (0.0f32, 0.0f32);
+            let w = &self.weights;
+            let bits = self.bits;
+            for_each_ngram(chars, |h, k, _, _| {
+                let b = bucket(h, bits);
+                if seen.insert(k, b) {
+                    match k {
+                        Kind::Chars => sc += w[b],
+                        Kind::Words => sw += w[b],
+                    }
+                }
+            });
+            f64::from(self.bias)
+                + f64::from(sc) / (seen.count(Kind::Chars).max(1) as f64).sqrt()
+                + f64::from(sw) / (seen.count(Kind::Words).max(1) as f64).sqrt()
+        })
+    }
+
+    /// The probability (0–1) that `text` is toxic, as trained (uncalibrated).
+    pub fn toxicity(&self, text: &str) -> f64 {
+        sigmoid(self.logit(text))
+    }
+
+    /// The `top` n-grams that raised the score most and the `top` that lowered it most, by
+    /// their summed part in the log-odds, strongest first.
+    pub fn explain(&self, text: &str, top: usize) -> (Vec<Contribution>, Vec<Contribution>) {
+        let mut chars = Vec::new();
+        normalise(text, &mut chars);
+        let mut seen = Seen::default();
+        seen.reset(self.bits);
+        let mut first: Vec<(usize, usize, Kind, f32)> = Vec::new();
+        for_each_ngram(&chars, |h, k, s, e| {
+            let b = bucket(h, self.bits);
+            if seen.insert(k, b) {
+                first.push((s, e, k, self.weights[b]));
+            }
+        });
+        let (nc, nw) = (seen.count(Kind::Chars), seen.count(Kind::Words));
+        let mut by: std::collections::BTreeMap<(String, &'static str), f64> = Default::default();
+        for (s, e, k, w) in first {
+            let (kind, n) = match k {
+                Kind::Chars => ("chars", nc),
+                Kind::Words => ("words", nw),
+            };
+            let ngram: String = chars[s..e].iter().collect();
+            *by.entry((ngram, kind)).or_insert(0.0) += f64::from(w) / (n.max(1) as f64).sqrt();
+        }
+        let mut all: Vec<Contribution> = by
+            .into_iter()
+            .map(|((ngram, kind), logit)| Contribution { ngram, kind, logit })
+            .collect();
+        all.sort_by(|a, b| b.logit.total_cmp(&a.logit).then_with(|| a.ngram.cmp(&b.ngram)));
+        let up: Vec<_> = all.iter().filter(|c| c.logit > 0.0).take(top).cloned().collect();
+        let down: Vec<_> = all.iter().rev().filter(|c| c.logit < 0.0).take(top).cloned().collect();
+        (up, down)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_loads_and_ranks_the_obvious() {
+        let m = Model::builtin();
+        assert!(m.applies_to("en") && m.applies_to("und") && !m.applies_to("de"));
+        let bad = m.toxicity("You are a stupid idiot, shut up you moron");
+        let good = m.toxicity("Thank you for the careful reporting on the council budget.");
+        assert!(bad > 0.5 && good < 0.2, "bad {bad}, good {good}");
+        assert!(BUILTIN.len() <= 2 * 1024 * 1024);
+    }
+
+    #[test]
+    fn explain_adds_up_to_the_logit() {
+        let m = Model::builtin();
+        let text = "what an idiot";
+        let (up, down) = m.explain(text, usize::MAX);
+        let sum: f64 = up.iter().chain(&down).map(|c| c.logit).sum::<f64>() + f64::from(m.bias);
+        assert!((sum - m.logit(text)).abs() < 1e-3, "{sum} vs {}", m.logit(text));
+        assert!(up.iter().any(|c| c.ngram.contains("idiot")), "{up:?}");
+    }
+
+    #[test]
+    fn from_trained_reads_as_its_file() {
+        let rows = vec![train::featurise("idiot", 10), train::featurise("thanks", 10)];
+        let t = train::train(
+            &rows,
+            &[true, false],
+            &[],
+            &train::TrainOptions { bits: 10, ..Default::default() },
+            |_, _| {},
+        );
+        let m = Model::from_trained(&t, 10, &["en".into()], "toy");
+        assert_eq!(Model::from_bytes(&m.to_bytes()).unwrap(), m);
+        assert!(m.toxicity("idiot") > m.toxicity("thanks"));
+    }
+}

@@ -194,6 +194,14 @@ fn write_table(
         if f.actions { "still force a verdict" } else { "do not force a verdict" },
         f.lambda
     )?;
+    if let Some(m) = &f.model {
+        writeln!(
+            out,
+            "toxicity model: weight {:+.3} on its calibrated log-odds (calibration: scale {:.3}, \
+             shift {:+.3})",
+            m.weight, m.scale, m.shift
+        )?;
+    }
     let mut learned: Vec<_> = f.rules.iter().filter(|r| r.learned).collect();
     learned.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     let mut t = table::new_table(&["rule", "score", "hits", "positive"], width);

@@ -160,6 +160,8 @@ pub struct Observation {
     pub unfitted: Verdict,
     /// Its VADER compound.
     pub compound: f64,
+    /// The toxicity model's raw log-odds, when the lexicon has a model that applies.
+    pub model: Option<f64>,
     /// Its label.
     pub label: bool,
 }
@@ -189,6 +191,7 @@ where
             let c = compound(text);
             let lang = crate::lang::identify(text);
             let m = crate::moderate::moderate(lexicon, text, lang, || c);
+            let model = lexicon.model_logit(text, lang);
             let mut hit: Vec<u32> =
                 m.flags.iter().filter_map(|f| index.get(f.rule.as_str()).copied()).collect();
             hit.sort_unstable();
@@ -198,6 +201,7 @@ where
                 forced: crate::lexicon::verdict(&m.flags),
                 unfitted: m.verdict,
                 compound: c,
+                model,
                 label,
             }
         })
@@ -255,6 +259,8 @@ pub struct Fit {
     pub actions: bool,
     /// The weight of the compound tone (`[verdict] tone`).
     pub tone: f64,
+    /// The toxicity model's part, when the lexicon has a model that scored some comment.
+    pub model: Option<ModelFit>,
     /// The thresholds (`[verdict]`).
     pub thresholds: Thresholds,
     /// Every rule or detector that has a score, in lexicon order.
@@ -263,6 +269,18 @@ pub struct Fit {
     pub comments: u64,
     /// Positive labeled comments.
     pub positives: u64,
+}
+
+/// The toxicity model in a fitted lexicon: its calibration on the labels (`[model] scale`,
+/// `shift`) and the weight of its calibrated log-odds in the score (`[verdict] model`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ModelFit {
+    /// `[verdict] model`.
+    pub weight: f64,
+    /// `[model] scale`.
+    pub scale: f64,
+    /// `[model] shift`.
+    pub shift: f64,
 }
 
 /// Why a fit cannot be made.
@@ -315,14 +333,22 @@ impl SplitMix64 {
     }
 }
 
-/// Logistic regression weights: one per feature column, then the tone weight, then the bias.
+/// Logistic regression weights: one per feature column, then the tone weight, the toxicity
+/// model's weight, and the bias.
 #[derive(Clone, Debug, PartialEq)]
 struct Model {
     w: Vec<f64>,
+    /// Platt calibration of the toxicity model (`scale`, `shift`): the feature is the
+    /// calibrated log-odds, as the lexicon computes it.
+    platt: (f64, f64),
 }
 
 impl Model {
     fn tone(&self) -> f64 {
+        self.w[self.w.len() - 3]
+    }
+
+    fn model(&self) -> f64 {
         self.w[self.w.len() - 2]
     }
 
@@ -330,7 +356,83 @@ impl Model {
     fn score(&self, cols: &[Option<usize>], row: &Observation) -> f64 {
         row.rules.iter().filter_map(|&r| cols[r as usize]).map(|c| self.w[c]).sum::<f64>()
             + self.tone() * row.compound
+            + self.model() * calibrated(row, self.platt)
     }
+}
+
+/// A row's calibrated model log-odds (0 when the model did not score it: no term).
+fn calibrated(row: &Observation, (scale, shift): (f64, f64)) -> f64 {
+    row.model.map_or(0.0, |l| scale * l + shift)
+}
+
+/// Platt scaling: the `scale` and `shift` for which σ(scale × log-odds + shift) best predicts
+/// the labels, by Newton's method with a halving line search. As Platt (1999) advises, the
+/// targets are smoothed (positives (N₊+1)/(N₊+2), negatives 1/(N₋+2)), so separable labels
+/// give a finite scale. Rows the model did not score are left out; without both labels among
+/// the rest, the identity.
+pub fn platt(rows: &[Observation]) -> (f64, f64) {
+    let xs: Vec<(f64, bool)> = rows.iter().filter_map(|r| r.model.map(|l| (l, r.label))).collect();
+    let pos = xs.iter().filter(|x| x.1).count();
+    if pos == 0 || pos == xs.len() {
+        return (1.0, 0.0);
+    }
+    let n = xs.len() as f64;
+    let (np, nn) = (pos as f64, n - pos as f64);
+    let (hi, lo) = ((np + 1.0) / (np + 2.0), 1.0 / (nn + 2.0));
+    let target = |y: bool| if y { hi } else { lo };
+    // Mean cross-entropy against the smoothed targets.
+    let loss = |a: f64, b: f64| {
+        xs.iter()
+            .map(|&(l, y)| {
+                let z = a * l + b;
+                let t = target(y);
+                // −t·ln σ(z) − (1−t)·ln(1−σ(z)), stably
+                let softplus =
+                    |x: f64| if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() };
+                t * softplus(-z) + (1.0 - t) * softplus(z)
+            })
+            .sum::<f64>()
+            / n
+    };
+    let (mut a, mut b) = (1.0, 0.0);
+    let mut f = loss(a, b);
+    for _ in 0..100 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(l, y) in &xs {
+            let p = sigmoid(a * l + b);
+            let r = p - target(y);
+            let w = (p * (1.0 - p)).max(1e-12);
+            ga += r * l;
+            gb += r;
+            haa += w * l * l;
+            hab += w * l;
+            hbb += w;
+        }
+        let (ga, gb) = (ga / n, gb / n);
+        let (haa, hab, hbb) = (haa / n + 1e-12, hab / n, hbb / n + 1e-12);
+        let det = haa * hbb - hab * hab;
+        if !(det > 0.0 && det.is_finite()) {
+            break;
+        }
+        let da = (hbb * ga - hab * gb) / det;
+        let db = (haa * gb - hab * ga) / det;
+        // Newton's step, halved until the loss does not rise.
+        let mut t = 1.0;
+        while t > 1e-8 && loss(a - t * da, b - t * db) > f {
+            t *= 0.5;
+        }
+        let (na, nb) = (a - t * da, b - t * db);
+        let nf = loss(na, nb);
+        if nf > f {
+            break;
+        }
+        let moved = (na - a).abs().max((nb - b).abs());
+        (a, b, f) = (na, nb, nf);
+        if moved < 1e-10 {
+            break;
+        }
+    }
+    (a, b)
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -345,9 +447,15 @@ fn sigmoid(z: f64) -> f64 {
 /// Minimises the summed log-loss plus `λ/2·‖w‖²` (the bias is not penalised) by Newton's
 /// method. `cols[rule]` is the feature column of a rule (`None` for rules never seen); there
 /// are `m` columns.
-fn train(rows: &[&Observation], cols: &[Option<usize>], m: usize, lambda: f64) -> Model {
-    let d = m + 2;
-    let (tone, bias) = (m, m + 1);
+fn train(
+    rows: &[&Observation],
+    cols: &[Option<usize>],
+    m: usize,
+    lambda: f64,
+    platt: (f64, f64),
+) -> Model {
+    let d = m + 3;
+    let (tone, model, bias) = (m, m + 1, m + 2);
     let mut w = vec![0.0; d];
     let pos = rows.iter().filter(|r| r.label).count() as f64;
     let n = rows.len() as f64;
@@ -365,6 +473,7 @@ fn train(rows: &[&Observation], cols: &[Option<usize>], m: usize, lambda: f64) -
             active.clear();
             active.extend(row.rules.iter().filter_map(|&r| cols[r as usize]).map(|c| (c, 1.0)));
             active.push((tone, row.compound));
+            active.push((model, calibrated(row, platt)));
             active.push((bias, 1.0));
             let z: f64 = active.iter().map(|&(c, v)| w[c] * v).sum();
             let p = sigmoid(z);
@@ -389,7 +498,7 @@ fn train(rows: &[&Observation], cols: &[Option<usize>], m: usize, lambda: f64) -
             break;
         }
     }
-    Model { w }
+    Model { w, platt }
 }
 
 /// Solves `h · x = g` for a symmetric positive definite `h` (d×d, row-major) by Cholesky
@@ -596,6 +705,10 @@ fn fit_one(
     };
     let fold_cols: Vec<(Vec<Option<usize>>, usize)> = (0..k).map(|f| columns(Some(f))).collect();
     let all: Vec<&Observation> = obs.rows.iter().collect();
+    // The model's calibration, on every labeled comment: an affine map of its log-odds, which
+    // the fitted weight and threshold would absorb anyway, so the folds can share it.
+    let platt = platt(&obs.rows);
+    let has_model = obs.rows.iter().any(|r| r.model.is_some());
 
     // Cross-validation: every setting on every fold. The model does not depend on `actions`,
     // so each (λ, fold) is trained once.
@@ -611,7 +724,7 @@ fn fit_one(
                 all.iter().zip(folds).filter(|(_, &g)| g == f).map(|(r, _)| *r).collect();
             let (cols, m) = &fold_cols[f];
             let (cols, m) = (cols.as_slice(), *m);
-            let model = train(&train_rows, cols, m, lambda);
+            let model = train(&train_rows, cols, m, lambda, platt);
             let mut out = [Confusion::default(); 2];
             for (slot, actions) in [false, true].into_iter().enumerate() {
                 let items: Vec<(f64, bool, bool)> = train_rows
@@ -665,7 +778,7 @@ fn fit_one(
     // The final fit on everything; its thresholds are chosen on the held-out scores of the
     // cross-validation (scores of comments no model saw), which in-sample scores overrate.
     let (cols, m) = columns(None);
-    let model = train(&all, &cols, m, lambda);
+    let model = train(&all, &cols, m, lambda, platt);
     let forced = |r: &Observation| actions && r.forced >= Verdict::Review;
     let mut oof = vec![0.0; all.len()];
     for t in trained.iter().filter(|t| t.0 == lambda) {
@@ -736,6 +849,11 @@ fn fit_one(
         lambda,
         actions,
         tone,
+        model: has_model.then(|| ModelFit {
+            weight: model.model(),
+            scale: platt.0,
+            shift: platt.1,
+        }),
         thresholds,
         rules,
         comments: labels.len() as u64,
@@ -832,6 +950,10 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
     let _ =
         writeln!(s, "# learned: weight of the comment's VADER compound (-1 hostile .. 1 friendly)");
     let _ = writeln!(s, "tone = {}", num(fit.tone));
+    if let Some(mf) = &fit.model {
+        let _ = writeln!(s, "# learned: weight of the toxicity model's calibrated log-odds");
+        let _ = writeln!(s, "model = {}", num(mf.weight));
+    }
     if fit.actions {
         let _ = writeln!(s, "# learned: the rules' own actions still force at least that verdict");
         let _ = writeln!(s, "actions = true");
@@ -839,6 +961,21 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
         let _ =
             writeln!(s, "# learned: the score alone decides; the rules' actions do not force one");
         let _ = writeln!(s, "actions = false");
+    }
+    if let Some(mf) = &fit.model {
+        let _ = writeln!(s, "\n[model]");
+        let _ = writeln!(
+            s,
+            "# learned: calibration (Platt) on these labels: toxicity = 1/(1+exp(-(scale * \
+             log-odds + shift)))"
+        );
+        let _ = writeln!(s, "scale = {}", num(mf.scale));
+        let _ = writeln!(s, "shift = {}", num(mf.shift));
+        let _ = writeln!(
+            s,
+            "# the model counts through [verdict] model above, so its own thresholds are off"
+        );
+        let _ = writeln!(s, "note = \"off\"\nreview = \"off\"\nremove = \"off\"");
     }
     let _ = writeln!(s, "\n[scores]");
     for r in fit.rules.iter().filter(|r| r.term.is_none()) {
@@ -897,14 +1034,15 @@ mod tests {
                 forced: Verdict::Ok,
                 unfitted: Verdict::Ok,
                 compound: 0.0,
+                model: None,
                 label,
             });
         }
         let refs: Vec<&Observation> = rows.iter().collect();
-        let m = train(&refs, &[Some(0)], 1, 1e-9);
+        let m = train(&refs, &[Some(0)], 1, 1e-9, (1.0, 0.0));
         let bias = (7.0f64 / 63.0).ln();
         let with = (24.0f64 / 6.0).ln();
-        assert!((m.w[2] - bias).abs() < 1e-5, "{:?}", m.w);
+        assert!((m.w[3] - bias).abs() < 1e-5, "{:?}", m.w);
         assert!((m.w[0] - (with - bias)).abs() < 1e-5, "{:?}", m.w);
     }
 
@@ -927,5 +1065,31 @@ mod tests {
         // A forced positive counts without its score.
         let forced = [(0.0, true, true), (1.0, false, false)];
         assert!(best_threshold(&forced, 1.0) > 1.0);
+    }
+
+    #[test]
+    fn platt_recovers_a_known_calibration() {
+        // Labels drawn so that P(y | l) = σ(2l − 1) exactly, in expectation: for each l, the
+        // share of positives is that probability (on a fine grid of counts).
+        let mut rows = Vec::new();
+        for i in -20..=20 {
+            let l = f64::from(i) / 10.0;
+            let p = sigmoid(2.0 * l - 1.0);
+            let pos = (p * 1000.0).round() as usize;
+            for j in 0..1000 {
+                rows.push(Observation {
+                    rules: vec![],
+                    forced: Verdict::Ok,
+                    unfitted: Verdict::Ok,
+                    compound: 0.0,
+                    model: Some(l),
+                    label: j < pos,
+                });
+            }
+        }
+        let (a, b) = platt(&rows);
+        assert!((a - 2.0).abs() < 0.01 && (b + 1.0).abs() < 0.01, "{a} {b}");
+        // no model, or one label only: the identity
+        assert_eq!(platt(&rows[10..20]), (1.0, 0.0));
     }
 }

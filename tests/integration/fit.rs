@@ -46,10 +46,25 @@ fn fit_learns_from_labels_writes_a_layer_that_loads_and_is_reproducible() {
     let out1 = w.path().join("out/fitted.toml");
     std::fs::create_dir(w.path().join("out")).unwrap();
     let (lex, labels) = (lex.to_str().unwrap(), labels.to_str().unwrap());
+    // Without the toxicity model: the rules' scores and the tone alone (the model's part is
+    // checked below).
     let v = json_output(
-        &["lexicon", "fit", lex, "--labels", labels, "-o", out1.to_str().unwrap(), "-f", "json"],
+        &[
+            "lexicon",
+            "fit",
+            lex,
+            "--labels",
+            labels,
+            "-o",
+            out1.to_str().unwrap(),
+            "-f",
+            "json",
+            "--model",
+            "none",
+        ],
         0,
     );
+    assert!(v["model"].is_null(), "{v}");
     for key in ["precision", "recall", "f1", "f1_sd", "folds"] {
         assert!(v["cv"][key].is_number(), "cv.{key}: {v}");
     }
@@ -72,23 +87,65 @@ fn fit_learns_from_labels_writes_a_layer_that_loads_and_is_reproducible() {
     assert!(text.contains("# learned:"), "{text}");
     moderato(&["lexicon", "check", out1.to_str().unwrap()]).assert().success();
     let fitted = json_output(
-        &["lexicon", "eval", out1.to_str().unwrap(), "--labels", labels, "-f", "json"],
+        &[
+            "lexicon",
+            "eval",
+            out1.to_str().unwrap(),
+            "--labels",
+            labels,
+            "-f",
+            "json",
+            "--model",
+            "none",
+        ],
         0,
     );
-    let unfitted = json_output(&["lexicon", "eval", lex, "--labels", labels, "-f", "json"], 0);
+    let unfitted = json_output(
+        &["lexicon", "eval", lex, "--labels", labels, "-f", "json", "--model", "none"],
+        0,
+    );
     assert!(fitted["f1"].as_f64() > unfitted["f1"].as_f64(), "{fitted} vs {unfitted}");
     assert_eq!(fitted["fp"], 0, "{fitted}");
 
     // Fitting again gives the same file, byte for byte.
     let out2 = w.path().join("out/again.toml");
-    moderato(&["lexicon", "fit", lex, "--labels", labels, "-o", out2.to_str().unwrap()])
-        .assert()
-        .success();
+    moderato(&[
+        "lexicon",
+        "fit",
+        lex,
+        "--labels",
+        labels,
+        "-o",
+        out2.to_str().unwrap(),
+        "--model",
+        "none",
+    ])
+    .assert()
+    .success();
     assert_eq!(text, std::fs::read_to_string(&out2).unwrap());
+
+    // With the built-in toxicity model, the fit also weighs and calibrates it: the layer sets
+    // `[verdict] model` and `[model]` scale and shift, turns the model's own thresholds off
+    // (it counts through the score), and loads.
+    let out3 = w.path().join("out/with-model.toml");
+    let v = json_output(
+        &["lexicon", "fit", lex, "--labels", labels, "-o", out3.to_str().unwrap(), "-f", "json"],
+        0,
+    );
+    for key in ["weight", "scale", "shift"] {
+        assert!(v["model"][key].as_f64().is_some_and(f64::is_finite), "model.{key}: {v}");
+    }
+    let with_model = std::fs::read_to_string(&out3).unwrap();
+    for line in ["\nmodel = ", "\n[model]\n", "\nscale = ", "\nreview = \"off\"\n"] {
+        assert!(with_model.contains(line), "{line:?} in {with_model}");
+    }
+    moderato(&["lexicon", "check", out3.to_str().unwrap()]).assert().success();
 
     // explain shows each flag's score and the sum against the thresholds.
     let out = moderato(&[
         "explain",
+        "--model",
+        "none",
         "--lexicon",
         out1.to_str().unwrap(),
         "Not stupid at all: great, lovely, thanks!",

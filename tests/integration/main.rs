@@ -7,6 +7,7 @@ mod html;
 mod lang;
 mod layouts;
 mod lexicon;
+mod model;
 mod moderation;
 mod parse;
 mod report;

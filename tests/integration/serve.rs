@@ -220,6 +220,15 @@ fn analyze_gives_audit_s_verdict_and_toxicity_above_0_8_exactly_for_review_and_r
         assert_eq!(v["attributeScores"]["TOXICITY"]["summaryScore"]["type"], "PROBABILITY");
         let acts = verdict == "review" || verdict == "remove";
         assert_eq!(tox > 0.8, acts, "{text}: {tox} for {verdict}");
+        // With the built-in model on, TOXICITY is its calibrated toxicity (audit's), raised
+        // only into the band of a verdict that says more.
+        if let Some(t) = audit["toxicity"].as_f64() {
+            assert_eq!(v["moderato"]["score_basis"], "verdict+model");
+            assert!(tox >= t, "{text}: {tox} < {t}");
+            if verdict == "ok" {
+                assert_eq!(tox, t, "{text}");
+            }
+        }
         if acts {
             acted += 1;
         } else {

@@ -88,6 +88,11 @@ pub struct EvalArgs {
     /// Bins of the reliability table.
     #[arg(long, default_value_t = 10)]
     pub bins: usize,
+    /// A JSONL field holding another system's score for each comment (e.g. Perspective's
+    /// TOXICITY): its ROC AUC, PR AUC and best F1 are reported beside the model's, both on the
+    /// rows that have it.
+    #[arg(long, value_name = "FIELD")]
+    pub baseline: Option<String>,
 }
 
 /// Runs `model`.
@@ -98,8 +103,15 @@ pub fn run(args: &ModelArgs, global: &GlobalOpts) -> Result<Outcome> {
     }
 }
 
-/// A labeled comment: its text, its label and the index of the file it came from.
-type Labeled = (String, bool, usize);
+/// A labeled comment.
+struct Labeled {
+    text: String,
+    label: bool,
+    /// The index of its `--labels` file.
+    file: usize,
+    /// Its 1-based line there (JSONL).
+    line: usize,
+}
 
 /// Labeled comments of every file, and the number of bad lines.
 fn read_labels(names: &[String], source: &LabelSource) -> Result<(Vec<Labeled>, usize)> {
@@ -107,8 +119,8 @@ fn read_labels(names: &[String], source: &LabelSource) -> Result<(Vec<Labeled>, 
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate() {
         for s in read_file(name, source, true, &mut bad)? {
-            if let Some(l) = s.label {
-                out.push((s.text, l, i));
+            if let Some(label) = s.label {
+                out.push(Labeled { text: s.text, label, file: i, line: s.line });
             }
         }
     }
@@ -135,6 +147,27 @@ struct Scores {
     at_threshold: Option<AtThreshold>,
     ece: f64,
     reliability: Vec<Bin>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<Baseline>,
+}
+
+/// Another system's score on the same comments.
+#[derive(Debug, Serialize)]
+struct Baseline {
+    /// The field it was read from.
+    field: String,
+    /// Comments that have it (the rows both are measured on).
+    comments: usize,
+    /// Its ROC AUC.
+    roc_auc: Option<f64>,
+    /// Its average precision.
+    pr_auc: Option<f64>,
+    /// Its best F1.
+    best_f1: AtThreshold,
+    /// The model's ROC AUC on the same rows.
+    model_roc_auc: Option<f64>,
+    /// The model's average precision on the same rows.
+    model_pr_auc: Option<f64>,
 }
 
 /// `calibration`: the lexicon's `[model]` (scale and shift), identity for a new model.
@@ -146,8 +179,8 @@ fn measure(
     bins: usize,
 ) -> Scores {
     let probs: Vec<f64> =
-        data.par_iter().map(|(t, _, _)| calibration.toxicity(model.logit(t))).collect();
-    let labels: Vec<bool> = data.iter().map(|d| d.1).collect();
+        data.par_iter().map(|d| calibration.toxicity(model.logit(&d.text))).collect();
+    let labels: Vec<bool> = data.iter().map(|d| d.label).collect();
     let (reliability, ece) = metrics::calibration(&probs, &labels, bins);
     Scores {
         comments: data.len(),
@@ -158,7 +191,30 @@ fn measure(
         at_threshold: threshold.map(|t| metrics::at_threshold(&probs, &labels, t)),
         ece,
         reliability,
+        baseline: None,
     }
+}
+
+/// The baseline field of each comment (JSONL labels only; `-` cannot be read twice).
+fn baseline_values(names: &[String], field: &str, data: &[Labeled]) -> Result<Vec<Option<f64>>> {
+    let mut files: Vec<Option<Vec<String>>> = Vec::new();
+    for name in names {
+        if name == "-" {
+            anyhow::bail!("--baseline reads the labels twice; give a file, not stdin");
+        }
+        let text = std::fs::read_to_string(name).with_context(|| {
+            format!("--baseline: reading {}", crate::report::escape::terminal(name))
+        })?;
+        files.push(Some(text.lines().map(str::to_string).collect()));
+    }
+    Ok(data
+        .iter()
+        .map(|d| {
+            let line = files.get(d.file)?.as_ref()?.get(d.line.checked_sub(1)?)?;
+            let v: serde_json::Value = serde_json::from_str(line).ok()?;
+            v.get(field)?.as_f64().filter(|x| x.is_finite())
+        })
+        .collect())
 }
 
 #[derive(Serialize)]
@@ -215,7 +271,7 @@ fn run_train(args: &TrainArgs, global: &GlobalOpts) -> Result<Outcome> {
             fit.push(d);
         }
     }
-    let positives = fit.iter().filter(|d| d.1).count();
+    let positives = fit.iter().filter(|d| d.label).count();
     if positives == 0 || positives == fit.len() {
         anyhow::bail!(
             "model train: {} labeled comments, {positives} to act on: both kinds are needed",
@@ -223,10 +279,10 @@ fn run_train(args: &TrainArgs, global: &GlobalOpts) -> Result<Outcome> {
         );
     }
     let rows: Vec<train::Row> =
-        fit.par_iter().map(|(t, _, _)| train::featurise(t, args.bits)).collect();
-    let labels: Vec<bool> = fit.iter().map(|d| d.1).collect();
+        fit.par_iter().map(|d| train::featurise(&d.text, args.bits)).collect();
+    let labels: Vec<bool> = fit.iter().map(|d| d.label).collect();
     let sample_weights: Vec<f64> =
-        fit.iter().map(|d| args.weights.get(d.2).copied().unwrap_or(1.0)).collect();
+        fit.iter().map(|d| args.weights.get(d.file).copied().unwrap_or(1.0)).collect();
     let opt = TrainOptions {
         bits: args.bits,
         lambda: args.lambda,
@@ -327,6 +383,14 @@ fn write_scores(out: &mut dyn Write, s: &Scores, width: Option<u16>) -> Result<(
     }
     t.add_row(vec!["expected calibration error".to_string(), format!("{:.3}", s.ece)]);
     writeln!(out, "{t}")?;
+    if let Some(b) = &s.baseline {
+        let name = crate::report::escape::terminal(&b.field);
+        writeln!(out, "beside {name}, on the {} comments that have it:", b.comments)?;
+        let mut c = table::new_table(&["measure", "model", &name], width);
+        c.add_row(vec!["ROC AUC".to_string(), f(b.model_roc_auc), f(b.roc_auc)]);
+        c.add_row(vec!["PR AUC".to_string(), f(b.model_pr_auc), f(b.pr_auc)]);
+        writeln!(out, "{c}")?;
+    }
     let mut r =
         table::new_table(&["toxicity", "comments", "mean predicted", "share labeled"], width);
     for b in &s.reliability {
@@ -352,7 +416,30 @@ fn run_eval(args: &EvalArgs, global: &GlobalOpts) -> Result<Outcome> {
         anyhow::bail!("model eval: no labeled comments");
     }
     let threshold = args.threshold.or(settings.thresholds.review);
-    let s = measure(&model, &settings, &data, threshold, args.bins.max(1));
+    let mut s = measure(&model, &settings, &data, threshold, args.bins.max(1));
+    if let Some(field) = &args.baseline {
+        let values = baseline_values(&args.labels, field, &data)?;
+        let rows: Vec<(f64, f64, bool)> = data
+            .iter()
+            .zip(&values)
+            .filter_map(|(d, v)| v.map(|v| (v, settings.toxicity(model.logit(&d.text)), d.label)))
+            .collect();
+        if rows.is_empty() {
+            anyhow::bail!("--baseline {field:?}: no labeled comment has a number there");
+        }
+        let theirs: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let ours: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let labels: Vec<bool> = rows.iter().map(|r| r.2).collect();
+        s.baseline = Some(Baseline {
+            field: field.clone(),
+            comments: rows.len(),
+            roc_auc: metrics::roc_auc(&theirs, &labels),
+            pr_auc: metrics::average_precision(&theirs, &labels),
+            best_f1: metrics::best_f1(&theirs, &labels),
+            model_roc_auc: metrics::roc_auc(&ours, &labels),
+            model_pr_auc: metrics::average_precision(&ours, &labels),
+        });
+    }
     output::write_to(global.output.as_deref(), |out| {
         if format == Format::Json {
             super::common::write_json(out, &s)

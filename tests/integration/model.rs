@@ -86,6 +86,33 @@ fn train_writes_a_model_that_ranks_and_is_reproducible() {
     assert!(e["ece"].as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)), "{e}");
     // The built-in lexicon's review threshold is the default one for F1.
     assert_eq!(e["at_threshold"]["threshold"], 0.7, "{e}");
+    // Another system's score in the same file is measured beside the model, on its rows.
+    let scored = w.write(
+        "scored.jsonl",
+        "{\"text\":\"what a moron, go away\",\"label\":1,\"other\":0.2}\n\
+         {\"text\":\"you fool, nobody cares\",\"label\":1}\n\
+         {\"text\":\"thanks, a helpful report on the library\",\"label\":0,\"other\":0.9}\n\
+         {\"text\":\"I agree with the council on the library\",\"label\":0,\"other\":0.1}\n",
+    );
+    let e = json_output(
+        &[
+            "model",
+            "eval",
+            "--model",
+            m1.to_str().unwrap(),
+            "--labels",
+            scored.to_str().unwrap(),
+            "--baseline",
+            "other",
+            "-f",
+            "json",
+        ],
+        0,
+    );
+    let b = &e["baseline"];
+    assert_eq!(b["comments"], 3, "{e}");
+    assert_eq!(b["roc_auc"], 0.5, "one positive, ranked between the negatives: {e}");
+    assert_eq!(b["model_roc_auc"], 1.0, "{e}");
     let out = moderato(&["model", "eval", "--model", m1.to_str().unwrap(), "--labels"])
         .arg(unseen.to_str().unwrap())
         .output()

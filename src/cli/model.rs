@@ -51,8 +51,8 @@ pub struct TrainArgs {
     /// How labels are read.
     #[command(flatten)]
     pub source: LabelSource,
-    /// log2 of the number of weights (the built-in model uses 19: 1 MiB).
-    #[arg(long, default_value_t = 19, value_parser = clap::value_parser!(u32).range(10..=22))]
+    /// log2 of the number of weights (the built-in model uses 18: 256 KiB).
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(10..=22))]
     pub bits: u32,
     /// L2 penalty on the weights (on the mean log loss).
     #[arg(long, default_value_t = 2e-5)]

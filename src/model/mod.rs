@@ -2,9 +2,10 @@
 //!
 //! Rules catch what they name; a trained model scores what nobody wrote a rule for (and gives
 //! comment systems the kind of score they used to get from Perspective). This one is logistic
-//! regression over hashed word 1–2-grams and character 2–5-grams ([`features`]), with `2^bits`
-//! weights stored as binary16 in a documented file ([`file`]); the built-in model is compiled
-//! into the binary (`models/toxicity-en.bin`, ~1 MiB) and `--model FILE` loads another.
+//! regression over hashed word 1–2-grams and character 3–5-grams ([`features`]), with `2^bits`
+//! weights stored as one-byte codes into a 256-value codebook in a documented file ([`file`]);
+//! the built-in model is compiled into the binary (`models/toxicity-en.bin`, 257 KiB) and
+//! `--model FILE` loads another.
 //!
 //! Pipeline position: between tone and moderation. A comment's `toxicity` is
 //! `σ(bias + Σ weight × value)`, or none when the comment's language is not one the model was
@@ -35,7 +36,8 @@ pub const BUILTIN: &[u8] = include_bytes!("../../models/toxicity-en.bin");
 pub struct Model {
     bits: u32,
     bias: f32,
-    weights: std::sync::Arc<[f32]>,
+    codebook: [f32; file::LEVELS],
+    codes: std::sync::Arc<[u8]>,
     languages: Vec<String>,
     provenance: String,
 }
@@ -72,8 +74,15 @@ pub struct Contribution {
     pub logit: f64,
 }
 
+/// What scoring one text needs, kept per thread.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    seen: Seen,
+}
+
 thread_local! {
-    static SCRATCH: RefCell<(Vec<char>, Seen)> = RefCell::new(Default::default());
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -95,7 +104,8 @@ impl Model {
         Ok(Model {
             bits: d.bits,
             bias: d.bias,
-            weights: d.weights.into(),
+            codebook: d.codebook,
+            codes: d.codes.into(),
             languages: d.languages,
             provenance: d.provenance,
         })
@@ -109,13 +119,25 @@ impl Model {
         Model::from_bytes(&bytes).map_err(|source| ModelError::File { path: name, source })
     }
 
-    /// The model file's bytes. Weights round to binary16, so a model made from trained
-    /// weights should be read back from these bytes ([`Model::from_trained`] does).
+    /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        file::encode(self.bits, self.bias, &self.languages, &self.provenance, &self.weights)
+        file::encode_codes(
+            self.bits,
+            self.bias,
+            &self.languages,
+            &self.provenance,
+            &self.codebook,
+            &self.codes,
+        )
     }
 
-    /// The model of trained weights, exactly as its file will read.
+    /// The weight of bucket `b`.
+    #[inline]
+    fn weight(&self, b: usize) -> f32 {
+        self.codebook[usize::from(self.codes[b])]
+    }
+
+    /// The model of trained weights, exactly as its file will read (weights become codes).
     pub fn from_trained(
         t: &train::Trained,
         bits: u32,
@@ -149,24 +171,22 @@ impl Model {
     /// The log-odds that `text` is toxic.
     pub fn logit(&self, text: &str) -> f64 {
         SCRATCH.with(|scratch| {
-            let (chars, seen) = &mut *scratch.borrow_mut();
+            let Scratch { chars, seen } = &mut *scratch.borrow_mut();
             normalise(text, chars);
-            seen.reset(self.bits);
-            let (mut sc, mut sw) = (0.0f32, 0.0f32);
-            let w = &self.weights;
-            let bits = self.bits;
-            for_each_ngram(chars, |h, k, _, _| {
-                let b = bucket(h, bits);
-                if seen.insert(k, b) {
-                    match k {
-                        Kind::Chars => sc += w[b],
-                        Kind::Words => sw += w[b],
-                    }
+            seen.reset(self.bits, chars.len());
+            // First the distinct buckets, then their weights: the reads of the table do not
+            // wait on the hashing, so they overlap.
+            seen.mark_all(chars, self.bits);
+            // Four sums side by side: additions in one chain wait on each other.
+            let sum = |bs: &[u32]| {
+                let mut acc = [0.0f32; 4];
+                for (i, &b) in bs.iter().enumerate() {
+                    acc[i % 4] += self.weight(b as usize);
                 }
-            });
-            f64::from(self.bias)
-                + f64::from(sc) / (seen.count(Kind::Chars).max(1) as f64).sqrt()
-                + f64::from(sw) / (seen.count(Kind::Words).max(1) as f64).sqrt()
+                let total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+                f64::from(total) / (bs.len().max(1) as f64).sqrt()
+            };
+            f64::from(self.bias) + sum(seen.distinct(Kind::Chars)) + sum(seen.distinct(Kind::Words))
         })
     }
 
@@ -181,12 +201,12 @@ impl Model {
         let mut chars = Vec::new();
         normalise(text, &mut chars);
         let mut seen = Seen::default();
-        seen.reset(self.bits);
+        seen.reset(self.bits, chars.len());
         let mut first: Vec<(usize, usize, Kind, f32)> = Vec::new();
         for_each_ngram(&chars, |h, k, s, e| {
             let b = bucket(h, self.bits);
             if seen.insert(k, b) {
-                first.push((s, e, k, self.weights[b]));
+                first.push((s, e, k, self.weight(b)));
             }
         });
         let (nc, nw) = (seen.count(Kind::Chars), seen.count(Kind::Words));
@@ -222,6 +242,11 @@ mod tests {
         let good = m.toxicity("Thank you for the careful reporting on the council budget.");
         assert!(bad > 0.5 && good < 0.2, "bad {bad}, good {good}");
         assert!(BUILTIN.len() <= 2 * 1024 * 1024);
+        assert_eq!(
+            Model::from_bytes(&m.to_bytes()).unwrap(),
+            *m,
+            "writing it back changes nothing"
+        );
     }
 
     #[test]

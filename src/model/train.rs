@@ -25,7 +25,7 @@ pub fn featurise(text: &str, bits: u32) -> Row {
     let mut chars = Vec::new();
     normalise(text, &mut chars);
     let mut seen = Seen::default();
-    seen.reset(bits);
+    seen.reset(bits, chars.len());
     let mut raw: Vec<(u32, Kind)> = Vec::new();
     for_each_ngram(&chars, |h, k, _, _| {
         let b = bucket(h, bits);

@@ -172,8 +172,8 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
     }
     let mut t = table::new_table(
         &[
-            "#", "author", "posted", "reply to", "lang", "compound", "tone", "verdict", "flags",
-            "body",
+            "#", "author", "posted", "reply to", "lang", "compound", "tone", "toxicity", "verdict",
+            "flags", "body",
         ],
         width,
     );
@@ -187,6 +187,7 @@ fn write_table(out: &mut dyn Write, page: &AuditedPage, width: Option<u16>) -> R
             c.language.code.to_string(),
             c.tone.map_or("–".to_string(), |t| format!("{:+.4}", t.compound)),
             c.tone.map_or("–", |t| label_name(t.label)).to_string(),
+            c.moderation.toxicity.map_or("–".to_string(), |t| format!("{t:.2}")),
             c.moderation.verdict.to_string(),
             table::cell(&flag_list(&c.moderation.flags)),
             table::cell(&escape::preview(&cm.body, 50)),

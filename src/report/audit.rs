@@ -8,7 +8,8 @@ use crate::audit::AuditedPage;
 use std::io::Write;
 
 /// One row per comment: source, id, author, posted, reply to, language, compound and tone
-/// (empty when not scored in the comment's language), verdict, flags, body.
+/// (empty when not scored in the comment's language), toxicity (empty where the model does not
+/// apply), verdict, flags, body.
 pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
     let mut g = Grid::new(
         "Comments",
@@ -23,6 +24,7 @@ pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
             ("language_confidence", true),
             ("compound", true),
             ("tone", false),
+            ("toxicity", true),
             ("verdict", false),
             ("flags", false),
             ("body", false),
@@ -42,6 +44,7 @@ pub fn comments_grid(pages: &[AuditedPage]) -> Grid {
                 format!("{:.2}", c.language.confidence),
                 c.tone.map(|t| format!("{:.4}", t.compound)).unwrap_or_default(),
                 c.tone.map(|t| format!("{:?}", t.label).to_lowercase()).unwrap_or_default(),
+                c.moderation.toxicity.map(|t| format!("{t:.4}")).unwrap_or_default(),
                 c.moderation.verdict.to_string(),
                 flag_list(&c.moderation.flags),
                 cm.body.clone(),

@@ -252,6 +252,14 @@ fn every_audit_record_has_toxicity_and_explain_shows_what_moved_it() {
         assert!(t.is_some_and(|t| (0.0..=1.0).contains(&t)), "{c}");
     }
 
+    // ... and their CSV rows, in a column of their own.
+    let out = moderato(&["audit", "-f", "csv", page.to_str().unwrap()]).output().unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "toxicity").expect("a toxicity column");
+    let first = csv.lines().nth(1).unwrap().split(',').nth(col).unwrap();
+    assert!(first.parse::<f64>().is_ok_and(|t| (0.0..=1.0).contains(&t)), "{first}");
+
     let out = moderato(&["explain", "You are a pathetic idiot"]).output().unwrap();
     let shown = String::from_utf8(out.stdout).unwrap();
     assert!(shown.contains("toxicity: "), "{shown}");

@@ -38,6 +38,18 @@ pub fn moderate(
     language: Language,
     compound: impl FnOnce() -> f64,
 ) -> Moderation {
+    moderate_scored(lexicon, text, language, compound, lexicon.model_logit(text, language))
+}
+
+/// [`moderate`] with the toxicity model's raw log-odds already computed (`None`: the model
+/// does not apply), for callers that need them too (`lexicon fit` keeps them as a feature).
+pub fn moderate_scored(
+    lexicon: &Lexicon,
+    text: &str,
+    language: Language,
+    compound: impl FnOnce() -> f64,
+    logit: Option<f64>,
+) -> Moderation {
     let mut compound = Some(compound);
     let mut cached: Option<f64> = None;
     let mut tone = || *cached.get_or_insert_with(|| compound.take().map_or(0.0, |f| f()));
@@ -46,7 +58,6 @@ pub fn moderate(
     } else {
         check_in_windows(lexicon, text, language.code, &mut tone)
     };
-    let logit = lexicon.model_logit(text, language);
     let j = lexicon.judge(&flags, tone, logit);
     // Four decimals: finer than any threshold worth setting, and stable in outputs.
     let toxicity = j.toxicity.map(|t| (t * 1e4).round() / 1e4);

@@ -170,25 +170,23 @@ struct Baseline {
     model_pr_auc: Option<f64>,
 }
 
-/// `calibration`: the lexicon's `[model]` (scale and shift), identity for a new model.
-fn measure(
-    model: &Model,
-    calibration: &ModelSettings,
-    data: &[Labeled],
-    threshold: Option<f64>,
-    bins: usize,
-) -> Scores {
-    let probs: Vec<f64> =
-        data.par_iter().map(|d| calibration.toxicity(model.logit(&d.text))).collect();
+/// Each comment's toxicity, calibrated by `calibration` (the lexicon's `[model]`, identity for
+/// a new model).
+fn toxicities(model: &Model, calibration: &ModelSettings, data: &[Labeled]) -> Vec<f64> {
+    data.par_iter().map(|d| calibration.toxicity(model.logit(&d.text))).collect()
+}
+
+/// How `probs` (one per comment of `data`) do against the labels.
+fn measure(probs: &[f64], data: &[Labeled], threshold: Option<f64>, bins: usize) -> Scores {
     let labels: Vec<bool> = data.iter().map(|d| d.label).collect();
-    let (reliability, ece) = metrics::calibration(&probs, &labels, bins);
+    let (reliability, ece) = metrics::calibration(probs, &labels, bins);
     Scores {
         comments: data.len(),
         positives: labels.iter().filter(|&&y| y).count(),
-        roc_auc: metrics::roc_auc(&probs, &labels),
-        pr_auc: metrics::average_precision(&probs, &labels),
-        best_f1: metrics::best_f1(&probs, &labels),
-        at_threshold: threshold.map(|t| metrics::at_threshold(&probs, &labels, t)),
+        roc_auc: metrics::roc_auc(probs, &labels),
+        pr_auc: metrics::average_precision(probs, &labels),
+        best_f1: metrics::best_f1(probs, &labels),
+        at_threshold: threshold.map(|t| metrics::at_threshold(probs, &labels, t)),
         ece,
         reliability,
         baseline: None,
@@ -337,8 +335,9 @@ fn run_train(args: &TrainArgs, global: &GlobalOpts) -> Result<Outcome> {
         bits: args.bits,
         lambda: args.lambda,
         bytes: bytes.len(),
-        held_back: (!held.is_empty())
-            .then(|| measure(&model, &ModelSettings::default(), &held, None, 10)),
+        held_back: (!held.is_empty()).then(|| {
+            measure(&toxicities(&model, &ModelSettings::default(), &held), &held, None, 10)
+        }),
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -416,13 +415,15 @@ fn run_eval(args: &EvalArgs, global: &GlobalOpts) -> Result<Outcome> {
         anyhow::bail!("model eval: no labeled comments");
     }
     let threshold = args.threshold.or(settings.thresholds.review);
-    let mut s = measure(&model, &settings, &data, threshold, args.bins.max(1));
+    let probs = toxicities(&model, &settings, &data);
+    let mut s = measure(&probs, &data, threshold, args.bins.max(1));
     if let Some(field) = &args.baseline {
         let values = baseline_values(&args.labels, field, &data)?;
         let rows: Vec<(f64, f64, bool)> = data
             .iter()
             .zip(&values)
-            .filter_map(|(d, v)| v.map(|v| (v, settings.toxicity(model.logit(&d.text)), d.label)))
+            .zip(&probs)
+            .filter_map(|((d, v), &p)| v.map(|v| (v, p, d.label)))
             .collect();
         if rows.is_empty() {
             anyhow::bail!("--baseline {field:?}: no labeled comment has a number there");

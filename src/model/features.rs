@@ -169,14 +169,9 @@ impl Seen {
     #[inline]
     pub fn mark(&mut self, kind: Kind, bucket: usize) -> usize {
         let k = kind as usize;
-        let word = &mut self.map[bucket / 64];
-        let bit = 1u64 << (bucket % 64);
-        let new = usize::from(*word & bit == 0);
-        *word |= bit;
-        let n = self.counts[k];
-        self.list[k][n] = bucket as u32;
-        self.counts[k] = n + new;
-        new
+        let before = self.counts[k];
+        mark(&mut self.map, &mut self.list[k], &mut self.counts[k], bucket);
+        self.counts[k] - before
     }
 
     /// Marks `bucket` of `kind`; true when it was not yet marked.
@@ -192,15 +187,6 @@ impl Seen {
         let map = &mut self.map[..];
         let [list_c, list_w] = &mut self.list;
         let (mut nc, mut nw) = (self.counts[0], self.counts[1]);
-        #[inline(always)]
-        fn mark(map: &mut [u64], list: &mut [u32], n: &mut usize, b: usize) {
-            let word = &mut map[b / 64];
-            let bit = 1u64 << (b % 64);
-            let new = usize::from(*word & bit == 0);
-            *word |= bit;
-            list[*n] = b as u32;
-            *n += new;
-        }
         for_each_ngram(chars, |h, k, _, _| {
             let b = bucket(h, bits);
             match k {
@@ -220,6 +206,18 @@ impl Seen {
     pub fn distinct(&self, kind: Kind) -> &[u32] {
         &self.list[kind as usize][..self.counts[kind as usize]]
     }
+}
+
+/// Sets bucket `b`'s bit in `map` and writes `b` at `list[*n]`, moving `*n` on only when the
+/// bit was not set: no branch on whether it was (see [`Seen`]).
+#[inline(always)]
+fn mark(map: &mut [u64], list: &mut [u32], n: &mut usize, b: usize) {
+    let word = &mut map[b / 64];
+    let bit = 1u64 << (b % 64);
+    let new = usize::from(*word & bit == 0);
+    *word |= bit;
+    list[*n] = b as u32;
+    *n += new;
 }
 
 /// Which kind of n-gram a feature is.

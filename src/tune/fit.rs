@@ -190,8 +190,8 @@ where
         .map(|&(text, label)| {
             let c = compound(text);
             let lang = crate::lang::identify(text);
-            let m = crate::moderate::moderate(lexicon, text, lang, || c);
             let model = lexicon.model_logit(text, lang);
+            let m = crate::moderate::moderate_scored(lexicon, text, lang, || c, model);
             let mut hit: Vec<u32> =
                 m.flags.iter().filter_map(|f| index.get(f.rule.as_str()).copied()).collect();
             hit.sort_unstable();

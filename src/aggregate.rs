@@ -42,6 +42,9 @@ pub struct Scored {
     pub verdict: String,
     /// The categories of its flags (each once).
     pub categories: Vec<String>,
+    /// The model's toxicity, 0–1; `None` without a model or where it does not apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toxicity: Option<f64>,
 }
 
 /// Tone class of a compound score.
@@ -482,6 +485,7 @@ impl Aggregate {
         threads.truncate(TOP_N);
         WeeklyReport {
             tz: self.tz.name().to_string(),
+            duplicates_folded: 0,
             time_basis: self
                 .bases
                 .iter()
@@ -864,6 +868,10 @@ pub struct InputSummary {
     pub skipped: u64,
     /// The reference time for relative stamps and where it came from, if one was used.
     pub reference: Option<String>,
+    /// Records that repeat a comment an earlier record (in this input or another capture of
+    /// its thread) already counted: folded into it, not counted again.
+    #[serde(default)]
+    pub duplicates: u64,
 }
 
 /// The weekly report.
@@ -873,6 +881,8 @@ pub struct WeeklyReport {
     pub tz: String,
     /// The inputs (filled by the caller).
     pub inputs: Vec<InputSummary>,
+    /// Records folded into a comment already counted (the inputs' `duplicates`, added up).
+    pub duplicates_folded: u64,
     /// How the records' times were obtained.
     pub time_basis: Vec<BasisCount>,
     /// Every flag category met, sorted.
@@ -896,6 +906,7 @@ mod tests {
 
     fn rec(t: Option<&str>, author: &str) -> CommentRecord {
         CommentRecord {
+            native_id: true,
             id: "x".into(),
             thread: Some("t".into()),
             author: Some(author.into()),
@@ -917,6 +928,7 @@ mod tests {
             compound: Some(c),
             verdict: if cats.is_empty() { "ok" } else { "review" }.into(),
             categories: cats.iter().map(|s| s.to_string()).collect(),
+            toxicity: None,
         }
     }
 
@@ -1003,6 +1015,7 @@ mod tests {
             records: 4,
             skipped: 0,
             reference: Some("2024-11-01T00:00:00Z (--now)".into()),
+            duplicates: 1,
         }];
         let mut written = Vec::new();
         agg.write_partial(&inputs, &mut written).unwrap();

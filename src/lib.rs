@@ -18,6 +18,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;
+pub mod archive;
 mod ascii;
 pub mod audit;
 mod bits;

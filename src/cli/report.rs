@@ -13,6 +13,8 @@ use super::common;
 use super::output;
 use super::{Format, GlobalOpts};
 use crate::aggregate::{Aggregate, InputSummary, Partial, Scored, WeeklyReport};
+use crate::archive::fold::Fold;
+use crate::archive::identity::{self, Keyer};
 use crate::error::Outcome;
 use crate::lang::ToneLanguages;
 use crate::lexicon::Lexicon;
@@ -144,9 +146,10 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     };
     let mut outcome = Outcome::Clean;
     let mut agg = Aggregate::new(cx.tz.unwrap_or(chrono_tz::Tz::UTC));
+    let mut fold = Fold::new();
     let mut inputs = Vec::new();
     for name in common::inputs(&args.files) {
-        match add_input(&cx, &name, &mut agg) {
+        match add_input(&cx, &name, &mut agg, &mut fold) {
             Ok((summary, skipped)) => {
                 if skipped {
                     outcome = Outcome::Errored;
@@ -160,6 +163,9 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
             }
         }
     }
+    for (r, s) in fold.finish() {
+        agg.add(&r, s.as_ref());
+    }
     if args.partial {
         output::write_to(global.output.as_deref(), |out| {
             agg.write_partial(&inputs, &mut *out).map_err(std::io::Error::from)?;
@@ -169,6 +175,7 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
         return Ok(outcome);
     }
     let mut report = agg.finish();
+    report.duplicates_folded = inputs.iter().map(|i| i.duplicates).sum();
     report.inputs = inputs;
     render(&report, format, args.csv_table, global)?;
     Ok(outcome)
@@ -203,6 +210,7 @@ fn merge_run(args: &MergeArgs, global: &GlobalOpts) -> Result<Outcome> {
     }
     let total = total.ok_or_else(|| anyhow!("no partial reports in {}", args.files.join(", ")))?;
     let mut report = total.finish();
+    report.duplicates_folded = inputs.iter().map(|i| i.duplicates).sum();
     report.inputs = inputs;
     render(&report, format, args.csv_table, global)?;
     Ok(Outcome::Clean)
@@ -233,9 +241,15 @@ fn render(
     })
 }
 
-/// Reads one input into `agg`: streamed when it is line-based and its records name their
-/// threads, whole otherwise. Returns its summary and whether records were skipped.
-fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSummary, bool)> {
+/// Reads one input into `agg` through `fold` (each comment counted once across inputs):
+/// streamed when it is line-based and its records name their threads, whole otherwise.
+/// Returns its summary and whether records were skipped.
+fn add_input(
+    cx: &Context,
+    name: &str,
+    agg: &mut Aggregate,
+    fold: &mut Fold,
+) -> Result<(InputSummary, bool)> {
     let mut reader = common::open_stream(name)?;
     // The first non-blank line decides, as `records::detect` would on the whole text.
     let mut head = Vec::new();
@@ -252,7 +266,7 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
         std::fs::metadata(name).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from)
     };
     let reference = reference(cx.now, modified);
-    let opts = ReadOptions { reference, tz: cx.tz, mapping: cx.mapping.clone() };
+    let mut opts = ReadOptions { reference, tz: cx.tz, mapping: cx.mapping.clone(), url: None };
     let first = String::from_utf8_lossy(&head);
     let first = first.trim_start_matches('\u{feff}');
     let kind = cx.args.input.unwrap_or_else(|| records::detect(first, &opts.mapping));
@@ -277,6 +291,7 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
         for w in &src.warnings {
             eprintln!("moderato: warning: {}", escape::message(w));
         }
+        opts.url.clone_from(&src.url);
         let kind = cx
             .args
             .input
@@ -290,19 +305,24 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
                 .map(|r| score(r, &cx.analyzer, &cx.lexicon, &cx.tones, cx.args.all_statuses))
                 .collect()
         });
-        for (r, s) in batch.records.iter().zip(&scored) {
-            agg.add(r, s.as_ref());
-        }
         let used_relative =
             batch.records.iter().any(|r| r.time_basis.is_some_and(|b| b.is_relative()));
+        let records = batch.records.len() as u64;
+        let skipped = batch.skipped() as u64;
+        let mut keyer = Keyer::new();
+        let mut duplicates = 0;
+        for (r, s) in batch.records.into_iter().zip(scored) {
+            duplicates += u64::from(offer(&mut keyer, fold, agg, r, s));
+        }
         let summary = InputSummary {
             name: src.name.clone(),
             kind: kind.name().to_string(),
-            records: batch.records.len() as u64,
-            skipped: batch.skipped() as u64,
+            records,
+            skipped,
             reference: reference.filter(|_| used_relative).map(describe_reference),
+            duplicates,
         };
-        return Ok((summary, batch.skipped() > 0));
+        return Ok((summary, skipped > 0));
     }
     let input = std::io::Cursor::new(head).chain(reader);
     let mut stream = Streamed::default();
@@ -334,7 +354,7 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
     };
     let sink = |lines: Vec<Line>, st: pipeline::Stats| {
         for line in lines {
-            stream.add(line, agg);
+            stream.add(line, agg, fold);
         }
         bar.set_position(st.bytes);
         bar.set_message(format!("{} records", stream.records));
@@ -364,6 +384,7 @@ fn add_input(cx: &Context, name: &str, agg: &mut Aggregate) -> Result<(InputSumm
         records: stream.records,
         skipped: stream.skipped,
         reference: reference.filter(|_| stream.used_relative).map(describe_reference),
+        duplicates: stream.duplicates,
     };
     Ok((summary, stream.skipped > 0))
 }
@@ -387,10 +408,14 @@ struct Streamed {
     used_relative: bool,
     /// The first line with invalid UTF-8.
     invalid_utf8: Option<usize>,
+    /// Keys of this input's comments.
+    keyer: Keyer,
+    /// Records that repeat a comment already counted.
+    duplicates: u64,
 }
 
 impl Streamed {
-    fn add(&mut self, line: Line, agg: &mut Aggregate) {
+    fn add(&mut self, line: Line, agg: &mut Aggregate, fold: &mut Fold) {
         if let Some(p) = line.problem {
             if line.invalid && self.invalid_utf8.is_none() {
                 self.invalid_utf8 = Some(p.at.line);
@@ -407,9 +432,27 @@ impl Streamed {
             }
             self.records += 1;
             self.used_relative |= r.time_basis.is_some_and(|b| b.is_relative());
-            agg.add(&r, line.scored.as_ref());
+            self.duplicates += u64::from(offer(&mut self.keyer, fold, agg, r, line.scored));
         }
     }
+}
+
+/// Offers one record to the fold, adding it to `agg` when it is to be counted now. True when
+/// it repeats a comment already offered.
+fn offer(
+    keyer: &mut Keyer,
+    fold: &mut Fold,
+    agg: &mut Aggregate,
+    r: CommentRecord,
+    s: Option<Scored>,
+) -> bool {
+    let key = keyer.key(&r);
+    let digest = identity::digest(r.thread.as_deref().unwrap_or(""), &key);
+    let (now, repeat) = fold.offer(digest, (r, s));
+    if let Some((r, s)) = now {
+        agg.add(&r, s.as_ref());
+    }
+    repeat
 }
 
 impl Context<'_> {
@@ -476,5 +519,6 @@ pub fn score(
         compound,
         verdict: m.verdict.to_string(),
         categories,
+        toxicity: m.toxicity,
     })
 }

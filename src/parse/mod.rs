@@ -129,6 +129,10 @@ pub struct Comment {
     pub truncated: bool,
     /// The lines the comment occupies (header to last body line).
     pub lines: LineRange,
+    /// The comment system's own id, when the markup gives one (`id="comment-123"`,
+    /// `data-comment-id`); absent for page text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub native_id: Option<String>,
 }
 
 fn rfc3339_opt<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
@@ -149,6 +153,14 @@ pub struct Page {
     pub confidence: f64,
     /// Number of input lines.
     pub line_count: usize,
+    /// The page's title: the document's `<title>` (else `og:title`) in HTML, the article's
+    /// first line in page text. With the canonical URL, it names the thread across captures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The page's own URL: `<link rel=canonical>`, else `og:url`, else the URL it was
+    /// fetched from (HTML only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
     /// The article.
     pub editorial: Editorial,
     /// Page chrome: neither editorial nor comment.
@@ -189,6 +201,15 @@ pub fn parse_source(src: &crate::input::Source, opts: &ParseOptions) -> Page {
         crate::input::SourceKind::Html => html::parse_html(&src.name, &src.text, opts),
         crate::input::SourceKind::Text => parse_page(&src.name, &src.text, opts),
     }
+}
+
+/// Most characters of a page's title.
+const TITLE_CHARS: usize = 300;
+
+/// A title as a page gives it: white space runs folded to one space, at most
+/// [`TITLE_CHARS`] characters.
+pub(crate) fn title_of(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(TITLE_CHARS).collect()
 }
 
 pub(crate) fn assemble(
@@ -251,6 +272,7 @@ pub(crate) fn assemble(
             body: parts.body,
             truncated: parts.truncated,
             lines: range,
+            native_id: parts.native_id,
         });
     }
 
@@ -260,11 +282,14 @@ pub(crate) fn assemble(
         .map(|r| lines[r.first - 1..r.last].join("\n"))
         .collect::<Vec<_>>()
         .join("\n\n");
+    let title = text.lines().map(str::trim).find(|l| !l.is_empty()).map(title_of);
     Page {
         source: source.to_string(),
         layout: ex.layout.to_string(),
         confidence: ex.confidence,
         line_count: lines.len(),
+        title,
+        canonical_url: None,
         editorial: Editorial { text, lines: editorial_lines },
         chrome: ranges_of(&classes, |c| c == LineClass::Chrome),
         unassigned: ranges_of(&classes, |c| c == LineClass::Unassigned),

@@ -91,6 +91,7 @@ fn post(
         Status::Approved
     };
     let record = CommentRecord {
+        native_id: true,
         id,
         thread: Some(thread),
         author,

@@ -219,8 +219,9 @@ pub(super) fn generic(o: &Map<String, Value>, at: SourceRef, opts: &ReadOptions)
     let body = first(o, m, Field::Body)
         .ok_or_else(|| format!("no body field {}", m.describe(Field::Body)))?;
     let body = text_of(body).ok_or_else(|| "the body is not text".to_string())?;
-    let id =
-        first(o, m, Field::Id).and_then(text_of).unwrap_or_else(|| format!("line {}", at.line));
+    let own = first(o, m, Field::Id).and_then(text_of).filter(|i| !i.is_empty());
+    let native_id = own.is_some();
+    let id = own.unwrap_or_else(|| format!("line {}", at.line));
     let mut notes = Vec::new();
     let captured = first(o, m, Field::CapturedAt).and_then(|v| {
         parse_json_time(v, opts, None)
@@ -247,6 +248,7 @@ pub(super) fn generic(o: &Map<String, Value>, at: SourceRef, opts: &ReadOptions)
     let parent_id = first(o, m, Field::ParentId).and_then(text_of).filter(|p| !p.is_empty());
     let record = CommentRecord {
         id,
+        native_id,
         thread: first(o, m, Field::Thread).and_then(text_of).filter(|t| !t.is_empty()),
         author: first(o, m, Field::Author).and_then(text_of).filter(|a| !a.is_empty()),
         posted_at: time.map(|t| t.at),
@@ -294,6 +296,7 @@ fn reddit(o: &Map<String, Value>, at: SourceRef) -> LineResult {
     let author = get(o, "author").and_then(text_of).filter(|a| a != "[deleted]" && !a.is_empty());
     let record = CommentRecord {
         id,
+        native_id: true,
         thread,
         author,
         posted_at: time.map(|t| t.at),
@@ -344,6 +347,7 @@ fn hn(o: &Map<String, Value>, at: SourceRef) -> LineResult {
     };
     let record = CommentRecord {
         id,
+        native_id: true,
         thread: None,
         author: get(o, "by").and_then(text_of),
         posted_at: time.map(|t| t.at),

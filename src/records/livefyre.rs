@@ -57,6 +57,7 @@ pub(super) fn read(name: &str, text: &str, opts: &ReadOptions) -> Batch {
             }
             let parent_id = text_of("parent_id");
             batch.records.push(CommentRecord {
+                native_id: true,
                 id,
                 thread: Some(thread.clone()),
                 author: text_of("imported_display_name").or_else(|| text_of("author_id")),

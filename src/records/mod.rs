@@ -165,6 +165,11 @@ impl fmt::Display for SourceRef {
 pub struct CommentRecord {
     /// The id the source gives (without Reddit's `t1_`), or one made from its position.
     pub id: String,
+    /// True when `id` is the platform's own (an export's id, a comment element's id in
+    /// HTML), false when it was made from the position (`c3`, `line 7`): an archive knows a
+    /// comment by its own id across captures, and by author and text otherwise.
+    #[serde(skip)]
+    pub native_id: bool,
     /// The thread (article, post, story) it belongs to; set for every record by [`resolve`].
     pub thread: Option<String>,
     /// Display name; `None` when absent or deleted.
@@ -298,6 +303,9 @@ pub struct ReadOptions {
     pub tz: Option<chrono_tz::Tz>,
     /// Field mapping for JSONL and CSV.
     pub mapping: Mapping,
+    /// The URL a page was fetched from (after redirects): its thread when the page declares
+    /// no canonical URL.
+    pub url: Option<String>,
 }
 
 /// Guesses the kind of an input from its content.
@@ -501,6 +509,7 @@ mod tests {
     fn rec(id: &str, thread: Option<&str>, parent: Option<&str>) -> CommentRecord {
         CommentRecord {
             id: id.into(),
+            native_id: true,
             thread: thread.map(str::to_string),
             author: None,
             posted_at: None,

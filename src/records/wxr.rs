@@ -76,6 +76,7 @@ fn comment(
     };
     let parent_id = c.child_text("wp:comment_parent").filter(|p| *p != "0").map(str::to_string);
     let record = CommentRecord {
+        native_id: true,
         id,
         thread: Some(thread.to_string()),
         author: c.child_text("wp:comment_author").map(str::to_string),

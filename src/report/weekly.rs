@@ -249,6 +249,9 @@ pub fn basis_lines(r: &WeeklyReport) -> Vec<String> {
         if i.skipped > 0 {
             l.push_str(&format!(", {} skipped", i.skipped));
         }
+        if i.duplicates > 0 {
+            l.push_str(&format!(", {} repeats of comments already counted", i.duplicates));
+        }
         l.push(')');
         if let Some(reference) = &i.reference {
             l.push_str(&format!("; relative times against {reference}"));

@@ -138,6 +138,64 @@ fn text_of(dom: &Dom, id: NodeId) -> String {
         .join(" ")
 }
 
+/// The page's own URL as its head declares it: `<link rel=canonical href>`, else
+/// `<meta property=og:url content>`; only absolute http(s) URLs count.
+pub fn canonical_url(dom: &Dom) -> Option<String> {
+    let mut og = None;
+    for node in dom.html.tree.nodes() {
+        let Some(e) = node.value().as_element() else { continue };
+        let absolute = |u: &str| {
+            let u = u.trim();
+            let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+            (lower.starts_with("https://") || lower.starts_with("http://")) && u.len() <= 2048
+        };
+        match e.name() {
+            "link"
+                if e.attr("rel").is_some_and(|r| {
+                    r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical"))
+                }) =>
+            {
+                if let Some(h) = e.attr("href").filter(|h| absolute(h)) {
+                    return Some(h.trim().to_string());
+                }
+            }
+            "meta"
+                if og.is_none()
+                    && e.attr("property").is_some_and(|p| p.eq_ignore_ascii_case("og:url")) =>
+            {
+                og = e.attr("content").filter(|c| absolute(c)).map(|c| c.trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    og
+}
+
+/// The document's title as written: `<title>`, else `og:title`.
+pub fn title(dom: &Dom) -> Option<String> {
+    let mut og = None;
+    for node in dom.html.tree.nodes() {
+        let Some(e) = node.value().as_element() else { continue };
+        match e.name() {
+            "title" => {
+                let t = crate::parse::title_of(&text_of(dom, node.id()));
+                if !t.is_empty() {
+                    return Some(t);
+                }
+            }
+            "meta"
+                if og.is_none()
+                    && e.attr("property").is_some_and(|p| p.eq_ignore_ascii_case("og:title")) =>
+            {
+                og = e.attr("content").map(crate::parse::title_of).filter(|t| !t.is_empty());
+            }
+            "body" => break,
+            _ => {}
+        }
+    }
+    og
+}
+
 /// The document's titles: `<title>` and `og:title`, folded.
 fn document_title(dom: &Dom) -> Vec<String> {
     let mut out = Vec::new();

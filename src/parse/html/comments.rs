@@ -375,6 +375,8 @@ fn find_with(dom: &Dom, r: &Rendered, items: &Items) -> (Option<Found>, Vec<Node
         depth[k] = parent.and_then(|p| index.get(&p)).map_or(0, |&p| depth[p] + 1);
         let mut parts = parts_of(dom, r, items, &scopes[k], id, &lines, &mine);
         parts.header_line = a + 1;
+        parts.native_id =
+            dom.html.tree.get(id).and_then(|n| n.value().as_element()).and_then(native_id);
         if parts.author.is_none() && parts.posted_text.is_none() && holds_items.contains(&id) {
             sections.push(id);
         }
@@ -535,6 +537,18 @@ fn printed_level(lines: &[&str], mine: &[usize]) -> Option<usize> {
         let l = lines[i].trim().to_ascii_lowercase();
         l.strip_prefix("level ")?.trim().parse::<usize>().ok().filter(|&n| (1..=100).contains(&n))
     })
+}
+
+/// The comment system's own id on an item element: `data-comment-id`, `data-id`, else an
+/// `id` with a digit in it (`comment-123`, `li-comment-123`; not `comments` or `respond`,
+/// which name sections). Values past 128 bytes are payloads, not ids.
+fn native_id(e: &Element) -> Option<String> {
+    ["data-comment-id", "data-commentid", "data-id", "id"]
+        .iter()
+        .filter_map(|a| e.attr(a))
+        .map(str::trim)
+        .find(|v| !v.is_empty() && v.len() <= 128 && v.bytes().any(|b| b.is_ascii_digit()))
+        .map(str::to_string)
 }
 
 fn clean_author(s: &str) -> Option<String> {

@@ -112,6 +112,10 @@ pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
         }
     };
     page.comments_loaded_by = loaded_by.filter(|_| page.comments.is_empty()).map(str::to_string);
+    page.canonical_url = article::canonical_url(&dom);
+    if let Some(t) = article::title(&dom) {
+        page.title = Some(t);
+    }
     let mut page = to_source_lines(page, &rendered.src_line, line_count);
     // A comment found in the markup spans its element's source lines.
     for (k, (first, last)) in elements {

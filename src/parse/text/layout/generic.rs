@@ -840,6 +840,7 @@ fn build(lines: &[&str], f: &[Line], mode: Mode) -> Extraction {
             truncated: false,
             level: r.level,
             posted_exact: None,
+            native_id: None,
         });
     }
     // Section phrases between records are chrome, not unassigned.

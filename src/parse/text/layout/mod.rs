@@ -48,6 +48,9 @@ pub struct CommentParts {
     pub level: Option<usize>,
     /// The exact time the markup gives (`<time datetime>`), which wins over `posted_text`.
     pub posted_exact: Option<chrono::DateTime<chrono::Utc>>,
+    /// The comment system's own id for it, when the markup gives one (`id="comment-123"`,
+    /// `data-comment-id`): what an archive knows it by across captures.
+    pub native_id: Option<String>,
 }
 
 /// A candidate comment list with the judge's view of it.

@@ -69,6 +69,7 @@ pub(super) fn parse(lines: &[&str], feats: &[crate::parse::features::Line]) -> O
             truncated,
             level: None,
             posted_exact: None,
+            native_id: None,
         });
     }
     Some(Extraction { layout: "wpdiscuz", confidence: 0.95, classes, comments })

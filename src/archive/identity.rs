@@ -1,0 +1,158 @@
+//! Identity across captures: which thread a record belongs to and which comment it is, so
+//! that the same page saved on two days counts each comment once.
+//!
+//! A thread is what the reader named it ([`CommentRecord::thread`]): for pages the canonical
+//! URL, else the fetched URL, else the title (see `records::page`); for exports the thread
+//! the export names. A comment is known within its thread by the platform's own id when the
+//! source gives one (`id:<id>`); otherwise by its author and its text, folded (lower case,
+//! white space runs as one space), and, when the same author wrote the same text more than
+//! once in one capture, by which occurrence it is (`text:<digest>#<n>`). The digest is the
+//! first 64 bits of SHA-256 over `author \0 text`, written in hex.
+
+use crate::records::CommentRecord;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// The text a comment is known by: lower case, white space runs as one space, trimmed.
+pub fn fold_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Gives each record of one capture its comment key (see the module docs). One `Keyer` per
+/// capture: occurrences are counted within it.
+#[derive(Debug, Default)]
+pub struct Keyer {
+    /// Occurrences so far of each (thread, text digest).
+    seen: HashMap<(String, u64), u32>,
+}
+
+impl Keyer {
+    /// A keyer for a new capture.
+    pub fn new() -> Keyer {
+        Keyer::default()
+    }
+
+    /// The key of `r` within its thread.
+    pub fn key(&mut self, r: &CommentRecord) -> String {
+        if r.native_id {
+            return format!("id:{}", r.id);
+        }
+        let digest = text_digest(r.author.as_deref(), &r.body);
+        let thread = r.thread.clone().unwrap_or_default();
+        let n = self.seen.entry((thread, digest)).or_insert(0);
+        let key = format!("text:{digest:016x}#{n}");
+        *n += 1;
+        key
+    }
+}
+
+/// 64 bits of SHA-256 over the folded author and text.
+pub fn text_digest(author: Option<&str>, body: &str) -> u64 {
+    let mut h = Sha256::new();
+    h.update(fold_text(author.unwrap_or("")).as_bytes());
+    h.update([0]);
+    h.update(fold_text(body).as_bytes());
+    let d = h.finalize();
+    u64::from_be_bytes(d[..8].try_into().expect("8 bytes"))
+}
+
+/// 128 bits that stand for (thread, key): what a fold keeps per comment instead of the
+/// strings.
+pub fn digest(thread: &str, key: &str) -> u128 {
+    let mut h = Sha256::new();
+    h.update(thread.as_bytes());
+    h.update([0]);
+    h.update(key.as_bytes());
+    let d = h.finalize();
+    u128::from_be_bytes(d[..16].try_into().expect("16 bytes"))
+}
+
+/// The keys of one capture's records, in order, and each record's parent key: the key of
+/// the parent record when it is in the capture, `id:<parent>` when the ids are the
+/// platform's, else none.
+pub fn keys(records: &[CommentRecord]) -> Vec<(String, Option<String>)> {
+    let mut keyer = Keyer::new();
+    let own: Vec<String> = records.iter().map(|r| keyer.key(r)).collect();
+    let mut by_id: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        by_id.entry((r.thread.as_deref().unwrap_or(""), r.id.as_str())).or_insert(i);
+    }
+    records
+        .iter()
+        .zip(&own)
+        .map(|(r, k)| {
+            let parent = r.parent_id.as_deref().and_then(|p| {
+                match by_id.get(&(r.thread.as_deref().unwrap_or(""), p)) {
+                    Some(&i) => Some(own[i].clone()),
+                    None if r.native_id => Some(format!("id:{p}")),
+                    None => None,
+                }
+            });
+            (k.clone(), parent)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{SourceRef, Status};
+
+    fn rec(id: &str, native: bool, author: &str, body: &str) -> CommentRecord {
+        CommentRecord {
+            id: id.into(),
+            native_id: native,
+            thread: Some("t".into()),
+            author: Some(author.into()),
+            posted_at: None,
+            posted_text: None,
+            time_basis: None,
+            posted_window: None,
+            parent_id: None,
+            is_reply: None,
+            body: body.into(),
+            status: Status::Approved,
+            source: SourceRef { input: "in".into(), line: 1, element: None },
+        }
+    }
+
+    #[test]
+    fn own_ids_win_and_text_keys_ignore_case_space_and_position() {
+        let mut k = Keyer::new();
+        assert_eq!(k.key(&rec("77", true, "Ann", "Hi")), "id:77");
+        let a = Keyer::new().key(&rec("c1", false, "Ann", "Hello  there\n"));
+        let b = Keyer::new().key(&rec("c9", false, "ann", "hello there"));
+        assert_eq!(a, b);
+        let c = Keyer::new().key(&rec("c1", false, "Bob", "hello there"));
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn the_same_text_twice_in_one_capture_is_two_comments() {
+        let mut k = Keyer::new();
+        let first = k.key(&rec("c1", false, "Ann", "+1"));
+        let second = k.key(&rec("c2", false, "Ann", "+1"));
+        assert_ne!(first, second);
+        assert!(first.ends_with("#0") && second.ends_with("#1"));
+    }
+
+    #[test]
+    fn parents_take_their_parents_keys() {
+        let mut child = rec("c2", false, "Bob", "no");
+        child.parent_id = Some("c1".into());
+        let mut orphan = rec("9", true, "Cy", "yes");
+        orphan.parent_id = Some("5".into());
+        let rs = vec![rec("c1", false, "Ann", "yes"), child, orphan];
+        let ks = keys(&rs);
+        assert_eq!(ks[1].1.as_deref(), Some(ks[0].0.as_str()));
+        assert_eq!(ks[2].1.as_deref(), Some("id:5"));
+        assert_eq!(ks[0].1, None);
+    }
+}

@@ -165,6 +165,13 @@ pub struct Stats {
     pub by_verdict: BTreeMap<String, u64>,
     /// Records with a relative time whose window crosses a week boundary.
     pub time_uncertain: u64,
+    /// Comments removed (gone from a later capture, or given a removing status) in this
+    /// week, as an archive saw it: counted in the week the change was first seen.
+    #[serde(default)]
+    pub removed: u64,
+    /// Comments edited in this week, likewise.
+    #[serde(default)]
+    pub edited: u64,
 }
 
 impl Stats {
@@ -231,6 +238,8 @@ impl Stats {
         add_map(&mut self.by_category, &o.by_category);
         add_map(&mut self.by_verdict, &o.by_verdict);
         self.time_uncertain += o.time_uncertain;
+        self.removed += o.removed;
+        self.edited += o.edited;
     }
 }
 
@@ -400,6 +409,17 @@ impl Aggregate {
         }
     }
 
+    /// Counts a change an archive saw at `at`: a removal, or an edit, in the week of `at`.
+    pub fn add_change(&mut self, at: DateTime<Utc>, removed: bool) {
+        let (key, start) = week_of(at, self.tz);
+        let st = &mut self.weeks.entry(key).or_insert_with(|| (start, Stats::default())).1;
+        if removed {
+            st.removed += 1;
+        } else {
+            st.edited += 1;
+        }
+    }
+
     /// Adds another accumulator (same zone) into this one.
     pub fn merge(&mut self, o: &Aggregate) {
         for (k, (start, st)) in &o.weeks {
@@ -486,6 +506,7 @@ impl Aggregate {
         WeeklyReport {
             tz: self.tz.name().to_string(),
             duplicates_folded: 0,
+            changes_tracked: false,
             time_basis: self
                 .bases
                 .iter()
@@ -732,6 +753,10 @@ pub struct Row {
     pub by_status: BTreeMap<Status, u64>,
     /// Records whose relative time could fall in a neighbouring week.
     pub time_uncertain: u64,
+    /// Comments removed in the week (an archive's report; 0 otherwise).
+    pub removed: u64,
+    /// Comments edited in the week (an archive's report; 0 otherwise).
+    pub edited: u64,
 }
 
 impl Row {
@@ -765,6 +790,8 @@ impl Row {
             by_verdict: s.by_verdict.clone(),
             by_status: s.by_status.clone(),
             time_uncertain: s.time_uncertain,
+            removed: s.removed,
+            edited: s.edited,
         }
     }
 }
@@ -883,6 +910,9 @@ pub struct WeeklyReport {
     pub inputs: Vec<InputSummary>,
     /// Records folded into a comment already counted (the inputs' `duplicates`, added up).
     pub duplicates_folded: u64,
+    /// True when the report comes from an archive, which knows removals and edits (the
+    /// rows' `removed` and `edited`).
+    pub changes_tracked: bool,
     /// How the records' times were obtained.
     pub time_basis: Vec<BasisCount>,
     /// Every flag category met, sorted.

@@ -10,3 +10,5 @@
 
 pub mod fold;
 pub mod identity;
+pub mod schema;
+pub mod store;

@@ -5,6 +5,7 @@
 //! on with the other inputs, and return an [`Outcome`] that becomes the exit code.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod archive;
 mod audit;
 mod common;
 mod completions;
@@ -113,6 +114,8 @@ pub enum Command {
     Tone(tone::ToneArgs),
     /// Reports over pages and exports: `report weekly INPUT...`.
     Report(report::ReportArgs),
+    /// Keep captures in an SQLite archive, each comment once: `archive add|changes`.
+    Archive(archive::ArchiveArgs),
     /// Serve verdicts over HTTP as comments are posted: the Perspective API's
     /// `comments:analyze` (for Coral and other clients), Coral's external moderation phase,
     /// and `/v1/audit`.
@@ -132,6 +135,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Tone(args) => tone::run(args, &cli.global),
         Command::Explain(args) => explain::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
+        Command::Archive(args) => archive::run(args, &cli.global),
         Command::Lexicon(args) => lexicon::run(args, &cli.global),
         Command::Model(args) => model::run(args, &cli.global),
         #[cfg(feature = "serve")]

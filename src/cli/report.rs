@@ -15,6 +15,7 @@ use super::{Format, GlobalOpts};
 use crate::aggregate::{Aggregate, InputSummary, Partial, Scored, WeeklyReport};
 use crate::archive::fold::Fold;
 use crate::archive::identity::{self, Keyer};
+use crate::archive::store::Archive;
 use crate::error::Outcome;
 use crate::lang::ToneLanguages;
 use crate::lexicon::Lexicon;
@@ -77,6 +78,10 @@ pub struct WeeklyArgs {
     /// Worker threads for scoring (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Report from an archive (`archive add`) instead of inputs: each comment once, with
+    /// the scores it was archived with, and removals and edits per week.
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    pub db: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `moderato report merge`.
@@ -146,6 +151,22 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     };
     let mut outcome = Outcome::Clean;
     let mut agg = Aggregate::new(cx.tz.unwrap_or(chrono_tz::Tz::UTC));
+    if let Some(db) = &args.db {
+        let input = from_archive(db, args.all_statuses, &mut agg)?;
+        if args.partial {
+            output::write_to(global.output.as_deref(), |out| {
+                agg.write_partial(&[input], &mut *out).map_err(std::io::Error::from)?;
+                writeln!(out)?;
+                Ok(())
+            })?;
+            return Ok(outcome);
+        }
+        let mut report = agg.finish();
+        report.inputs = vec![input];
+        report.changes_tracked = true;
+        render(&report, format, args.csv_table, global)?;
+        return Ok(outcome);
+    }
     let mut fold = Fold::new();
     let mut inputs = Vec::new();
     for name in common::inputs(&args.files) {
@@ -435,6 +456,35 @@ impl Streamed {
             self.duplicates += u64::from(offer(&mut self.keyer, fold, agg, r, line.scored));
         }
     }
+}
+
+/// Adds every comment of an archive to `agg` (each once, with its archived scores; only
+/// published ones count as scored unless `all_statuses`), and its removals and edits.
+fn from_archive(
+    db: &std::path::Path,
+    all_statuses: bool,
+    agg: &mut Aggregate,
+) -> Result<InputSummary> {
+    let archive = Archive::open(db, false, std::time::Duration::from_secs(60))?;
+    let records = archive.for_each_comment(|r, s| {
+        let s = s.filter(|_| r.status == Status::Approved || all_statuses);
+        agg.add(&r, s.as_ref());
+    })?;
+    let (removed, edited) = archive.change_times()?;
+    for t in removed {
+        agg.add_change(t, true);
+    }
+    for t in edited {
+        agg.add_change(t, false);
+    }
+    Ok(InputSummary {
+        name: db.display().to_string(),
+        kind: "archive".into(),
+        records,
+        skipped: 0,
+        reference: None,
+        duplicates: 0,
+    })
 }
 
 /// Offers one record to the fold, adding it to `agg` when it is to be counted now. True when

@@ -122,6 +122,10 @@ pub fn week_grid(r: &WeeklyReport, s: Style) -> Grid {
         g.push_column(st.name(), true);
     }
     g.push_column(&h("time uncertain", "time_uncertain"), true);
+    if r.changes_tracked {
+        g.push_column("removed", true);
+        g.push_column("edited", true);
+    }
     let row = |label: &str, start: &str, row: &Row, w: Option<&WeekRow>| -> Vec<String> {
         let change = w.and_then(|w| w.change.as_ref());
         let mut cells = vec![
@@ -164,6 +168,10 @@ pub fn week_grid(r: &WeeklyReport, s: Style) -> Grid {
             cells.push(row.by_status.get(st).copied().unwrap_or(0).to_string());
         }
         cells.push(row.time_uncertain.to_string());
+        if r.changes_tracked {
+            cells.push(row.removed.to_string());
+            cells.push(row.edited.to_string());
+        }
         cells
     };
     for w in &r.weeks {
@@ -250,7 +258,10 @@ pub fn basis_lines(r: &WeeklyReport) -> Vec<String> {
             l.push_str(&format!(", {} skipped", i.skipped));
         }
         if i.duplicates > 0 {
-            l.push_str(&format!(", {} repeats of comments already counted", i.duplicates));
+            l.push_str(&format!(
+                ", {} of comments already counted",
+                plural(i.duplicates, "repeat")
+            ));
         }
         l.push(')');
         if let Some(reference) = &i.reference {
@@ -298,7 +309,10 @@ fn definitions() -> &'static str {
      Flag and verdict shares are of scored comments (published, with text); replies are counted among \
      comments whose source says whether they reply; net tone = positive − negative share; \
      Δ compares with the previous ISO week when it has comments. Heated = negative or flagged. \
-     Time uncertain = a relative time (\"2 hours ago\") whose window crosses a week boundary."
+     Time uncertain = a relative time (\"2 hours ago\") whose window crosses a week boundary. \
+     From an archive, removed = comments that disappeared from a later capture of their \
+     thread or were given a removing status, and edited = comments whose text changed, each \
+     counted in the week the change was first seen."
 }
 
 /// The terminal form: a heading, the time basis, then the three tables.

@@ -1,0 +1,135 @@
+//! The archive's SQLite schema, how a file is recognised as an archive, and how an older
+//! archive is brought forward.
+//!
+//! An archive is an SQLite file whose `application_id` is [`APPLICATION_ID`] (`MDRA`) and
+//! whose `user_version` is the schema version. A file that is not SQLite, or is SQLite for
+//! another application, is refused by name and never written to. Versions are brought
+//! forward by [`MIGRATIONS`] in one transaction; a file from a newer moderato is refused.
+//!
+//! Times are text, `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds), so that they sort as they
+//! compare and read plainly in the `sqlite3` shell.
+
+/// `PRAGMA application_id` of a moderato archive: "MDRA" in ASCII.
+pub const APPLICATION_ID: i32 = 0x4D44_5241;
+
+/// The schema version this build writes.
+pub const VERSION: i32 = 1;
+
+/// Migrations: `MIGRATIONS[v]` takes a file at version `v` to `v + 1`. Version 0 is an empty
+/// file.
+pub const MIGRATIONS: [&str; 1] = [V1];
+
+/// Version 1.
+const V1: &str = r#"
+-- One row per thread: a page (its canonical URL, the URL it was fetched from, or its
+-- title) or an export's thread (its link, title or id).
+CREATE TABLE threads (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+
+-- One row per input added: a capture. The same content added twice is one capture.
+CREATE TABLE captures (
+    id             INTEGER PRIMARY KEY,
+    input          TEXT NOT NULL,          -- path or URL as given
+    kind           TEXT NOT NULL,          -- page, html, disqus, wxr, jsonl, ...
+    sha256         TEXT NOT NULL UNIQUE,   -- of the decoded input text
+    captured_at    TEXT NOT NULL,          -- when the content was captured
+    captured_basis TEXT NOT NULL,          -- now | fetched | file_mtime | clock
+    added_at       TEXT NOT NULL,          -- when it was archived
+    records        INTEGER NOT NULL,       -- comment records read from it
+    moderato       TEXT NOT NULL           -- the version that archived it
+);
+
+-- Which threads each capture held, and when: a comment missing from a later capture of
+-- its thread is gone.
+CREATE TABLE capture_threads (
+    thread_id   INTEGER NOT NULL REFERENCES threads(id),
+    captured_at TEXT NOT NULL,
+    capture_id  INTEGER NOT NULL REFERENCES captures(id),
+    comments    INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, captured_at, capture_id)
+) WITHOUT ROWID;
+
+-- One row per comment, however many captures held it.
+CREATE TABLE comments (
+    id              INTEGER PRIMARY KEY,
+    thread_id       INTEGER NOT NULL REFERENCES threads(id),
+    native_id       TEXT,     -- the platform's id, when the source gives one
+    parent_key      TEXT,     -- the key (comment_keys.key) of the comment it answers
+    is_reply        INTEGER,  -- 1 reply, 0 top level, NULL unknown
+    author          TEXT,
+    posted_at       TEXT,     -- from the capture that dates it most narrowly
+    posted_earliest TEXT,     -- the window the real time lies in (relative stamps)
+    posted_latest   TEXT,
+    posted_text     TEXT,     -- as that capture wrote it ("1 hour ago")
+    time_basis      TEXT,
+    status          TEXT NOT NULL,  -- approved, deleted, removed, spam, ... (latest capture)
+    status_since    TEXT NOT NULL,  -- first capture with this status
+    previous_status TEXT,           -- the status before it, when it changed
+    body            TEXT NOT NULL,  -- the latest text
+    body_since      TEXT NOT NULL,  -- first capture with this text
+    edited_after    TEXT,           -- last capture with the text before it
+    revisions       INTEGER NOT NULL,  -- texts seen: 1 = never edited
+    language        TEXT,     -- scores of the latest text, as archived
+    compound        REAL,
+    verdict         TEXT,     -- NULL: not moderated (not published, or no text)
+    categories      TEXT,     -- flag categories, comma-separated
+    toxicity        REAL,
+    first_seen      TEXT NOT NULL,
+    last_seen       TEXT NOT NULL,
+    first_capture   INTEGER NOT NULL REFERENCES captures(id),
+    last_capture    INTEGER NOT NULL REFERENCES captures(id)
+);
+CREATE INDEX comments_by_thread ON comments(thread_id, last_seen);
+
+-- The keys a comment is known by within its thread: `id:<platform id>`, or
+-- `text:<digest>#<n>` (author and text), one per text it has had.
+CREATE TABLE comment_keys (
+    thread_id  INTEGER NOT NULL,
+    key        TEXT NOT NULL,
+    comment_id INTEGER NOT NULL REFERENCES comments(id),
+    PRIMARY KEY (thread_id, key)
+) WITHOUT ROWID;
+
+-- Earlier texts of edited comments (the latest is comments.body).
+CREATE TABLE revisions (
+    comment_id INTEGER NOT NULL REFERENCES comments(id),
+    n          INTEGER NOT NULL,  -- 1 = the first text
+    body       TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    PRIMARY KEY (comment_id, n)
+) WITHOUT ROWID;
+
+-- Comments that disappeared while their thread was still captured: gone after the last
+-- capture that held them, before the first later capture of the thread.
+CREATE VIEW gone AS
+SELECT c.id AS comment_id, c.thread_id, c.last_seen AS gone_after,
+       (SELECT min(ct.captured_at) FROM capture_threads ct
+         WHERE ct.thread_id = c.thread_id AND ct.captured_at > c.last_seen) AS gone_before
+  FROM comments c
+ WHERE gone_before IS NOT NULL;
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn application_id_spells_mdra() {
+        assert_eq!(&APPLICATION_ID.to_be_bytes(), b"MDRA");
+    }
+
+    #[test]
+    fn every_migration_applies_on_an_empty_database() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for m in MIGRATIONS {
+            conn.execute_batch(m).unwrap();
+        }
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 6);
+    }
+}

@@ -270,6 +270,22 @@ impl Archive {
         Ok(archive)
     }
 
+    /// Checks the whole file (`PRAGMA quick_check`) before anything is written to it: a
+    /// damaged archive is refused, not added to. It reads every page once.
+    pub fn check(&self) -> Result<(), ArchiveError> {
+        let mut st = self.conn.prepare("PRAGMA quick_check").map_err(|e| self.error(e))?;
+        let lines: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .map_err(|e| self.error(e))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.error(e))?;
+        if lines.len() == 1 && lines[0] == "ok" {
+            return Ok(());
+        }
+        let why = lines.into_iter().take(3).collect::<Vec<_>>().join("; ");
+        Err(ArchiveError::Corrupt { path: self.path.clone(), why })
+    }
+
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path

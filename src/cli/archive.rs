@@ -103,6 +103,7 @@ fn add(args: &AddArgs, global: &GlobalOpts) -> Result<Outcome> {
         .build()
         .map_err(|e| anyhow!("thread pool: {e}"))?;
     let mut archive = Archive::open(&args.db, true, busy(args.busy_timeout))?;
+    archive.check()?;
     let pause_after = test_pause();
     let mut outcome = Outcome::Clean;
     let mut rows: Vec<Added> = Vec::new();

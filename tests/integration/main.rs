@@ -1,5 +1,6 @@
 //! End-to-end tests of the `moderato` binary, one module per subcommand.
 
+mod archive;
 mod audit;
 mod fit;
 mod hostile;

@@ -134,9 +134,9 @@ pub struct Stats {
     /// Records whose reply status is known.
     pub reply_known: u64,
     /// Distinct authors.
-    pub authors: BTreeSet<Arc<str>>,
+    pub authors: NameSet,
     /// Distinct threads.
-    pub threads: BTreeSet<Arc<str>>,
+    pub threads: NameSet,
     /// Records moderated (published, with text): the base of the flag counts.
     pub scored: u64,
     /// Of those, records whose tone was scored (their language is one tone is scored in):
@@ -184,13 +184,13 @@ impl Stats {
             self.replies += u64::from(reply);
         }
         if let Some(a) = &names.0 {
-            if !self.authors.contains(a) {
-                self.authors.insert(Arc::clone(a));
+            if !self.authors.0.contains(a) {
+                self.authors.0.insert(Arc::clone(a));
             }
         }
         if let Some(t) = &names.1 {
-            if !self.threads.contains(t) {
-                self.threads.insert(Arc::clone(t));
+            if !self.threads.0.contains(t) {
+                self.threads.0.insert(Arc::clone(t));
             }
         }
         self.time_uncertain += u64::from(uncertain);
@@ -207,15 +207,15 @@ impl Stats {
                     Tone::Negative => self.negative += 1,
                 }
             }
-            None => *self.tone_not_scored.entry(s.language.clone()).or_default() += 1,
+            None => bump(&mut self.tone_not_scored, &s.language),
         }
         if !s.categories.is_empty() {
             self.flagged += 1;
         }
         for c in s.categories.iter().collect::<BTreeSet<_>>() {
-            *self.by_category.entry(c.clone()).or_default() += 1;
+            bump(&mut self.by_category, c);
         }
-        *self.by_verdict.entry(s.verdict.clone()).or_default() += 1;
+        bump(&mut self.by_verdict, &s.verdict);
     }
 
     /// Adds another week's counts.
@@ -224,8 +224,8 @@ impl Stats {
         add_map(&mut self.by_status, &o.by_status);
         self.replies += o.replies;
         self.reply_known += o.reply_known;
-        self.authors.extend(o.authors.iter().cloned());
-        self.threads.extend(o.threads.iter().cloned());
+        self.authors.0.extend(o.authors.0.iter().cloned());
+        self.threads.0.extend(o.threads.0.iter().cloned());
         self.scored += o.scored;
         self.tone_scored += o.tone_scored;
         add_map(&mut self.tone_not_scored, &o.tone_not_scored);
@@ -257,8 +257,55 @@ fn intern<V: Default>(map: &mut HashMap<Arc<str>, V>, name: &str) -> Arc<str> {
 }
 
 /// `set`'s names, each replaced by the copy among `map`'s keys when there is one.
-fn share_names<V>(set: BTreeSet<Arc<str>>, map: &HashMap<Arc<str>, V>) -> BTreeSet<Arc<str>> {
-    set.into_iter().map(|n| map.get_key_value(&*n).map_or(n, |(k, _)| Arc::clone(k))).collect()
+fn share_names<V>(set: NameSet, map: &HashMap<Arc<str>, V>) -> NameSet {
+    NameSet(
+        set.0
+            .into_iter()
+            .map(|n| map.get_key_value(&*n).map_or(n, |(k, _)| Arc::clone(k)))
+            .collect(),
+    )
+}
+
+/// Adds one to `key`'s count, copying the key only the first time it is met.
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
+/// A set of distinct names (authors or threads), hashed for speed and written sorted, so
+/// that partial reports read the same whatever order the names came in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NameSet(pub rustc_hash::FxHashSet<Arc<str>>);
+
+impl NameSet {
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when it holds no name.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for NameSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut names: Vec<&str> = self.0.iter().map(|n| &**n).collect();
+        names.sort_unstable();
+        s.collect_seq(names)
+    }
+}
+
+impl<'de> Deserialize<'de> for NameSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names: Vec<String> = Vec::deserialize(d)?;
+        Ok(NameSet(names.into_iter().map(Arc::from).collect()))
+    }
 }
 
 fn add_map<K: Ord + Clone>(a: &mut BTreeMap<K, u64>, b: &BTreeMap<K, u64>) {
@@ -388,7 +435,7 @@ impl Aggregate {
             st.flagged += u64::from(flagged);
             if let Some(s) = s {
                 for c in s.categories.iter().collect::<BTreeSet<_>>() {
-                    *st.by_category.entry(c.clone()).or_default() += 1;
+                    bump(&mut st.by_category, c);
                 }
             }
         }
@@ -402,8 +449,11 @@ impl Aggregate {
                     st.scored += 1;
                     st.sum_compound_e4 += e4(c);
                     st.negative += u64::from(negative);
-                    let quote = crate::report::escape::preview(&r.body, QUOTE_CHARS);
-                    lower(&mut st.most_negative, &Some((c, quote)));
+                    // Quoted only when it may be the lowest (quoting is most of the cost).
+                    if st.most_negative.as_ref().is_none_or(|(m, _)| c <= *m) {
+                        let quote = crate::report::escape::preview(&r.body, QUOTE_CHARS);
+                        lower(&mut st.most_negative, &Some((c, quote)));
+                    }
                 }
             }
         }
@@ -1063,7 +1113,7 @@ mod tests {
         // the per-author key and one entry in each of the three weeks' sets
         assert_eq!(Arc::strong_count(key), 4);
         for (_, st) in agg.weeks.values() {
-            assert!(Arc::ptr_eq(st.authors.iter().next().unwrap(), key));
+            assert!(Arc::ptr_eq(st.authors.0.iter().next().unwrap(), key));
         }
         // read back from a partial, the weeks share the names again
         let p: Partial =

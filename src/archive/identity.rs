@@ -74,32 +74,6 @@ pub fn digest(thread: &str, key: &str) -> u128 {
     u128::from_be_bytes(d[..16].try_into().expect("16 bytes"))
 }
 
-/// The keys of one capture's records, in order, and each record's parent key: the key of
-/// the parent record when it is in the capture, `id:<parent>` when the ids are the
-/// platform's, else none.
-pub fn keys(records: &[CommentRecord]) -> Vec<(String, Option<String>)> {
-    let mut keyer = Keyer::new();
-    let own: Vec<String> = records.iter().map(|r| keyer.key(r)).collect();
-    let mut by_id: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        by_id.entry((r.thread.as_deref().unwrap_or(""), r.id.as_str())).or_insert(i);
-    }
-    records
-        .iter()
-        .zip(&own)
-        .map(|(r, k)| {
-            let parent = r.parent_id.as_deref().and_then(|p| {
-                match by_id.get(&(r.thread.as_deref().unwrap_or(""), p)) {
-                    Some(&i) => Some(own[i].clone()),
-                    None if r.native_id => Some(format!("id:{p}")),
-                    None => None,
-                }
-            });
-            (k.clone(), parent)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,18 +115,5 @@ mod tests {
         let second = k.key(&rec("c2", false, "Ann", "+1"));
         assert_ne!(first, second);
         assert!(first.ends_with("#0") && second.ends_with("#1"));
-    }
-
-    #[test]
-    fn parents_take_their_parents_keys() {
-        let mut child = rec("c2", false, "Bob", "no");
-        child.parent_id = Some("c1".into());
-        let mut orphan = rec("9", true, "Cy", "yes");
-        orphan.parent_id = Some("5".into());
-        let rs = vec![rec("c1", false, "Ann", "yes"), child, orphan];
-        let ks = keys(&rs);
-        assert_eq!(ks[1].1.as_deref(), Some(ks[0].0.as_str()));
-        assert_eq!(ks[2].1.as_deref(), Some("id:5"));
-        assert_eq!(ks[0].1, None);
     }
 }

@@ -20,7 +20,7 @@
 //! times, whatever order captures were added in.
 
 use super::fold::Item;
-use super::identity::{self, fold_text};
+use super::identity::{fold_text, Keyer};
 use super::schema::{APPLICATION_ID, MIGRATIONS, VERSION};
 use crate::aggregate::Scored;
 use crate::records::{CommentRecord, SourceRef, Status, TimeBasis};
@@ -190,8 +190,18 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+/// A time as the archive stores it: whole seconds since 1970 UTC.
+fn secs(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn time_of(s: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(s, 0)
+}
+
+/// A stored time as RFC 3339.
+fn shown(s: i64) -> String {
+    time_of(s).map_or_else(|| s.to_string(), stamp)
 }
 
 fn basis_name(b: TimeBasis) -> &'static str {
@@ -266,7 +276,13 @@ impl Archive {
         // In WAL mode NORMAL loses no committed transaction when the process dies (only on
         // power loss may the last ones be lost), and never corrupts the file.
         archive.conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| archive.error(e))?;
+        // 64 MiB of page cache: a capture of a million comments touches the tables' and
+        // indexes' pages far more often than the default 2 MiB holds, and spills to the log.
+        archive.conn.pragma_update(None, "cache_size", -65_536).map_err(|e| archive.error(e))?;
         archive.migrate(create)?;
+        // Reports scan the file from end to end: mapped, its pages are read in place rather
+        // than copied into the cache.
+        archive.conn.pragma_update(None, "mmap_size", 1_i64 << 34).map_err(|e| archive.error(e))?;
         Ok(archive)
     }
 
@@ -350,159 +366,83 @@ impl Archive {
         Ok(())
     }
 
-    /// Adds one capture in one transaction. `progress(n)` is called after every 100th
-    /// record looked up (inside the transaction).
-    pub fn add(
-        &mut self,
-        meta: &CaptureMeta,
-        items: &[Item],
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Added, ArchiveError> {
+    /// Adds one capture in one transaction (see [`Archive::begin`]).
+    pub fn add(&mut self, meta: &CaptureMeta, items: Vec<Item>) -> Result<Added, ArchiveError> {
+        let mut capture = self.begin(meta)?;
+        capture.push(items)?;
+        capture.commit(Some(&meta.sha256))
+    }
+
+    /// Opens the transaction of one capture; records go in with [`Capture::push`] and the
+    /// capture ends with [`Capture::commit`]. A capture whose content is already archived
+    /// (by `meta.sha256`; empty when not yet known) gives nothing to push to: its `Added`
+    /// says `already`.
+    pub fn begin(&mut self, meta: &CaptureMeta) -> Result<Capture<'_>, ArchiveError> {
         let path = self.path.clone();
         let err = |e| sql_error(&path, e);
-        let t = stamp(meta.captured_at);
-        let mut added = Added {
+        let t = secs(meta.captured_at);
+        let added = Added {
             input: meta.input.clone(),
-            captured_at: t.clone(),
-            records: items.len() as u64,
+            captured_at: stamp(meta.captured_at),
             ..Added::default()
         };
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let before: Option<i64> = tx
-            .query_row("SELECT id FROM captures WHERE sha256 = ?1", [&meta.sha256], |r| r.get(0))
-            .optional()
-            .map_err(err)?;
-        if let Some(id) = before {
-            added.capture = id;
-            added.already = true;
-            return Ok(added);
-        }
-        tx.execute(
-            "INSERT INTO captures (input, kind, sha256, captured_at, captured_basis, added_at, \
-             records, moderato) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                meta.input,
-                meta.kind,
-                meta.sha256,
-                t,
-                meta.basis.name(),
-                stamp(meta.added_at),
-                items.len() as i64,
-                env!("CARGO_PKG_VERSION")
-            ],
-        )
-        .map_err(err)?;
-        let capture = tx.last_insert_rowid();
-        added.capture = capture;
-        let records: Vec<CommentRecord> = items.iter().map(|(r, _)| r.clone()).collect();
-        let keys = identity::keys(&records);
-        drop(records);
-        let mut writer = Writer { tx: &tx, capture, t: &t, threads: HashMap::new() };
-        // Per thread: comments seen in this capture, and records found under no key.
-        let mut seen: HashMap<i64, HashSet<i64>> = HashMap::new();
-        let mut unmatched: Vec<usize> = Vec::new();
-        for (i, ((r, s), (key, _))) in items.iter().zip(&keys).enumerate() {
-            let thread = writer.thread(r.thread.as_deref().unwrap_or("")).map_err(err)?;
-            let found = writer.find(thread, key).map_err(err)?;
-            match found {
-                Some(id) => {
-                    if !seen.entry(thread).or_default().insert(id) {
-                        added.repeats += 1;
-                        continue;
-                    }
-                    added.tally(writer.update(id, r, s.as_ref()).map_err(err)?);
-                }
-                None => {
-                    seen.entry(thread).or_default();
-                    unmatched.push(i);
-                }
-            }
-            if (i + 1) % 100 == 0 {
-                progress(i + 1);
+        let mut capture = Capture {
+            tx,
+            path: path.clone(),
+            capture: 0,
+            t,
+            threads: HashMap::new(),
+            keyer: Keyer::new(),
+            text_ids: HashMap::new(),
+            seen: HashMap::new(),
+            held: Vec::new(),
+            inserted: HashSet::new(),
+            added,
+        };
+        if !meta.sha256.is_empty() {
+            if let Some(id) = capture.already(&meta.sha256).map_err(err)? {
+                capture.added.capture = id;
+                capture.added.already = true;
+                return Ok(capture);
             }
         }
-        // Records under no key: an edit of a comment the previous capture held, or new.
-        let mut by_thread: HashMap<i64, Vec<usize>> = HashMap::new();
-        for &i in &unmatched {
-            let thread = writer.thread(items[i].0.thread.as_deref().unwrap_or("")).map_err(err)?;
-            by_thread.entry(thread).or_default().push(i);
-        }
-        let mut threads: Vec<i64> = by_thread.keys().copied().collect();
-        threads.sort_unstable();
-        for thread in threads {
-            let mine = &by_thread[&thread];
-            let pairs = if mine.iter().any(|&i| !items[i].0.native_id) {
-                writer.pair_edits(thread, mine, items, &keys).map_err(err)?
-            } else {
-                HashMap::new()
-            };
-            for &i in mine {
-                let (r, s) = &items[i];
-                let (key, parent) = &keys[i];
-                match pairs.get(&i) {
-                    Some(&id) => {
-                        writer.alias(thread, key, id).map_err(err)?;
-                        added.tally(writer.update(id, r, s.as_ref()).map_err(err)?);
-                        seen.entry(thread).or_default().insert(id);
-                    }
-                    None => {
-                        // Two records under one new key in one capture: the second repeats.
-                        if let Some(id) = writer.find(thread, key).map_err(err)? {
-                            if seen.entry(thread).or_default().insert(id) {
-                                writer.update(id, r, s.as_ref()).map_err(err)?;
-                            } else {
-                                added.repeats += 1;
-                            }
-                            continue;
-                        }
-                        let id = writer
-                            .insert(thread, key, parent.as_deref(), r, s.as_ref())
-                            .map_err(err)?;
-                        seen.entry(thread).or_default().insert(id);
-                        added.new += 1;
-                    }
-                }
-            }
-        }
-        added.threads = seen.len() as u64;
-        for (&thread, ids) in &seen {
-            let prev: Option<String> = tx
-                .query_row(
-                    "SELECT max(captured_at) FROM capture_threads \
-                     WHERE thread_id = ?1 AND captured_at < ?2",
-                    params![thread, t],
-                    |r| r.get(0),
-                )
-                .map_err(err)?;
-            if let Some(prev) = prev {
-                let gone: i64 = tx
-                    .query_row(
-                        "SELECT count(*) FROM comments WHERE thread_id = ?1 \
-                         AND last_seen >= ?2 AND last_seen < ?3",
-                        params![thread, prev, t],
-                        |r| r.get(0),
-                    )
-                    .map_err(err)?;
-                added.gone += gone as u64;
-            }
-            tx.execute(
-                "INSERT INTO capture_threads (thread_id, captured_at, capture_id, comments) \
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![thread, t, capture, ids.len() as i64],
+        capture
+            .tx
+            .execute(
+                "INSERT INTO captures (input, kind, sha256, captured_at, captured_basis, \
+                 added_at, records, moderato) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)",
+                params![
+                    meta.input,
+                    meta.kind,
+                    // Unique until the content's digest is known (at commit).
+                    if meta.sha256.is_empty() {
+                        format!("pending {}", std::process::id())
+                    } else {
+                        meta.sha256.clone()
+                    },
+                    capture.t,
+                    meta.basis.name(),
+                    secs(meta.added_at),
+                    env!("CARGO_PKG_VERSION")
+                ],
             )
             .map_err(err)?;
-        }
-        drop(writer);
-        tx.commit().map_err(err)?;
-        Ok(added)
+        capture.capture = capture.tx.last_insert_rowid();
+        capture.added.capture = capture.capture;
+        Ok(capture)
     }
 
-    /// Every comment once, as a record with its archived score (`None`: not moderated), in
-    /// the order they were first archived.
+    /// Every comment once, as a record with its archived score (`None`: not moderated,
+    /// or not published when `all_statuses` is false), in the order they were first
+    /// archived. Records come without their text (`body` is empty): see
+    /// [`Archive::most_negative`].
     pub fn for_each_comment(
         &self,
-        mut f: impl FnMut(CommentRecord, Option<Scored>),
+        ids: std::ops::RangeInclusive<i64>,
+        all_statuses: bool,
+        mut f: impl FnMut(&CommentRecord, Option<&Scored>),
     ) -> Result<u64, ArchiveError> {
         let err = |e| sql_error(&self.path, e);
         let mut names: HashMap<i64, String> = HashMap::new();
@@ -514,75 +454,146 @@ impl Archive {
                 names.insert(id, name);
             }
         }
-        let source = self.path.display().to_string();
         let mut st = self
             .conn
             .prepare(
                 "SELECT id, thread_id, native_id, author, posted_at, posted_earliest, \
-                 posted_latest, posted_text, time_basis, is_reply, parent_key, status, body, \
-                 language, compound, verdict, categories, toxicity FROM comments ORDER BY id",
+                 posted_latest, time_basis, is_reply, status, language, compound, verdict, \
+                 categories, toxicity FROM comments WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
             )
             .map_err(err)?;
-        let mut rows = st.query([]).map_err(err)?;
+        let mut rows = st.query([ids.start(), ids.end()]).map_err(err)?;
+        // One record and one score, refilled for every row.
+        let mut record = CommentRecord {
+            id: String::new(),
+            native_id: false,
+            thread: None,
+            author: None,
+            posted_at: None,
+            posted_text: None,
+            time_basis: None,
+            posted_window: None,
+            parent_id: None,
+            is_reply: None,
+            body: String::new(),
+            status: Status::Approved,
+            source: SourceRef { input: self.path.display().to_string(), line: 0, element: None },
+        };
+        let mut scored = Scored {
+            language: String::new(),
+            compound: None,
+            verdict: String::new(),
+            categories: Vec::new(),
+            toxicity: None,
+        };
         let mut n = 0;
+        // Fills an optional text in place, reusing its buffer.
+        let fill = |slot: &mut Option<String>, v: rusqlite::types::ValueRef<'_>| match v {
+            rusqlite::types::ValueRef::Text(t) => {
+                let buf = slot.get_or_insert_with(String::new);
+                buf.clear();
+                buf.push_str(&String::from_utf8_lossy(t));
+            }
+            _ => *slot = None,
+        };
         while let Some(row) = rows.next().map_err(err)? {
-            let get_time = |i: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
-                Ok(row.get::<_, Option<String>>(i)?.as_deref().and_then(parse_stamp))
-            };
+            let get = |i: usize| row.get_ref(i).map_err(err);
             let id: i64 = row.get(0).map_err(err)?;
             let thread: i64 = row.get(1).map_err(err)?;
-            let native: Option<String> = row.get(2).map_err(err)?;
-            let posted_at = get_time(4).map_err(err)?;
-            let earliest = get_time(5).map_err(err)?;
-            let latest = get_time(6).map_err(err)?;
-            let status = status_of(&row.get::<_, String>(11).map_err(err)?);
-            let record = CommentRecord {
-                id: native.clone().unwrap_or_else(|| format!("#{id}")),
-                native_id: native.is_some(),
-                thread: names.get(&thread).cloned(),
-                author: row.get(3).map_err(err)?,
-                posted_at,
-                posted_text: row.get(7).map_err(err)?,
-                time_basis: row
-                    .get::<_, Option<String>>(8)
-                    .map_err(err)?
-                    .as_deref()
-                    .and_then(basis_of),
-                posted_window: earliest.zip(latest).filter(|(a, b)| a != b),
-                parent_id: row.get(10).map_err(err)?,
-                is_reply: row.get::<_, Option<bool>>(9).map_err(err)?,
-                body: row.get(12).map_err(err)?,
-                status,
-                source: SourceRef {
-                    input: source.clone(),
-                    line: 0,
-                    element: Some(format!("comment {id}")),
-                },
-            };
-            let verdict: Option<String> = row.get(15).map_err(err)?;
-            let scored = match verdict {
-                Some(verdict) => {
-                    let cats: Option<String> = row.get(16).map_err(err)?;
-                    Some(Scored {
-                        language: row
-                            .get::<_, Option<String>>(13)
-                            .map_err(err)?
-                            .unwrap_or_default(),
-                        compound: row.get(14).map_err(err)?,
-                        verdict,
-                        categories: cats
-                            .filter(|c| !c.is_empty())
-                            .map(|c| c.split(',').map(str::to_string).collect())
-                            .unwrap_or_default(),
-                        toxicity: row.get(17).map_err(err)?,
-                    })
+            match names.get(&thread) {
+                Some(name) => {
+                    let buf = record.thread.get_or_insert_with(String::new);
+                    buf.clear();
+                    buf.push_str(name);
                 }
-                None => None,
+                None => record.thread = None,
+            }
+            let mut native = record.native_id.then(|| std::mem::take(&mut record.id));
+            fill(&mut native, get(2)?);
+            record.native_id = native.is_some();
+            record.id = native.unwrap_or_else(|| format!("#{id}"));
+            fill(&mut record.author, get(3)?);
+            let int = |i: usize| -> Result<Option<i64>, ArchiveError> {
+                Ok(get(i)?.as_i64_or_null().ok().flatten())
             };
-            f(record, scored);
+            record.posted_at = int(4)?.and_then(time_of);
+            let earliest = int(5)?.and_then(time_of);
+            let latest = int(6)?.and_then(time_of);
+            record.posted_window = earliest.zip(latest).filter(|(a, b)| a != b);
+            record.time_basis = get(7)?.as_str_or_null().ok().flatten().and_then(basis_of);
+            record.is_reply = int(8)?.map(|v| v != 0);
+            record.status = status_of(get(9)?.as_str().unwrap_or("approved"));
+            let verdict = get(12)?.as_str_or_null().ok().flatten();
+            let counted =
+                record.status == Status::Approved || (all_statuses && !record.status.body_gone());
+            let s = match verdict {
+                Some(v) if counted => {
+                    scored.verdict.clear();
+                    scored.verdict.push_str(v);
+                    scored.language.clear();
+                    scored
+                        .language
+                        .push_str(get(10)?.as_str_or_null().ok().flatten().unwrap_or(""));
+                    scored.compound = get(11)?.as_f64_or_null().ok().flatten();
+                    scored.categories.clear();
+                    if let Some(c) =
+                        get(13)?.as_str_or_null().ok().flatten().filter(|c| !c.is_empty())
+                    {
+                        scored.categories.extend(c.split(',').map(str::to_string));
+                    }
+                    scored.toxicity = get(14)?.as_f64_or_null().ok().flatten();
+                    Some(&scored)
+                }
+                _ => None,
+            };
+            f(&record, s);
             n += 1;
         }
         Ok(n)
+    }
+
+    /// The lowest and highest comment ids (`None` when the archive holds no comment): a
+    /// report may read ranges of them side by side.
+    pub fn id_range(&self) -> Result<Option<(i64, i64)>, ArchiveError> {
+        let err = |e| sql_error(&self.path, e);
+        let (lo, hi): (Option<i64>, Option<i64>) = self
+            .conn
+            .query_row("SELECT min(id), max(id) FROM comments", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?;
+        Ok(lo.zip(hi))
+    }
+
+    /// The text of the most negative counted comment of a thread (the lowest compound; among
+    /// equals the first by its quoted text), as the weekly report quotes it.
+    pub fn most_negative(
+        &self,
+        thread: &str,
+        compound: f64,
+        all_statuses: bool,
+    ) -> Result<Option<String>, ArchiveError> {
+        let err = |e| sql_error(&self.path, e);
+        let statuses = if all_statuses {
+            "c.status NOT IN ('deleted', 'removed')"
+        } else {
+            "c.status = 'approved'"
+        };
+        let sql = format!(
+            "SELECT b.body FROM comments c JOIN bodies b ON b.comment_id = c.id \
+             WHERE c.thread_id = (SELECT id FROM threads WHERE name = ?1) \
+             AND c.verdict IS NOT NULL AND {statuses} AND abs(c.compound - ?2) < 0.00005"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(err)?;
+        let rows =
+            st.query_map(params![thread, compound], |r| r.get::<_, String>(0)).map_err(err)?;
+        let mut best: Option<String> = None;
+        for row in rows {
+            let quote =
+                crate::report::escape::preview(&row.map_err(err)?, crate::aggregate::QUOTE_CHARS);
+            if best.as_ref().is_none_or(|b| quote < *b) {
+                best = Some(quote);
+            }
+        }
+        Ok(best)
     }
 
     /// When comments were removed (gone from a later capture, or given a removing status)
@@ -591,10 +602,10 @@ impl Archive {
         let err = |e| sql_error(&self.path, e);
         let collect = |sql: &str| -> Result<Vec<DateTime<Utc>>, ArchiveError> {
             let mut st = self.conn.prepare(sql).map_err(err)?;
-            let rows = st.query_map([], |r| r.get::<_, String>(0)).map_err(err)?;
+            let rows = st.query_map([], |r| r.get::<_, i64>(0)).map_err(err)?;
             let mut out = Vec::new();
             for row in rows {
-                out.extend(parse_stamp(&row.map_err(err)?));
+                out.extend(time_of(row.map_err(err)?));
             }
             Ok(out)
         };
@@ -613,40 +624,41 @@ impl Archive {
     /// capture of their thread, edited, gone, or given another status.
     pub fn changes(&self, since: DateTime<Utc>) -> Result<Vec<Change>, ArchiveError> {
         let err = |e| sql_error(&self.path, e);
-        let since = stamp(since);
+        let since = secs(since);
         let prev_capture = "(SELECT max(ct.captured_at) FROM capture_threads ct \
                             WHERE ct.thread_id = c.thread_id AND ct.captured_at < {t})";
+        let from = "FROM comments c JOIN threads t ON t.id = c.thread_id \
+                    JOIN bodies b ON b.comment_id = c.id";
         let queries: [(&'static str, String); 4] = [
             (
                 "new",
                 format!(
                     "SELECT t.name, c.id, c.native_id, c.author, {} AS after, c.first_seen, \
-                     c.posted_at, c.body, NULL FROM comments c JOIN threads t ON t.id = c.thread_id \
-                     WHERE c.first_seen >= ?1 AND after IS NOT NULL",
+                     c.posted_at, b.body, NULL {from} WHERE c.first_seen >= ?1 AND after IS NOT NULL",
                     prev_capture.replace("{t}", "c.first_seen")
                 ),
             ),
             (
                 "edited",
-                "SELECT t.name, c.id, c.native_id, c.author, c.edited_after, c.body_since, \
-                 c.posted_at, c.body, (SELECT r.body FROM revisions r WHERE r.comment_id = c.id \
-                 ORDER BY r.n DESC LIMIT 1) FROM comments c JOIN threads t ON t.id = c.thread_id \
-                 WHERE c.revisions > 1 AND c.body_since >= ?1"
-                    .to_string(),
+                format!(
+                    "SELECT t.name, c.id, c.native_id, c.author, c.edited_after, c.body_since, \
+                     c.posted_at, b.body, (SELECT r.body FROM revisions r WHERE r.comment_id = c.id \
+                     ORDER BY r.n DESC LIMIT 1) {from} WHERE c.revisions > 1 AND c.body_since >= ?1"
+                ),
             ),
             (
                 "gone",
-                "SELECT t.name, c.id, c.native_id, c.author, g.gone_after, g.gone_before, \
-                 c.posted_at, c.body, NULL FROM gone g JOIN comments c ON c.id = g.comment_id \
-                 JOIN threads t ON t.id = c.thread_id WHERE g.gone_before >= ?1"
-                    .to_string(),
+                format!(
+                    "SELECT t.name, c.id, c.native_id, c.author, g.gone_after, g.gone_before, \
+                     c.posted_at, b.body, NULL {from} JOIN gone g ON g.comment_id = c.id \
+                     WHERE g.gone_before >= ?1"
+                ),
             ),
             (
                 "status",
                 format!(
                     "SELECT t.name, c.id, c.native_id, c.author, {}, c.status_since, \
-                     c.posted_at, c.body, c.previous_status || ' → ' || c.status \
-                     FROM comments c JOIN threads t ON t.id = c.thread_id \
+                     c.posted_at, b.body, c.previous_status || ' → ' || c.status {from} \
                      WHERE c.previous_status IS NOT NULL AND c.status_since >= ?1",
                     prev_capture.replace("{t}", "c.status_since")
                 ),
@@ -656,7 +668,7 @@ impl Archive {
         for (change, sql) in &queries {
             let mut st = self.conn.prepare(sql).map_err(err)?;
             let rows = st
-                .query_map([&since], |r| {
+                .query_map([since], |r| {
                     let id: i64 = r.get(1)?;
                     let native: Option<String> = r.get(2)?;
                     Ok(Change {
@@ -664,9 +676,9 @@ impl Archive {
                         change,
                         comment: native.unwrap_or_else(|| format!("#{id}")),
                         author: r.get(3)?,
-                        after: r.get(4)?,
-                        before: r.get(5)?,
-                        posted_at: r.get(6)?,
+                        after: r.get::<_, Option<i64>>(4)?.map(shown),
+                        before: shown(r.get(5)?),
+                        posted_at: r.get::<_, Option<i64>>(6)?.map(shown),
                         text: r.get(7)?,
                         detail: r.get(8)?,
                     })
@@ -734,28 +746,207 @@ impl Added {
     }
 }
 
-/// The writes of one capture.
-struct Writer<'a> {
-    tx: &'a Connection,
+/// One capture being added: an open transaction.
+pub struct Capture<'a> {
+    tx: rusqlite::Transaction<'a>,
+    path: PathBuf,
     capture: i64,
-    t: &'a str,
+    /// The capture's time.
+    t: i64,
+    /// Thread ids by name.
     threads: HashMap<String, i64>,
+    /// Keys of this capture's records.
+    keyer: Keyer,
+    /// Keys of this capture's records without platform ids, by (thread, id): their
+    /// children's parent keys.
+    text_ids: HashMap<(String, String), String>,
+    /// Per thread: comments seen in this capture.
+    seen: HashMap<i64, HashSet<i64>>,
+    /// Records without platform ids found under no key: paired or inserted at commit.
+    held: Vec<(Item, String, Option<String>)>,
+    /// Keys inserted in this capture.
+    inserted: HashSet<(i64, String)>,
+    added: Added,
+}
+
+impl Capture<'_> {
+    /// True when the same content was archived before: nothing to push, commit says so.
+    pub fn is_already(&self) -> bool {
+        self.added.already
+    }
+
+    fn already(&self, sha256: &str) -> rusqlite::Result<Option<i64>> {
+        self.tx
+            .query_row("SELECT id FROM captures WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .optional()
+    }
+
+    /// Adds records, in input order.
+    pub fn push(&mut self, items: Vec<Item>) -> Result<(), ArchiveError> {
+        let path = self.path.clone();
+        let err = |e| sql_error(&path, e);
+        if self.added.already {
+            return Ok(());
+        }
+        for (r, s) in items {
+            self.added.records += 1;
+            let key = self.keyer.key(&r);
+            let thread_name = r.thread.clone().unwrap_or_default();
+            let parent = r.parent_id.as_ref().and_then(|p| {
+                match self.text_ids.get(&(thread_name.clone(), p.clone())) {
+                    Some(k) => Some(k.clone()),
+                    None => r.native_id.then(|| format!("id:{p}")),
+                }
+            });
+            if !r.native_id {
+                self.text_ids
+                    .entry((thread_name.clone(), r.id.clone()))
+                    .or_insert_with(|| key.clone());
+            }
+            let thread = self.thread(&thread_name).map_err(err)?;
+            match self.find(thread, &key).map_err(err)? {
+                Some(id) => {
+                    if !self.seen.entry(thread).or_default().insert(id) {
+                        self.added.repeats += 1;
+                        continue;
+                    }
+                    let u = self.update(id, &r, s.as_ref()).map_err(err)?;
+                    self.added.tally(u);
+                }
+                None if r.native_id => {
+                    if !self.inserted.insert((thread, key.clone())) {
+                        self.added.repeats += 1;
+                        continue;
+                    }
+                    let id = self
+                        .insert(thread, &key, parent.as_deref(), &r, s.as_ref())
+                        .map_err(err)?;
+                    self.seen.entry(thread).or_default().insert(id);
+                    self.added.new += 1;
+                }
+                None => {
+                    self.seen.entry(thread).or_default();
+                    self.held.push(((r, s), key, parent));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the capture: pairs edits, inserts what is new, records which threads it held,
+    /// and commits. `sha256`, when the content's digest was not known at [`Archive::begin`]:
+    /// a capture of content already archived is rolled back and says `already`.
+    pub fn commit(mut self, sha256: Option<&str>) -> Result<Added, ArchiveError> {
+        let path = self.path.clone();
+        let err = |e| sql_error(&path, e);
+        if self.added.already {
+            return Ok(self.added);
+        }
+        if let Some(sha) = sha256 {
+            if let Some(id) = self.already(sha).map_err(err)?.filter(|&id| id != self.capture) {
+                let added = Added {
+                    input: self.added.input.clone(),
+                    captured_at: self.added.captured_at.clone(),
+                    records: self.added.records,
+                    capture: id,
+                    already: true,
+                    ..Added::default()
+                };
+                self.tx.rollback().map_err(err)?;
+                return Ok(added);
+            }
+            self.tx
+                .execute(
+                    "UPDATE captures SET sha256 = ?2 WHERE id = ?1",
+                    params![self.capture, sha],
+                )
+                .map_err(err)?;
+        }
+        // Records under no key: an edit of a comment the previous capture held, or new.
+        let held = std::mem::take(&mut self.held);
+        let mut by_thread: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
+        for (i, ((r, _), _, _)) in held.iter().enumerate() {
+            let thread = self.thread(r.thread.as_deref().unwrap_or("")).map_err(err)?;
+            by_thread.entry(thread).or_default().push(i);
+        }
+        for (thread, mine) in by_thread {
+            let pairs = self.pair_edits(thread, &mine, &held).map_err(err)?;
+            for i in mine {
+                let ((r, s), key, parent) = &held[i];
+                if let Some(&id) = pairs.get(&i) {
+                    self.alias(thread, key, id).map_err(err)?;
+                    let u = self.update(id, r, s.as_ref()).map_err(err)?;
+                    self.added.tally(u);
+                    self.seen.entry(thread).or_default().insert(id);
+                    continue;
+                }
+                if !self.inserted.insert((thread, key.clone())) {
+                    self.added.repeats += 1;
+                    continue;
+                }
+                let id = self.insert(thread, key, parent.as_deref(), r, s.as_ref()).map_err(err)?;
+                self.seen.entry(thread).or_default().insert(id);
+                self.added.new += 1;
+            }
+        }
+        self.added.threads = self.seen.len() as u64;
+        let seen = std::mem::take(&mut self.seen);
+        for (thread, ids) in &seen {
+            let prev: Option<i64> = self
+                .tx
+                .query_row(
+                    "SELECT max(captured_at) FROM capture_threads \
+                     WHERE thread_id = ?1 AND captured_at < ?2",
+                    params![thread, self.t],
+                    |r| r.get(0),
+                )
+                .map_err(err)?;
+            if let Some(prev) = prev {
+                let gone: i64 = self
+                    .tx
+                    .query_row(
+                        "SELECT count(*) FROM comments WHERE thread_id = ?1 \
+                         AND last_seen >= ?2 AND last_seen < ?3",
+                        params![thread, prev, self.t],
+                        |r| r.get(0),
+                    )
+                    .map_err(err)?;
+                self.added.gone += gone as u64;
+            }
+            self.tx
+                .execute(
+                    "INSERT INTO capture_threads (thread_id, captured_at, capture_id, comments) \
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![thread, self.t, self.capture, ids.len() as i64],
+                )
+                .map_err(err)?;
+        }
+        self.tx
+            .execute(
+                "UPDATE captures SET records = ?2 WHERE id = ?1",
+                params![self.capture, self.added.records as i64],
+            )
+            .map_err(err)?;
+        let added = self.added.clone();
+        self.tx.commit().map_err(err)?;
+        Ok(added)
+    }
 }
 
 /// The columns of a stored comment that an update reads.
 struct Stored {
-    first_seen: String,
-    last_seen: String,
-    earliest: Option<String>,
-    latest: Option<String>,
+    first_seen: i64,
+    last_seen: i64,
+    earliest: Option<i64>,
+    latest: Option<i64>,
     body: String,
-    body_since: String,
+    body_since: i64,
     status: String,
-    status_since: String,
+    status_since: i64,
     revisions: i64,
 }
 
-impl Writer<'_> {
+impl Capture<'_> {
     fn thread(&mut self, name: &str) -> rusqlite::Result<i64> {
         if let Some(&id) = self.threads.get(name) {
             return Ok(id);
@@ -802,10 +993,10 @@ impl Writer<'_> {
             .prepare_cached(
                 "INSERT INTO comments (thread_id, native_id, parent_key, is_reply, author, \
                  posted_at, posted_earliest, posted_latest, posted_text, time_basis, status, \
-                 status_since, body, body_since, revisions, language, compound, verdict, \
+                 status_since, body_since, revisions, language, compound, verdict, \
                  categories, toxicity, first_seen, last_seen, first_capture, last_capture) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?12, 1, ?14, \
-                 ?15, ?16, ?17, ?18, ?12, ?12, ?19, ?19)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1, ?13, \
+                 ?14, ?15, ?16, ?17, ?12, ?12, ?18, ?18)",
             )?
             .execute(params![
                 thread,
@@ -813,14 +1004,13 @@ impl Writer<'_> {
                 parent,
                 r.is_reply,
                 r.author,
-                r.posted_at.map(stamp),
-                w.map(|w| stamp(w.0)),
-                w.map(|w| stamp(w.1)),
+                r.posted_at.map(secs),
+                w.map(|w| secs(w.0)),
+                w.map(|w| secs(w.1)),
                 r.posted_text,
                 r.time_basis.map(basis_name),
                 r.status.name(),
                 self.t,
-                r.body,
                 s.map(|s| s.language.as_str()),
                 s.and_then(|s| s.compound),
                 s.map(|s| s.verdict.as_str()),
@@ -829,6 +1019,9 @@ impl Writer<'_> {
                 self.capture,
             ])?;
         let id = self.tx.last_insert_rowid();
+        self.tx
+            .prepare_cached("INSERT INTO bodies (comment_id, body) VALUES (?1, ?2)")?
+            .execute(params![id, r.body])?;
         self.alias(thread, key, id)?;
         Ok(id)
     }
@@ -838,8 +1031,9 @@ impl Writer<'_> {
         let old: Stored = self
             .tx
             .prepare_cached(
-                "SELECT first_seen, last_seen, posted_earliest, posted_latest, body, body_since, \
-                 status, status_since, revisions FROM comments WHERE id = ?1",
+                "SELECT c.first_seen, c.last_seen, c.posted_earliest, c.posted_latest, b.body, \
+                 c.body_since, c.status, c.status_since, c.revisions \
+                 FROM comments c JOIN bodies b ON b.comment_id = c.id WHERE c.id = ?1",
             )?
             .query_row([id], |row| {
                 Ok(Stored {
@@ -855,9 +1049,9 @@ impl Writer<'_> {
                 })
             })?;
         let t = self.t;
-        let later = t >= old.last_seen.as_str();
+        let later = t >= old.last_seen;
         // Times: first/last seen widen; the posting time narrows.
-        if t < old.first_seen.as_str() {
+        if t < old.first_seen {
             self.tx
                 .prepare_cached(
                     "UPDATE comments SET first_seen = ?2, first_capture = ?3 WHERE id = ?1",
@@ -871,13 +1065,7 @@ impl Writer<'_> {
                 )?
                 .execute(params![id, t, self.capture])?;
         }
-        let old_width = match (
-            old.earliest.as_deref().and_then(parse_stamp),
-            old.latest.as_deref().and_then(parse_stamp),
-        ) {
-            (Some(a), Some(b)) => Some((b - a).num_seconds()),
-            _ => None,
-        };
+        let old_width = old.earliest.zip(old.latest).map(|(a, b)| b - a);
         if let Some((a, b)) = window(r) {
             let width = (b - a).num_seconds();
             if old_width.is_none_or(|w| width < w) {
@@ -888,17 +1076,16 @@ impl Writer<'_> {
                     )?
                     .execute(params![
                         id,
-                        r.posted_at.map(stamp),
-                        stamp(a),
-                        stamp(b),
+                        r.posted_at.map(secs),
+                        secs(a),
+                        secs(b),
                         r.posted_text,
                         r.time_basis.map(basis_name)
                     ])?;
             }
         }
         // Text: a later capture with another text is an edit.
-        let edited =
-            later && t > old.body_since.as_str() && fold_text(&r.body) != fold_text(&old.body);
+        let edited = later && t > old.body_since && fold_text(&r.body) != fold_text(&old.body);
         if edited {
             self.tx
                 .prepare_cached(
@@ -907,14 +1094,16 @@ impl Writer<'_> {
                 )?
                 .execute(params![id, old.revisions, old.body, old.body_since, old.last_seen])?;
             self.tx
+                .prepare_cached("UPDATE bodies SET body = ?2 WHERE comment_id = ?1")?
+                .execute(params![id, r.body])?;
+            self.tx
                 .prepare_cached(
-                    "UPDATE comments SET body = ?2, body_since = ?3, edited_after = ?4, \
-                     revisions = revisions + 1, language = ?5, compound = ?6, verdict = ?7, \
-                     categories = ?8, toxicity = ?9 WHERE id = ?1",
+                    "UPDATE comments SET body_since = ?2, edited_after = ?3, \
+                     revisions = revisions + 1, language = ?4, compound = ?5, verdict = ?6, \
+                     categories = ?7, toxicity = ?8 WHERE id = ?1",
                 )?
                 .execute(params![
                     id,
-                    r.body,
                     t,
                     old.last_seen,
                     s.map(|s| s.language.as_str()),
@@ -924,8 +1113,7 @@ impl Writer<'_> {
                     s.and_then(|s| s.toxicity),
                 ])?;
         }
-        let status_changed =
-            later && t > old.status_since.as_str() && r.status.name() != old.status;
+        let status_changed = later && t > old.status_since && r.status.name() != old.status;
         if status_changed {
             self.tx
                 .prepare_cached(
@@ -933,12 +1121,6 @@ impl Writer<'_> {
                      WHERE id = ?1",
                 )?
                 .execute(params![id, r.status.name(), t])?;
-            // A comment whose text is gone keeps the text it had.
-            if !edited && s.is_none() {
-                self.tx
-                    .prepare_cached("UPDATE comments SET verdict = NULL WHERE id = ?1")?
-                    .execute([id])?;
-            }
         }
         Ok(Updated { edited, status: status_changed })
     }
@@ -950,10 +1132,9 @@ impl Writer<'_> {
         &self,
         thread: i64,
         mine: &[usize],
-        items: &[Item],
-        keys: &[(String, Option<String>)],
+        held: &[(Item, String, Option<String>)],
     ) -> rusqlite::Result<HashMap<usize, i64>> {
-        let prev: Option<String> = self
+        let prev: Option<i64> = self
             .tx
             .prepare_cached(
                 "SELECT max(captured_at) FROM capture_threads WHERE thread_id = ?1 AND captured_at < ?2",
@@ -965,23 +1146,24 @@ impl Writer<'_> {
             author: Option<String>,
             parent: Option<String>,
             words: HashSet<String>,
-            exact: Option<String>,
+            exact: Option<i64>,
         }
         let mut st = self.tx.prepare_cached(
-            "SELECT id, author, parent_key, body, posted_earliest, posted_latest FROM comments \
-             WHERE thread_id = ?1 AND native_id IS NULL AND last_seen >= ?2 AND last_seen < ?3",
+            "SELECT c.id, c.author, c.parent_key, b.body, c.posted_earliest, c.posted_latest \
+             FROM comments c JOIN bodies b ON b.comment_id = c.id \
+             WHERE c.thread_id = ?1 AND c.native_id IS NULL AND c.last_seen >= ?2 AND c.last_seen < ?3",
         )?;
         let candidates: Vec<Candidate> = st
             .query_map(params![thread, prev, self.t], |r| {
                 let body: String = r.get(3)?;
-                let a: Option<String> = r.get(4)?;
-                let b: Option<String> = r.get(5)?;
+                let a: Option<i64> = r.get(4)?;
+                let b: Option<i64> = r.get(5)?;
                 Ok(Candidate {
                     id: r.get(0)?,
                     author: r.get::<_, Option<String>>(1)?.map(|a| fold_text(&a)),
                     parent: r.get(2)?,
                     words: words(&body),
-                    exact: a.filter(|a| Some(a) == b.as_ref()),
+                    exact: a.filter(|a| Some(*a) == b),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -990,18 +1172,15 @@ impl Writer<'_> {
         }
         let mut scored: Vec<(f64, usize, usize)> = Vec::new();
         for &i in mine {
-            let r = &items[i].0;
-            if r.native_id {
-                continue;
-            }
+            let ((r, _), _, parent) = &held[i];
             let author = r.author.as_deref().map(fold_text);
-            let exact = window(r).filter(|(a, b)| a == b).map(|(a, _)| stamp(a));
+            let exact = window(r).filter(|(a, b)| a == b).map(|(a, _)| secs(a));
             let w = words(&r.body);
             for (k, c) in candidates.iter().enumerate() {
-                if c.author != author || c.parent != keys[i].1 {
+                if c.author != author || c.parent != *parent {
                     continue;
                 }
-                if let (Some(x), Some(y)) = (&exact, &c.exact) {
+                if let (Some(x), Some(y)) = (exact, c.exact) {
                     if x != y {
                         continue;
                     }

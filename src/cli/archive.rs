@@ -6,9 +6,10 @@
 //! opens, so a writer holds the file only while it writes.
 
 use super::common;
+use super::ingest::{self, ReadSettings, Scorer, Streamed};
 use super::output;
 use super::{Format, GlobalOpts};
-use crate::archive::store::{Added, Archive, CaptureBasis, CaptureMeta, Change};
+use crate::archive::store::{Added, Archive, ArchiveError, CaptureBasis, CaptureMeta, Change};
 use crate::error::Outcome;
 use crate::input::SourceKind;
 use crate::parse::{Reference, TimeBasis};
@@ -18,7 +19,6 @@ use crate::report::grid::Grid;
 use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, Duration, Utc};
 use clap::{Args, Subcommand};
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -98,88 +98,43 @@ fn add(args: &AddArgs, global: &GlobalOpts) -> Result<Outcome> {
     let lexicon = common::lexicon(global)?;
     let tones = common::tone_languages(global)?;
     let analyzer = crate::tone::Analyzer::new();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(common::threads(args.threads))
-        .build()
-        .map_err(|e| anyhow!("thread pool: {e}"))?;
+    // Scored as if every status were shown: the report chooses what it counts.
+    let scorer =
+        Scorer { analyzer: &analyzer, lexicon: &lexicon, tones: &tones, all_statuses: true };
+    let settings = ReadSettings { input: args.input, mapping: &mapping, now, tz };
+    let threads = common::threads(args.threads);
     let mut archive = Archive::open(&args.db, true, busy(args.busy_timeout))?;
     archive.check()?;
-    let pause_after = test_pause();
     let mut outcome = Outcome::Clean;
     let mut rows: Vec<Added> = Vec::new();
     for name in common::inputs(&args.files) {
-        let forced = match args.input {
-            Some(InputKind::Html) => Some(SourceKind::Html),
-            Some(InputKind::Page) => Some(SourceKind::Text),
-            _ => None,
+        let result = if crate::input::fetch::is_url(&name) {
+            add_url(&mut archive, &name, &settings, &scorer, threads, global)
+        } else {
+            add_file(&mut archive, &name, &settings, &scorer, threads)
         };
-        let Some(src) = common::read_as_or_report(&name, forced, global) else {
-            outcome = Outcome::Errored;
-            continue;
-        };
-        let (captured_at, basis) = match (now, src.captured, src.modified) {
-            (Some(t), _, _) => (t, CaptureBasis::Now),
-            (None, Some(t), _) => (t, CaptureBasis::Fetched),
-            (None, None, Some(t)) => (t, CaptureBasis::FileMtime),
-            (None, None, None) => (Utc::now(), CaptureBasis::Clock),
-        };
-        let reference = Some(Reference {
-            at: captured_at,
-            basis: match basis {
-                CaptureBasis::Now => TimeBasis::Now,
-                CaptureBasis::FileMtime => TimeBasis::FileMtime,
-                CaptureBasis::Fetched | CaptureBasis::Clock => TimeBasis::Captured,
-            },
-        });
-        let opts = ReadOptions { reference, tz, mapping: mapping.clone(), url: src.url.clone() };
-        let kind = args.input.or((src.kind == SourceKind::Html).then_some(InputKind::Html));
-        let (kind, batch) = records::load(&src.name, &src.text, kind, &opts);
-        for p in batch.problems.iter().take(20) {
-            let level = if p.skipped { "" } else { "warning: " };
-            eprintln!("moderato: {level}{}", escape::terminal(&p.to_string()));
-        }
-        if batch.skipped() > 0 {
-            outcome = Outcome::Errored;
-        }
-        if batch.records.is_empty() {
-            eprintln!(
-                "moderato: warning: {}: no comments found; nothing archived",
-                escape::terminal(&src.name)
-            );
-            continue;
-        }
-        // Scored as if every status were shown: the report chooses what it counts.
-        let scored: Vec<_> = pool.install(|| {
-            batch
-                .records
-                .par_iter()
-                .map(|r| super::report::score(r, &analyzer, &lexicon, &tones, true))
-                .collect()
-        });
-        let items: Vec<_> = batch.records.into_iter().zip(scored).collect();
-        let meta = CaptureMeta {
-            input: src.name.clone(),
-            kind: kind.name().to_string(),
-            sha256: hex::encode(Sha256::digest(src.text.as_bytes())),
-            captured_at,
-            basis,
-            added_at: Utc::now(),
-        };
-        let mut progress = |n: usize| {
-            if pause_after.is_some_and(|p| n >= p) {
-                eprintln!("moderato: test pause inside the capture transaction");
-                std::thread::sleep(std::time::Duration::from_secs(600));
+        match result {
+            Ok((added, o)) => {
+                outcome = outcome.max(o);
+                if let Some(added) = added {
+                    if added.already {
+                        eprintln!(
+                            "moderato: {}: already archived (capture {}); skipped",
+                            escape::terminal(&name),
+                            added.capture
+                        );
+                    }
+                    rows.push(added);
+                }
             }
-        };
-        let added = archive.add(&meta, &items, &mut progress)?;
-        if added.already {
-            eprintln!(
-                "moderato: {}: already archived (capture {}); skipped",
-                escape::terminal(&src.name),
-                added.capture
-            );
+            // A damaged or foreign archive stops the run; a bad input does not.
+            Err(e) if e.downcast_ref::<ArchiveError>().is_some() => return Err(e),
+            Err(e) if common::is_broken_pipe(&e) => return Err(e),
+            Err(e) => {
+                eprintln!("moderato: {}", escape::message(&format!("{e:#}")));
+                outcome = Outcome::Errored;
+            }
         }
-        rows.push(added);
     }
     output::write_to(global.output.as_deref(), |out| {
         match format {
@@ -194,6 +149,200 @@ fn add(args: &AddArgs, global: &GlobalOpts) -> Result<Outcome> {
         Ok(())
     })?;
     Ok(outcome)
+}
+
+/// When a capture was taken: `--now`, else when the URL was fetched, else the file's
+/// modification time, else now (stdin).
+fn capture_time(
+    now: Option<DateTime<Utc>>,
+    fetched: Option<DateTime<Utc>>,
+    modified: Option<DateTime<Utc>>,
+) -> (DateTime<Utc>, CaptureBasis) {
+    match (now, fetched, modified) {
+        (Some(t), _, _) => (t, CaptureBasis::Now),
+        (None, Some(t), _) => (t, CaptureBasis::Fetched),
+        (None, None, Some(t)) => (t, CaptureBasis::FileMtime),
+        (None, None, None) => (Utc::now(), CaptureBasis::Clock),
+    }
+}
+
+/// The reference for a capture's relative times: its capture time.
+fn reference_at(at: DateTime<Utc>, basis: CaptureBasis) -> Reference {
+    let basis = match basis {
+        CaptureBasis::Now => TimeBasis::Now,
+        CaptureBasis::FileMtime => TimeBasis::FileMtime,
+        CaptureBasis::Fetched | CaptureBasis::Clock => TimeBasis::Captured,
+    };
+    Reference { at, basis }
+}
+
+type AddResult = Result<(Option<Added>, Outcome)>;
+
+/// A URL: fetched, then read whole.
+fn add_url(
+    archive: &mut Archive,
+    name: &str,
+    settings: &ReadSettings,
+    scorer: &Scorer,
+    threads: usize,
+    global: &GlobalOpts,
+) -> AddResult {
+    let forced = match settings.input {
+        Some(InputKind::Html) => Some(SourceKind::Html),
+        Some(InputKind::Page) => Some(SourceKind::Text),
+        _ => None,
+    };
+    let Some(src) = common::read_as_or_report(name, forced, global) else {
+        return Ok((None, Outcome::Errored));
+    };
+    let (at, basis) = capture_time(settings.now, src.captured, None);
+    let opts = ReadOptions {
+        reference: Some(reference_at(at, basis)),
+        tz: settings.tz,
+        mapping: settings.mapping.clone(),
+        url: src.url.clone(),
+    };
+    let kind = settings.input.or((src.kind == SourceKind::Html).then_some(InputKind::Html));
+    let (kind, batch) = records::load(&src.name, &src.text, kind, &opts);
+    let digest = hex::encode(Sha256::digest(src.text.as_bytes()));
+    add_batch(archive, name, kind, batch, digest, (at, basis), scorer, threads)
+}
+
+/// A file or stdin: streamed when it is line-based and names its threads, whole otherwise.
+fn add_file(
+    archive: &mut Archive,
+    name: &str,
+    settings: &ReadSettings,
+    scorer: &Scorer,
+    threads: usize,
+) -> AddResult {
+    let mut opened = ingest::open(name, settings)?;
+    let (at, basis) = capture_time(settings.now, None, opened.modified);
+    opened.opts.reference = Some(reference_at(at, basis));
+    if !opened.streams {
+        let whole = ingest::read_whole(opened, settings.input)?;
+        let digest = hex::encode(Sha256::digest(whole.src.text.as_bytes()));
+        return add_batch(
+            archive,
+            name,
+            whole.kind,
+            whole.batch,
+            digest,
+            (at, basis),
+            scorer,
+            threads,
+        );
+    }
+    // Streamed: the content's digest is known at the end, and checked at commit.
+    let meta = CaptureMeta {
+        input: name.to_string(),
+        kind: opened.kind.name().to_string(),
+        sha256: String::new(),
+        captured_at: at,
+        basis,
+        added_at: Utc::now(),
+    };
+    let hasher = std::sync::Arc::new(std::sync::Mutex::new(Sha256::new()));
+    opened.reader = Box::new(std::io::BufReader::new(Hashing {
+        inner: opened.reader,
+        hasher: std::sync::Arc::clone(&hasher),
+    }));
+    let pause = test_pause();
+    let mut capture = archive.begin(&meta)?;
+    let mut stream = Streamed::default();
+    let mut failed: Option<ArchiveError> = None;
+    let bar = common::progress_bar(name);
+    ingest::stream(opened, scorer, threads, |lines, st| {
+        let items: Vec<_> = lines.into_iter().filter_map(|l| stream.add(l)).collect();
+        if failed.is_none() {
+            if let Err(e) = capture.push(items) {
+                failed = Some(e);
+            }
+        }
+        if pause.is_some_and(|p| stream.records >= p as u64) {
+            eprintln!("moderato: test pause inside the capture transaction");
+            std::thread::sleep(std::time::Duration::from_secs(600));
+        }
+        bar.set_position(st.bytes);
+        bar.set_message(format!("{} records", stream.records));
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    stream.finish(name)?;
+    let digest = hex::encode(
+        std::mem::take(&mut *hasher.lock().map_err(|_| anyhow!("{name}: digest lost"))?).finalize(),
+    );
+    let added = capture.commit(Some(&digest))?;
+    Ok((Some(added), stream.outcome()))
+}
+
+/// Scores a whole input's records and adds them as one capture.
+#[allow(clippy::too_many_arguments)]
+fn add_batch(
+    archive: &mut Archive,
+    name: &str,
+    kind: InputKind,
+    batch: records::Batch,
+    digest: String,
+    (at, basis): (DateTime<Utc>, CaptureBasis),
+    scorer: &Scorer,
+    threads: usize,
+) -> AddResult {
+    ingest::report_problems(&batch.problems, batch.problems.len(), batch.skipped());
+    let outcome = if batch.skipped() > 0 { Outcome::Errored } else { Outcome::Clean };
+    if batch.records.is_empty() {
+        eprintln!(
+            "moderato: warning: {}: no comments found; nothing archived",
+            escape::terminal(name)
+        );
+        return Ok((None, outcome));
+    }
+    let scored = scorer.score_all(&batch.records, threads);
+    let items: Vec<_> = batch.records.into_iter().zip(scored).collect();
+    let meta = CaptureMeta {
+        input: name.to_string(),
+        kind: kind.name().to_string(),
+        sha256: digest,
+        captured_at: at,
+        basis,
+        added_at: Utc::now(),
+    };
+    let mut capture = archive.begin(&meta)?;
+    if !capture.is_already() {
+        // In slices, so that a run can be paused (and killed) between them in tests.
+        let pause = test_pause();
+        let mut items = items.into_iter().peekable();
+        let mut pushed = 0;
+        while items.peek().is_some() {
+            let slice: Vec<_> = items.by_ref().take(100).collect();
+            pushed += slice.len();
+            capture.push(slice)?;
+            if pause.is_some_and(|p| pushed >= p) {
+                eprintln!("moderato: test pause inside the capture transaction");
+                std::thread::sleep(std::time::Duration::from_secs(600));
+            }
+        }
+    }
+    Ok((Some(capture.commit(None)?), outcome))
+}
+
+/// A reader that feeds what it reads to a SHA-256.
+struct Hashing {
+    inner: Box<dyn std::io::BufRead + Send>,
+    hasher: std::sync::Arc<std::sync::Mutex<Sha256>>,
+}
+
+impl std::io::Read for Hashing {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut h) = self.hasher.lock() {
+            h.update(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 /// `MODERATO_TEST_PAUSE_AFTER=N`: sleep inside the capture's transaction after N records,

@@ -10,6 +10,7 @@ mod audit;
 mod common;
 mod completions;
 mod explain;
+mod ingest;
 mod lexicon;
 mod lexicon_fit;
 mod model;

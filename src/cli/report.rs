@@ -10,6 +10,7 @@
 //! threads are found by following parents across the whole input.
 
 use super::common;
+use super::ingest::{self, ReadSettings, Scorer, Streamed};
 use super::output;
 use super::{Format, GlobalOpts};
 use crate::aggregate::{Aggregate, InputSummary, Partial, Scored, WeeklyReport};
@@ -19,17 +20,12 @@ use crate::archive::store::Archive;
 use crate::error::Outcome;
 use crate::lang::ToneLanguages;
 use crate::lexicon::Lexicon;
-use crate::moderate::moderate;
-use crate::parse::{Reference, TimeBasis as ParseBasis};
-use crate::pipeline;
-use crate::records::{self, CommentRecord, InputKind, Mapping, Problem, ReadOptions, Status};
+use crate::records::{CommentRecord, InputKind, Mapping};
 use crate::report::{escape, weekly};
 use crate::tone::Analyzer;
-use anyhow::{anyhow, Context as _, Result};
-use chrono::{DateTime, SecondsFormat, Utc};
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use rayon::prelude::*;
-use std::io::{BufRead, Read};
 
 /// Arguments of `moderato report`.
 #[derive(Debug, Args)]
@@ -107,9 +103,6 @@ pub enum CsvTable {
     Threads,
 }
 
-/// Most problems printed per input; the rest are counted.
-const MAX_MESSAGES: usize = 20;
-
 /// Runs `report`.
 pub fn run(args: &ReportArgs, global: &GlobalOpts) -> Result<Outcome> {
     match &args.command {
@@ -152,8 +145,16 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     let mut outcome = Outcome::Clean;
     let mut agg = Aggregate::new(cx.tz.unwrap_or(chrono_tz::Tz::UTC));
     if let Some(db) = &args.db {
-        let input = from_archive(db, args.all_statuses, &mut agg)?;
+        let archive = Archive::open(db, false, std::time::Duration::from_secs(60))?;
+        let input = from_archive(&archive, db, args.all_statuses, cx.threads, &mut agg)?;
         if args.partial {
+            // A partial holds every thread's most negative comment.
+            for (thread, st) in agg.threads.iter_mut() {
+                if let Some((c, quote)) = &mut st.most_negative {
+                    *quote =
+                        archive.most_negative(thread, *c, args.all_statuses)?.unwrap_or_default();
+                }
+            }
             output::write_to(global.output.as_deref(), |out| {
                 agg.write_partial(&[input], &mut *out).map_err(std::io::Error::from)?;
                 writeln!(out)?;
@@ -162,6 +163,14 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
             return Ok(outcome);
         }
         let mut report = agg.finish();
+        // The archive's records come without their texts: the few quoted are read now.
+        for row in &mut report.most_heated_threads {
+            let lowest =
+                agg.threads.get(row.thread.as_str()).and_then(|t| t.most_negative.as_ref());
+            if let Some((c, _)) = lowest {
+                row.most_negative = archive.most_negative(&row.thread, *c, args.all_statuses)?;
+            }
+        }
         report.inputs = vec![input];
         report.changes_tracked = true;
         render(&report, format, args.csv_table, global)?;
@@ -263,213 +272,117 @@ fn render(
 }
 
 /// Reads one input into `agg` through `fold` (each comment counted once across inputs):
-/// streamed when it is line-based and its records name their threads, whole otherwise.
-/// Returns its summary and whether records were skipped.
+/// streamed when it is line-based and its records name their threads, whole otherwise (see
+/// `ingest`). Returns its summary and whether records were skipped.
 fn add_input(
     cx: &Context,
     name: &str,
     agg: &mut Aggregate,
     fold: &mut Fold,
 ) -> Result<(InputSummary, bool)> {
-    let mut reader = common::open_stream(name)?;
-    // The first non-blank line decides, as `records::detect` would on the whole text.
-    let mut head = Vec::new();
-    loop {
-        let start = head.len();
-        let n = reader.read_until(b'\n', &mut head).map_err(|e| anyhow!("{name}: {e}"))?;
-        if n == 0 || !head[start..].trim_ascii().is_empty() {
-            break;
-        }
-    }
-    let modified = if name == "-" {
-        None
-    } else {
-        std::fs::metadata(name).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from)
+    let settings =
+        ReadSettings { input: cx.args.input, mapping: &cx.mapping, now: cx.now, tz: cx.tz };
+    let scorer = Scorer {
+        analyzer: &cx.analyzer,
+        lexicon: &cx.lexicon,
+        tones: &cx.tones,
+        all_statuses: cx.args.all_statuses,
     };
-    let reference = reference(cx.now, modified);
-    let mut opts = ReadOptions { reference, tz: cx.tz, mapping: cx.mapping.clone(), url: None };
-    let first = String::from_utf8_lossy(&head);
-    let first = first.trim_start_matches('\u{feff}');
-    let kind = cx.args.input.unwrap_or_else(|| records::detect(first, &opts.mapping));
-    // Streamed only when the first record names its thread: HN items and thread-less
-    // records find their threads by following parents across the whole input.
-    let streams = records::line_based(kind)
-        && kind != InputKind::Hn
-        && !head.contains(&0)
-        && matches!(
-            records::read_line(name, 1, first, kind, &opts),
-            (Some(r), _) if r.thread.is_some()
-        );
-    if !streams {
-        reader.read_to_end(&mut head).map_err(|e| anyhow!("{name}: {e}"))?;
-        let forced = match cx.args.input {
-            Some(InputKind::Html) => Some(crate::input::SourceKind::Html),
-            Some(_) => Some(crate::input::SourceKind::Text),
-            None => None,
-        };
-        let src =
-            crate::input::decode_as(std::path::Path::new(name), head, modified, forced, None)?;
-        for w in &src.warnings {
-            eprintln!("moderato: warning: {}", escape::message(w));
-        }
-        opts.url.clone_from(&src.url);
-        let kind = cx
-            .args
-            .input
-            .or((src.kind == crate::input::SourceKind::Html).then_some(InputKind::Html));
-        let (kind, batch) = records::load(&src.name, &src.text, kind, &opts);
-        report_problems(&batch.problems, batch.problems.len(), batch.skipped());
-        let scored: Vec<Option<Scored>> = cx.analyzer_pool().install(|| {
-            batch
-                .records
-                .par_iter()
-                .map(|r| score(r, &cx.analyzer, &cx.lexicon, &cx.tones, cx.args.all_statuses))
-                .collect()
-        });
+    let opened = ingest::open(name, &settings)?;
+    let reference = opened.opts.reference;
+    let mut keyer = Keyer::new();
+    let mut duplicates = 0;
+    if !opened.streams {
+        let whole = ingest::read_whole(opened, cx.args.input)?;
+        let batch = whole.batch;
+        ingest::report_problems(&batch.problems, batch.problems.len(), batch.skipped());
+        let scored = scorer.score_all(&batch.records, cx.threads);
         let used_relative =
             batch.records.iter().any(|r| r.time_basis.is_some_and(|b| b.is_relative()));
         let records = batch.records.len() as u64;
         let skipped = batch.skipped() as u64;
-        let mut keyer = Keyer::new();
-        let mut duplicates = 0;
         for (r, s) in batch.records.into_iter().zip(scored) {
             duplicates += u64::from(offer(&mut keyer, fold, agg, r, s));
         }
         let summary = InputSummary {
-            name: src.name.clone(),
-            kind: kind.name().to_string(),
+            name: whole.src.name.clone(),
+            kind: whole.kind.name().to_string(),
             records,
             skipped,
-            reference: reference.filter(|_| used_relative).map(describe_reference),
+            reference: reference.filter(|_| used_relative).map(ingest::describe_reference),
             duplicates,
         };
         return Ok((summary, skipped > 0));
     }
-    let input = std::io::Cursor::new(head).chain(reader);
+    let kind = opened.kind;
     let mut stream = Streamed::default();
     let bar = common::progress_bar(name);
-    let read = |line_no: u64, raw: &[u8]| {
-        let (text, invalid) = match std::str::from_utf8(raw) {
-            Ok(s) => (std::borrow::Cow::Borrowed(s), false),
-            Err(_) => (String::from_utf8_lossy(raw), true),
-        };
-        let text = if line_no == 1 { text.trim_start_matches('\u{feff}') } else { &text };
-        let (record, problem) = if raw.contains(&0) {
-            let at = records::SourceRef {
-                input: name.to_string(),
-                line: line_no as usize,
-                element: None,
-            };
-            (None, Some(Problem { at, message: "NUL byte: not text".into(), skipped: true }))
-        } else {
-            records::read_line(name, line_no as usize, text, kind, &opts)
-        };
-        let record = record.map(|mut r| {
-            records::resolve_alone(&mut r, kind);
-            r
-        });
-        let scored = record
-            .as_ref()
-            .and_then(|r| score(r, &cx.analyzer, &cx.lexicon, &cx.tones, cx.args.all_statuses));
-        Line { record, scored, problem, invalid }
-    };
-    let sink = |lines: Vec<Line>, st: pipeline::Stats| {
+    ingest::stream(opened, &scorer, cx.threads, |lines, st| {
         for line in lines {
-            stream.add(line, agg, fold);
+            if let Some((r, s)) = stream.add(line) {
+                duplicates += u64::from(offer(&mut keyer, fold, agg, r, s));
+            }
         }
         bar.set_position(st.bytes);
         bar.set_message(format!("{} records", stream.records));
         Ok(())
-    };
-    pipeline::map_batches(
-        std::io::BufReader::with_capacity(1 << 16, input),
-        cx.threads,
-        read,
-        sink,
-    )
-    .with_context(|| format!("reading {name}"))?;
+    })?;
     bar.finish_and_clear();
-    if let Some(line) = stream.invalid_utf8 {
-        eprintln!(
-            "moderato: warning: {}: invalid UTF-8 from line {line}; decoded with replacement characters",
-            escape::terminal(name)
-        );
-    }
-    if stream.records == 0 && stream.problems_seen == 0 {
-        return Err(crate::error::InputError::Empty { path: name.into() }.into());
-    }
-    report_problems(&stream.problems, stream.problems_seen, stream.skipped as usize);
+    stream.finish(name)?;
     let summary = InputSummary {
         name: name.to_string(),
         kind: kind.name().to_string(),
         records: stream.records,
         skipped: stream.skipped,
-        reference: reference.filter(|_| stream.used_relative).map(describe_reference),
-        duplicates: stream.duplicates,
+        reference: reference.filter(|_| stream.used_relative).map(ingest::describe_reference),
+        duplicates,
     };
     Ok((summary, stream.skipped > 0))
-}
-
-/// One line of a streamed input, read and scored.
-struct Line {
-    record: Option<CommentRecord>,
-    scored: Option<Scored>,
-    problem: Option<Problem>,
-    invalid: bool,
-}
-
-/// What a streamed input has yielded so far (besides the accumulator).
-#[derive(Default)]
-struct Streamed {
-    records: u64,
-    skipped: u64,
-    /// The first problems, to print; `problems_seen` counts them all.
-    problems: Vec<Problem>,
-    problems_seen: usize,
-    used_relative: bool,
-    /// The first line with invalid UTF-8.
-    invalid_utf8: Option<usize>,
-    /// Keys of this input's comments.
-    keyer: Keyer,
-    /// Records that repeat a comment already counted.
-    duplicates: u64,
-}
-
-impl Streamed {
-    fn add(&mut self, line: Line, agg: &mut Aggregate, fold: &mut Fold) {
-        if let Some(p) = line.problem {
-            if line.invalid && self.invalid_utf8.is_none() {
-                self.invalid_utf8 = Some(p.at.line);
-            }
-            self.skipped += u64::from(p.skipped);
-            self.problems_seen += 1;
-            if self.problems.len() < MAX_MESSAGES {
-                self.problems.push(p);
-            }
-        }
-        if let Some(r) = line.record {
-            if line.invalid && self.invalid_utf8.is_none() {
-                self.invalid_utf8 = Some(r.source.line);
-            }
-            self.records += 1;
-            self.used_relative |= r.time_basis.is_some_and(|b| b.is_relative());
-            self.duplicates += u64::from(offer(&mut self.keyer, fold, agg, r, line.scored));
-        }
-    }
 }
 
 /// Adds every comment of an archive to `agg` (each once, with its archived scores; only
 /// published ones count as scored unless `all_statuses`), and its removals and edits.
 fn from_archive(
+    archive: &Archive,
     db: &std::path::Path,
     all_statuses: bool,
+    threads: usize,
     agg: &mut Aggregate,
 ) -> Result<InputSummary> {
-    let archive = Archive::open(db, false, std::time::Duration::from_secs(60))?;
-    let records = archive.for_each_comment(|r, s| {
-        let s = s.filter(|_| r.status == Status::Approved || all_statuses);
-        agg.add(&r, s.as_ref());
-    })?;
+    let mut records = 0;
+    if let Some((lo, hi)) = archive.id_range()? {
+        // Ranges of ids read side by side, one connection each, and merged in order.
+        let parts = threads.clamp(1, 16) as i64;
+        let step = ((hi - lo) / parts + 1).max(1);
+        let ranges: Vec<(i64, i64)> = (0..parts)
+            .map(|k| (lo + k * step, (lo + (k + 1) * step - 1).min(hi)))
+            .filter(|(a, b)| a <= b)
+            .collect();
+        let tz = agg.tz;
+        let results: Vec<Result<(Aggregate, u64)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|&(a, b)| {
+                    scope.spawn(move || -> Result<(Aggregate, u64)> {
+                        let part = Archive::open(db, false, std::time::Duration::from_secs(60))?;
+                        let mut mine = Aggregate::new(tz);
+                        let n =
+                            part.for_each_comment(a..=b, all_statuses, |r, s| mine.add(r, s))?;
+                        Ok((mine, n))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a report thread failed"))))
+                .collect()
+        });
+        for result in results {
+            let (part, n) = result?;
+            agg.merge(&part);
+            records += n;
+        }
+    }
     let (removed, edited) = archive.change_times()?;
     for t in removed {
         agg.add_change(t, true);
@@ -503,72 +416,4 @@ fn offer(
         agg.add(&r, s.as_ref());
     }
     repeat
-}
-
-impl Context<'_> {
-    fn analyzer_pool(&self) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new().num_threads(self.threads).build().expect("a thread pool")
-    }
-}
-
-fn reference(now: Option<DateTime<Utc>>, modified: Option<DateTime<Utc>>) -> Option<Reference> {
-    match (now, modified) {
-        (Some(at), _) => Some(Reference { at, basis: ParseBasis::Now }),
-        (None, Some(at)) => Some(Reference { at, basis: ParseBasis::FileMtime }),
-        (None, None) => None,
-    }
-}
-
-fn describe_reference(r: Reference) -> String {
-    let at = r.at.to_rfc3339_opts(SecondsFormat::Secs, true);
-    match r.basis {
-        ParseBasis::Now => format!("--now {at}"),
-        ParseBasis::FileMtime => format!("the file's modification time {at}"),
-        _ => at,
-    }
-}
-
-/// Prints the first problems of an input, then how many more there were.
-fn report_problems(problems: &[Problem], seen: usize, skipped: usize) {
-    for p in problems.iter().take(MAX_MESSAGES) {
-        let level = if p.skipped { "" } else { "warning: " };
-        eprintln!("moderato: {level}{}", escape::terminal(&p.to_string()));
-    }
-    if seen > MAX_MESSAGES {
-        eprintln!(
-            "moderato: … and {} more problems ({skipped} records skipped in all)",
-            seen - MAX_MESSAGES,
-        );
-    }
-}
-
-/// Language, tone (where it is scored) and flags for one record; `None` when it is not
-/// moderated: its text is gone, it is empty, or it is not published (unless `all_statuses`).
-pub fn score(
-    r: &CommentRecord,
-    analyzer: &Analyzer,
-    lexicon: &Lexicon,
-    tones: &ToneLanguages,
-    all_statuses: bool,
-) -> Option<Scored> {
-    let visible = r.status == Status::Approved || (all_statuses && !r.status.body_gone());
-    if !visible || r.body.trim().is_empty() {
-        return None;
-    }
-    let language = crate::lang::identify(&r.body);
-    let compound =
-        tones.scores(&language, &r.body).then(|| analyzer.polarity_scores(&r.body).compound);
-    let m = moderate(lexicon, &r.body, language, || {
-        compound.unwrap_or_else(|| analyzer.polarity_scores(&r.body).compound)
-    });
-    let mut categories: Vec<String> = m.flags.iter().map(|f| f.category.clone()).collect();
-    categories.sort();
-    categories.dedup();
-    Some(Scored {
-        language: language.code.to_string(),
-        compound,
-        verdict: m.verdict.to_string(),
-        categories,
-        toxicity: m.toxicity,
-    })
 }

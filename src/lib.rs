@@ -10,11 +10,15 @@
 //! [`parse`] has two fronts, `parse::text` (copied page text) and `parse::html` (saved pages
 //! and URLs), ending in one assembly.
 //!
+//! [`archive`] keeps captures over time: which thread and which comment a record is, so that a
+//! page saved on many days counts each comment once (in memory for `report weekly`, or in an
+//! SQLite archive that also knows which comments disappeared or were edited).
+//!
 //! [`service`] puts the same pipeline behind HTTP (`moderato serve`: the Perspective API's
 //! routes, Coral's moderation webhook), giving `audit`'s verdict for each posted comment.
 //!
-//! Only the CLI (`src/cli/`), [`input`] and `service::server` touch the file system, the
-//! network, the clock or the terminal; every other stage is a function over owned data.
+//! Only the CLI (`src/cli/`), [`input`], `archive::store` (its SQLite file) and
+//! `service::server` touch the file system, the network, the clock or the terminal; every other stage is a function over owned data.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;

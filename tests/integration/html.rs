@@ -250,3 +250,39 @@ fn urls_are_fetched_with_limits_and_clear_errors() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn urls_go_into_the_archive_as_captures_fetched_now() {
+    let page = std::fs::read(sample("harbour-ferry-wordpress.html")).unwrap();
+    let server = serve(page);
+    let url = |p: &str| format!("{}{p}", server.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let db = db.to_str().unwrap();
+    let out = moderato(&[
+        "archive",
+        "add",
+        "--db",
+        db,
+        &url("/page"),
+        &url("/missing"),
+        &url("/gzip"),
+        "-f",
+        "json",
+    ])
+    .output()
+    .unwrap();
+    // The missing page is an error; the others are archived, the second as the same content.
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added[0]["new"], 3);
+    assert_eq!(added[1]["already"], true);
+    let c = rusqlite::Connection::open(db).unwrap();
+    let (thread, basis): (String, String) = c
+        .query_row("SELECT t.name, k.captured_basis FROM threads t, captures k", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(thread, "https://quayside-courier.example/2024/05/harbour-ferry-returns/");
+    assert_eq!(basis, "fetched");
+}

@@ -22,7 +22,7 @@ use crate::records::{CommentRecord, Status, TimeBasis};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Compound at or above this is positive; at or below its negation, negative.
@@ -247,7 +247,7 @@ impl Stats {
 type Names = (Option<Arc<str>>, Option<Arc<str>>);
 
 /// The shared copy of `name` among `map`'s keys; a new key (with default counts) if absent.
-fn intern<V: Default>(map: &mut HashMap<Arc<str>, V>, name: &str) -> Arc<str> {
+fn intern<V: Default>(map: &mut NameMap<V>, name: &str) -> Arc<str> {
     if let Some((k, _)) = map.get_key_value(name) {
         return Arc::clone(k);
     }
@@ -257,7 +257,7 @@ fn intern<V: Default>(map: &mut HashMap<Arc<str>, V>, name: &str) -> Arc<str> {
 }
 
 /// `set`'s names, each replaced by the copy among `map`'s keys when there is one.
-fn share_names<V>(set: NameSet, map: &HashMap<Arc<str>, V>) -> NameSet {
+fn share_names<V>(set: NameSet, map: &NameMap<V>) -> NameSet {
     NameSet(
         set.0
             .into_iter()
@@ -265,6 +265,10 @@ fn share_names<V>(set: NameSet, map: &HashMap<Arc<str>, V>) -> NameSet {
             .collect(),
     )
 }
+
+/// Counts per author or thread, keyed by the shared copy of the name (hashed with FxHash:
+/// names are short, and a report over millions of comments looks each one up twice).
+pub type NameMap<V> = rustc_hash::FxHashMap<Arc<str>, V>;
 
 /// Adds one to `key`'s count, copying the key only the first time it is met.
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
@@ -387,9 +391,9 @@ pub struct Aggregate {
     /// Records without a usable time.
     pub undated: Stats,
     /// Per author.
-    pub authors: HashMap<Arc<str>, AuthorStats>,
+    pub authors: NameMap<AuthorStats>,
     /// Per thread.
-    pub threads: HashMap<Arc<str>, ThreadStats>,
+    pub threads: NameMap<ThreadStats>,
     /// Records per time basis (`None`: undated).
     pub bases: BTreeMap<Option<TimeBasis>, u64>,
 }
@@ -401,8 +405,8 @@ impl Aggregate {
             tz,
             weeks: BTreeMap::new(),
             undated: Stats::default(),
-            authors: HashMap::new(),
-            threads: HashMap::new(),
+            authors: NameMap::default(),
+            threads: NameMap::default(),
             bases: BTreeMap::new(),
         }
     }

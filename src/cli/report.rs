@@ -2,12 +2,10 @@
 //! a table, JSON, CSV, Markdown or a self-contained HTML page; `--partial` writes the
 //! mergeable accumulator instead, and `report merge` adds partials up and renders them.
 //!
-//! Line-based inputs (JSONL, Reddit NDJSON) whose records name their thread are read as a
-//! stream: batches of lines are parsed and scored on every core and added to the
-//! accumulator in input order, so memory does not grow with the number of records (only
-//! with the distinct authors and threads the accumulator counts). Other inputs (XML
-//! exports, CSV, Hacker News items, pages, JSONL without threads) are read whole: their
-//! threads are found by following parents across the whole input.
+//! Inputs are read by `ingest` (streamed when line-based and naming their threads, whole
+//! otherwise) and every record goes through a fold (`archive::fold`), so that a comment in
+//! several captures is counted once, at its narrowest time. `--db` reports from an archive
+//! instead: each comment once already, with removals and edits per week.
 
 use super::common;
 use super::ingest::{self, ReadSettings, Scorer, Streamed};

@@ -63,7 +63,14 @@ pub struct AddArgs {
     /// How long to wait for another process's capture to finish, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub busy_timeout: f64,
+    /// Check the whole archive before writing even when it is larger than 1 GiB (smaller
+    /// ones are always checked; the check reads every page, about 14 s per GB from disk).
+    #[arg(long)]
+    pub check: bool,
 }
+
+/// Archives up to this size are checked whole before every `archive add`.
+const CHECK_BELOW: u64 = 1 << 30;
 
 /// Arguments of `archive changes`.
 #[derive(Debug, Args)]
@@ -104,7 +111,10 @@ fn add(args: &AddArgs, global: &GlobalOpts) -> Result<Outcome> {
     let settings = ReadSettings { input: args.input, mapping: &mapping, now, tz };
     let threads = common::threads(args.threads);
     let mut archive = Archive::open(&args.db, true, busy(args.busy_timeout))?;
-    archive.check()?;
+    let size = std::fs::metadata(&args.db).map_or(0, |m| m.len());
+    if args.check || size <= CHECK_BELOW {
+        archive.check()?;
+    }
     let mut outcome = Outcome::Clean;
     let mut rows: Vec<Added> = Vec::new();
     for name in common::inputs(&args.files) {

@@ -1001,6 +1001,7 @@ mod tests {
             parent_id: None,
             is_reply: Some(false),
             body: "b".into(),
+            truncated: false,
             status: Status::Approved,
             source: SourceRef { input: "i".into(), line: 1, element: None },
         }

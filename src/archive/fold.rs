@@ -103,6 +103,7 @@ mod tests {
             parent_id: None,
             is_reply: None,
             body: "b".into(),
+            truncated: false,
             status: Status::Approved,
             source: SourceRef { input: "in".into(), line: 1, element: None },
         }

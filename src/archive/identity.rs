@@ -4,10 +4,16 @@
 //! A thread is what the reader named it ([`CommentRecord::thread`]): for pages the canonical
 //! URL, else the fetched URL, else the title (see `records::page`); for exports the thread
 //! the export names. A comment is known within its thread by the platform's own id when the
-//! source gives one (`id:<id>`); otherwise by its author and its text, folded (lower case,
-//! white space runs as one space), and, when the same author wrote the same text more than
-//! once in one capture, by which occurrence it is (`text:<digest>#<n>`). The digest is the
-//! first 64 bits of SHA-256 over `author \0 text`, written in hex.
+//! source gives one (`id:<id>`); otherwise by its author and the start of its text, folded
+//! (lower case, white space runs as one space, the first [`KEY_CHARS`] characters), and,
+//! when the same author's text starts the same way more than once in one capture, by which
+//! occurrence it is (`text:<digest>#<n>`). The digest is the first 64 bits of SHA-256 over
+//! `author \0 start`, written in hex.
+//!
+//! Only the start, because captures of one comment differ at the end more often than
+//! anywhere else: one capture cuts it short ("Read more »") and the next shows it whole, an
+//! author appends "EDIT: …", the parser takes a page's trailing line into the last comment.
+//! The archive still sees the whole text, and records a changed ending as an edit.
 
 use crate::records::CommentRecord;
 use sha2::{Digest, Sha256};
@@ -53,12 +59,17 @@ impl Keyer {
     }
 }
 
-/// 64 bits of SHA-256 over the folded author and text.
+/// How much of a comment's folded text its key holds (see the module docs).
+pub const KEY_CHARS: usize = 80;
+
+/// 64 bits of SHA-256 over the folded author and the start of the folded text.
 pub fn text_digest(author: Option<&str>, body: &str) -> u64 {
+    let text = fold_text(body);
+    let start = text.char_indices().nth(KEY_CHARS).map_or(text.as_str(), |(i, _)| &text[..i]);
     let mut h = Sha256::new();
     h.update(fold_text(author.unwrap_or("")).as_bytes());
     h.update([0]);
-    h.update(fold_text(body).as_bytes());
+    h.update(start.trim_end().as_bytes());
     let d = h.finalize();
     u64::from_be_bytes(d[..8].try_into().expect("8 bytes"))
 }
@@ -92,6 +103,7 @@ mod tests {
             parent_id: None,
             is_reply: None,
             body: body.into(),
+            truncated: false,
             status: Status::Approved,
             source: SourceRef { input: "in".into(), line: 1, element: None },
         }
@@ -106,6 +118,20 @@ mod tests {
         assert_eq!(a, b);
         let c = Keyer::new().key(&rec("c1", false, "Bob", "hello there"));
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_text_cut_short_or_added_to_at_its_end_keeps_its_key() {
+        let whole = "Unless he can wangle some sort of presentable result he is toast, so I guess \
+                     increasingly desperate acts are deeply concerning.";
+        let cut = "Unless he can wangle some sort of presentable result he is toast, so I guess \
+                   increasingly…";
+        let key = |b: &str| Keyer::new().key(&rec("c1", false, "Spy", b));
+        assert_eq!(key(whole), key(cut));
+        assert_eq!(key(whole), key(&format!("{whole} EDIT: and reckless.")));
+        // A short text is keyed whole.
+        assert_ne!(key("I agree."), key("I agree. EDIT: not any more."));
+        assert_ne!(key(whole), key(&whole.replace("Unless", "If")));
     }
 
     #[test]

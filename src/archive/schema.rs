@@ -73,6 +73,7 @@ CREATE TABLE comments (
     body_since      INTEGER NOT NULL,  -- first capture with the latest text
     edited_after    INTEGER,           -- last capture with the text before it
     revisions       INTEGER NOT NULL,  -- texts seen: 1 = never edited
+    truncated       INTEGER NOT NULL,  -- 1 when the latest text was cut short by the page
     language        TEXT,     -- scores of the latest text, as archived
     compound        REAL,
     verdict         TEXT,     -- NULL: not moderated (no text)

@@ -476,6 +476,7 @@ impl Archive {
             parent_id: None,
             is_reply: None,
             body: String::new(),
+            truncated: false,
             status: Status::Approved,
             source: SourceRef { input: self.path.display().to_string(), line: 0, element: None },
         };
@@ -944,6 +945,7 @@ struct Stored {
     status: String,
     status_since: i64,
     revisions: i64,
+    truncated: bool,
 }
 
 impl Capture<'_> {
@@ -994,9 +996,10 @@ impl Capture<'_> {
                 "INSERT INTO comments (thread_id, native_id, parent_key, is_reply, author, \
                  posted_at, posted_earliest, posted_latest, posted_text, time_basis, status, \
                  status_since, body_since, revisions, language, compound, verdict, \
-                 categories, toxicity, first_seen, last_seen, first_capture, last_capture) \
+                 categories, toxicity, first_seen, last_seen, first_capture, last_capture, \
+                 truncated) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1, ?13, \
-                 ?14, ?15, ?16, ?17, ?12, ?12, ?18, ?18)",
+                 ?14, ?15, ?16, ?17, ?12, ?12, ?18, ?18, ?19)",
             )?
             .execute(params![
                 thread,
@@ -1017,6 +1020,7 @@ impl Capture<'_> {
                 s.map(|s| s.categories.join(",")),
                 s.and_then(|s| s.toxicity),
                 self.capture,
+                r.truncated,
             ])?;
         let id = self.tx.last_insert_rowid();
         self.tx
@@ -1032,7 +1036,7 @@ impl Capture<'_> {
             .tx
             .prepare_cached(
                 "SELECT c.first_seen, c.last_seen, c.posted_earliest, c.posted_latest, b.body, \
-                 c.body_since, c.status, c.status_since, c.revisions \
+                 c.body_since, c.status, c.status_since, c.revisions, c.truncated \
                  FROM comments c JOIN bodies b ON b.comment_id = c.id WHERE c.id = ?1",
             )?
             .query_row([id], |row| {
@@ -1046,6 +1050,7 @@ impl Capture<'_> {
                     status: row.get(6)?,
                     status_since: row.get(7)?,
                     revisions: row.get(8)?,
+                    truncated: row.get(9)?,
                 })
             })?;
         let t = self.t;
@@ -1084,8 +1089,21 @@ impl Capture<'_> {
                     ])?;
             }
         }
-        // Text: a later capture with another text is an edit.
-        let edited = later && t > old.body_since && fold_text(&r.body) != fold_text(&old.body);
+        // Text: a later capture with another text is an edit; one showing more of a text the
+        // page had cut short, or cutting short the same text, is not.
+        let edited = match same_text(&old.body, old.truncated, &r.body, r.truncated) {
+            Sameness::Same => false,
+            Sameness::More => {
+                self.tx
+                    .prepare_cached("UPDATE bodies SET body = ?2 WHERE comment_id = ?1")?
+                    .execute(params![id, r.body])?;
+                self.tx
+                    .prepare_cached("UPDATE comments SET truncated = ?2 WHERE id = ?1")?
+                    .execute(params![id, r.truncated])?;
+                false
+            }
+            Sameness::Other => later && t > old.body_since,
+        };
         if edited {
             self.tx
                 .prepare_cached(
@@ -1100,7 +1118,7 @@ impl Capture<'_> {
                 .prepare_cached(
                     "UPDATE comments SET body_since = ?2, edited_after = ?3, \
                      revisions = revisions + 1, language = ?4, compound = ?5, verdict = ?6, \
-                     categories = ?7, toxicity = ?8 WHERE id = ?1",
+                     categories = ?7, toxicity = ?8, truncated = ?9 WHERE id = ?1",
                 )?
                 .execute(params![
                     id,
@@ -1111,6 +1129,7 @@ impl Capture<'_> {
                     s.map(|s| s.verdict.as_str()),
                     s.map(|s| s.categories.join(",")),
                     s.and_then(|s| s.toxicity),
+                    r.truncated,
                 ])?;
         }
         let status_changed = later && t > old.status_since && r.status.name() != old.status;
@@ -1207,6 +1226,36 @@ impl Capture<'_> {
     }
 }
 
+/// How a capture's text stands to the stored one.
+#[derive(Debug, PartialEq, Eq)]
+enum Sameness {
+    /// The same text (folded).
+    Same,
+    /// The same text, shown more fully: the stored one was cut short and the new one goes
+    /// on from where it stopped. The new one is kept.
+    More,
+    /// Another text.
+    Other,
+}
+
+/// Compares a stored text with a capture's, either of which the page may have cut short.
+fn same_text(old: &str, old_cut: bool, new: &str, new_cut: bool) -> Sameness {
+    let (old, new) = (fold_text(old), fold_text(new));
+    if old == new {
+        return Sameness::Same;
+    }
+    let stem = |s: &str| -> String {
+        s.trim_end_matches(|c: char| c == '…' || c == '.' || c.is_whitespace()).to_string()
+    };
+    if old_cut && new.starts_with(&stem(&old)) {
+        return Sameness::More;
+    }
+    if new_cut && old.starts_with(&stem(&new)) {
+        return Sameness::Same;
+    }
+    Sameness::Other
+}
+
 /// The distinct words of a text, folded.
 fn words(s: &str) -> HashSet<String> {
     fold_text(s)
@@ -1214,4 +1263,37 @@ fn words(s: &str) -> HashSet<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_shown_more_fully_or_cut_short_is_not_an_edit() {
+        let whole = "Unless he can wangle a result he is toast. The West might have big decisions.";
+        let cut = "Unless he can wangle a result he is toast. The West…";
+        assert_eq!(
+            same_text(
+                whole,
+                false,
+                "unless he can  WANGLE a result he is toast. The West might have big decisions.",
+                false
+            ),
+            Sameness::Same
+        );
+        assert_eq!(same_text(cut, true, whole, false), Sameness::More);
+        assert_eq!(same_text(whole, false, cut, true), Sameness::Same);
+        // Only a text the page cut short may grow; a whole one that grows was edited.
+        assert_eq!(same_text("I agree.", false, "I agree. EDIT: not now.", false), Sameness::Other);
+        assert_eq!(same_text(cut, true, "Unless he can wangle nothing.", false), Sameness::Other);
+    }
+
+    #[test]
+    fn words_are_folded_and_distinct() {
+        let w = words("The, the THE cat's 2 cats");
+        let mut v: Vec<&str> = w.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        assert_eq!(v, ["2", "cat", "cats", "s", "the"]);
+    }
 }

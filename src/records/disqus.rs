@@ -102,6 +102,7 @@ fn post(
         is_reply: Some(parent_id.is_some()),
         parent_id,
         body: html::to_text(node.child("message").map_or("", |m| m.text.as_str())),
+        truncated: false,
         status,
         source: at,
     };

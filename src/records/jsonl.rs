@@ -258,6 +258,7 @@ pub(super) fn generic(o: &Map<String, Value>, at: SourceRef, opts: &ReadOptions)
         is_reply: parent_id.as_ref().map(|_| true),
         parent_id,
         body,
+        truncated: false,
         status,
         source: at,
     };
@@ -306,6 +307,7 @@ fn reddit(o: &Map<String, Value>, at: SourceRef) -> LineResult {
         parent_id,
         is_reply,
         body: if status.body_gone() { String::new() } else { body },
+        truncated: false,
         status,
         source: at,
     };
@@ -359,6 +361,7 @@ fn hn(o: &Map<String, Value>, at: SourceRef) -> LineResult {
         parent_id: get(o, "parent").and_then(text_of),
         is_reply: None,
         body,
+        truncated: false,
         status,
         source: at,
     };

@@ -68,6 +68,7 @@ pub(super) fn read(name: &str, text: &str, opts: &ReadOptions) -> Batch {
                 is_reply: Some(parent_id.is_some()),
                 parent_id,
                 body: html::to_text(&body),
+                truncated: false,
                 status: Status::Approved,
                 source: at,
             });

@@ -191,6 +191,10 @@ pub struct CommentRecord {
     pub is_reply: Option<bool>,
     /// The text (HTML bodies converted to text).
     pub body: String,
+    /// True when the page cut the text short ("Read more »"): a later capture showing more
+    /// of it is the same text, not an edit.
+    #[serde(skip)]
+    pub truncated: bool,
     /// Moderation state.
     pub status: Status,
     /// Where it came from.
@@ -519,6 +523,7 @@ mod tests {
             parent_id: parent.map(str::to_string),
             is_reply: None,
             body: "x".into(),
+            truncated: false,
             status: Status::Approved,
             source: SourceRef { input: "in".into(), line: 1, element: None },
         }

@@ -63,6 +63,7 @@ pub(super) fn read(name: &str, text: &str, opts: &ReadOptions, html: bool) -> Ba
             is_reply: Some(c.reply_to.is_some()),
             parent_id: c.parent_id.map(rename),
             body: c.body,
+            truncated: c.truncated,
             status: Status::Approved,
             source: at,
         });

@@ -87,6 +87,7 @@ fn comment(
         is_reply: Some(parent_id.is_some()),
         parent_id,
         body: html::to_text(c.child("wp:comment_content").map_or("", |n| n.text.as_str())),
+        truncated: false,
         status,
         source: at,
     };

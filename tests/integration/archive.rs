@@ -53,7 +53,13 @@ fn a_text_page_captured_on_three_days_reports_as_one_capture() {
     let page = text_page();
     let d1 = capture(&w, "day1.txt", &page, "2024-10-25T12:00:00Z");
     let d2 = capture(&w, "day2.txt", &aged(&page, 1), "2024-10-26T12:00:00Z");
-    let d3 = capture(&w, "day3.txt", &aged(&page, 2), "2024-10-27T12:00:00Z");
+    // On day 3 the page shows Spyinthesky's comment whole, not cut short: the same comment.
+    let whole = aged(&page, 2).replace(
+        "limit that one…\u{a0}Read more »",
+        "limit that one, and that the Baltic states hold their nerve.",
+    );
+    assert_ne!(whole, aged(&page, 2));
+    let d3 = capture(&w, "day3.txt", &whole, "2024-10-27T12:00:00Z");
     let one = json_output(&["report", "weekly", s(&d1), "-f", "json"], 0);
     assert_eq!(one["total"]["comments"], 3);
     // Later captures first: the earliest capture's narrow windows still win.
@@ -72,6 +78,16 @@ fn a_text_page_captured_on_three_days_reports_as_one_capture() {
     assert_eq!(figures(from_db), figures(one));
     let changes = json_output(&["archive", "changes", "--db", s(&db), "-f", "json"], 0);
     assert_eq!(changes, serde_json::json!([]));
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (text, cut): (String, bool) = c
+        .query_row(
+            "SELECT l.body, c.truncated FROM comment_list l JOIN comments c USING (id) \
+             WHERE l.author = 'Spyinthesky'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(text.ends_with("hold their nerve.") && !cut, "{text}");
 }
 
 #[test]
@@ -132,7 +148,9 @@ fn a_text_capture_missing_one_comment_and_editing_another_lists_exactly_those() 
     let start = lines.iter().position(|l| l.contains("(@guest_865250)")).unwrap() - 1;
     let end = lines.iter().position(|l| l.contains('🤔')).unwrap();
     lines.drain(start..=end);
+    // Edited at its start: no key matches, the archive pairs it with the comment it was.
     let day2 = aged(&lines.join("\n"), 1)
+        .replace("If DPRK troops engage", "Should DPRK troops engage")
         .replace("The guy is nuts.", "The guy is nuts. EDIT: and reckless.");
     let d1 = capture(&w, "d1.txt", &page, "2024-10-25T12:00:00Z");
     let d2 = capture(&w, "d2.txt", &day2, "2024-10-26T13:00:00Z");
@@ -149,8 +167,10 @@ fn a_text_capture_missing_one_comment_and_editing_another_lists_exactly_those() 
     );
     let edited = change(&list, "edited");
     assert_eq!(edited[0]["author"], "PaulW");
-    assert!(edited[0]["text"].as_str().unwrap().ends_with("EDIT: and reckless."));
-    assert!(edited[0]["detail"].as_str().unwrap().ends_with("The guy is nuts."));
+    let text = edited[0]["text"].as_str().unwrap();
+    assert!(text.starts_with("Should DPRK") && text.ends_with("EDIT: and reckless."));
+    let before = edited[0]["detail"].as_str().unwrap();
+    assert!(before.starts_with("If DPRK") && before.ends_with("The guy is nuts."));
     assert_eq!(
         (edited[0]["after"].as_str(), edited[0]["before"].as_str()),
         (Some("2024-10-25T12:00:00Z"), Some("2024-10-26T13:00:00Z"))

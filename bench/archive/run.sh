@@ -41,13 +41,13 @@ INSERT INTO threads (id, name) SELECT t.id + k.n * 1000000, t.name || ' #' || k.
 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 9)
 INSERT INTO comments (id, thread_id, native_id, parent_key, is_reply, author, posted_at,
   posted_earliest, posted_latest, posted_text, time_basis, status, status_since,
-  previous_status, body_since, edited_after, revisions, language, compound, verdict,
+  previous_status, body_since, edited_after, revisions, truncated, language, compound, verdict,
   categories, toxicity, first_seen, last_seen, first_capture, last_capture)
 SELECT c.id + k.n * 1000000, c.thread_id + k.n * 1000000, c.native_id || '-' || k.n, c.parent_key,
   c.is_reply, c.author || '-' || k.n, c.posted_at + k.n * 26 * 604800,
   c.posted_earliest + k.n * 26 * 604800, c.posted_latest + k.n * 26 * 604800, c.posted_text,
   c.time_basis, c.status, c.status_since, c.previous_status, c.body_since, c.edited_after,
-  c.revisions, c.language, c.compound, c.verdict, c.categories, c.toxicity, c.first_seen,
+  c.revisions, c.truncated, c.language, c.compound, c.verdict, c.categories, c.toxicity, c.first_seen,
   c.last_seen, c.first_capture, c.last_capture
 FROM base_comments c, k;
 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 9)

@@ -112,13 +112,20 @@ CREATE TABLE revisions (
 ) WITHOUT ROWID;
 
 -- Comments that disappeared while their thread was still captured: gone after the last
--- capture that held them, before the first later capture of the thread.
+-- capture that held them, before the first later capture of the thread. Only comments last
+-- seen before their thread's latest capture can be gone: the index on (thread_id,
+-- last_seen) finds them without reading the others.
 CREATE VIEW gone AS
 SELECT c.id AS comment_id, c.thread_id, c.last_seen AS gone_after,
        (SELECT min(ct.captured_at) FROM capture_threads ct
          WHERE ct.thread_id = c.thread_id AND ct.captured_at > c.last_seen) AS gone_before
-  FROM comments c
- WHERE gone_before IS NOT NULL;
+  FROM (SELECT thread_id, max(captured_at) AS latest FROM capture_threads GROUP BY thread_id) m
+  JOIN comments c ON c.thread_id = m.thread_id AND c.last_seen < m.latest;
+
+-- Edited comments and status changes, for reports that count them without reading every
+-- comment (partial indexes: they hold only those rows).
+CREATE INDEX comments_edited ON comments(body_since) WHERE revisions > 1;
+CREATE INDEX comments_restatused ON comments(status_since) WHERE previous_status IS NOT NULL;
 
 -- Comments as text, for reading in the sqlite3 shell.
 CREATE VIEW comment_list AS

@@ -436,8 +436,8 @@ impl Archive {
 
     /// Every comment once, as a record with its archived score (`None`: not moderated,
     /// or not published when `all_statuses` is false), in the order they were first
-    /// archived. Records come without their text (`body` is empty): see
-    /// [`Archive::most_negative`].
+    /// archived. Records come without their text (`body` is empty: see
+    /// [`Archive::most_negative`]), id or toxicity, which a weekly report does not read.
     pub fn for_each_comment(
         &self,
         ids: std::ops::RangeInclusive<i64>,
@@ -457,9 +457,9 @@ impl Archive {
         let mut st = self
             .conn
             .prepare(
-                "SELECT id, thread_id, native_id, author, posted_at, posted_earliest, \
-                 posted_latest, time_basis, is_reply, status, language, compound, verdict, \
-                 categories, toxicity FROM comments WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+                "SELECT thread_id, author, posted_at, posted_earliest, posted_latest, \
+                 time_basis, is_reply, status, language, compound, verdict, categories \
+                 FROM comments WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
             )
             .map_err(err)?;
         let mut rows = st.query([ids.start(), ids.end()]).map_err(err)?;
@@ -499,8 +499,7 @@ impl Archive {
         };
         while let Some(row) = rows.next().map_err(err)? {
             let get = |i: usize| row.get_ref(i).map_err(err);
-            let id: i64 = row.get(0).map_err(err)?;
-            let thread: i64 = row.get(1).map_err(err)?;
+            let thread: i64 = row.get(0).map_err(err)?;
             match names.get(&thread) {
                 Some(name) => {
                     let buf = record.thread.get_or_insert_with(String::new);
@@ -509,22 +508,18 @@ impl Archive {
                 }
                 None => record.thread = None,
             }
-            let mut native = record.native_id.then(|| std::mem::take(&mut record.id));
-            fill(&mut native, get(2)?);
-            record.native_id = native.is_some();
-            record.id = native.unwrap_or_else(|| format!("#{id}"));
-            fill(&mut record.author, get(3)?);
+            fill(&mut record.author, get(1)?);
             let int = |i: usize| -> Result<Option<i64>, ArchiveError> {
                 Ok(get(i)?.as_i64_or_null().ok().flatten())
             };
-            record.posted_at = int(4)?.and_then(time_of);
-            let earliest = int(5)?.and_then(time_of);
-            let latest = int(6)?.and_then(time_of);
+            record.posted_at = int(2)?.and_then(time_of);
+            let earliest = int(3)?.and_then(time_of);
+            let latest = int(4)?.and_then(time_of);
             record.posted_window = earliest.zip(latest).filter(|(a, b)| a != b);
-            record.time_basis = get(7)?.as_str_or_null().ok().flatten().and_then(basis_of);
-            record.is_reply = int(8)?.map(|v| v != 0);
-            record.status = status_of(get(9)?.as_str().unwrap_or("approved"));
-            let verdict = get(12)?.as_str_or_null().ok().flatten();
+            record.time_basis = get(5)?.as_str_or_null().ok().flatten().and_then(basis_of);
+            record.is_reply = int(6)?.map(|v| v != 0);
+            record.status = status_of(get(7)?.as_str().unwrap_or("approved"));
+            let verdict = get(10)?.as_str_or_null().ok().flatten();
             let counted =
                 record.status == Status::Approved || (all_statuses && !record.status.body_gone());
             let s = match verdict {
@@ -532,17 +527,14 @@ impl Archive {
                     scored.verdict.clear();
                     scored.verdict.push_str(v);
                     scored.language.clear();
-                    scored
-                        .language
-                        .push_str(get(10)?.as_str_or_null().ok().flatten().unwrap_or(""));
-                    scored.compound = get(11)?.as_f64_or_null().ok().flatten();
+                    scored.language.push_str(get(8)?.as_str_or_null().ok().flatten().unwrap_or(""));
+                    scored.compound = get(9)?.as_f64_or_null().ok().flatten();
                     scored.categories.clear();
                     if let Some(c) =
-                        get(13)?.as_str_or_null().ok().flatten().filter(|c| !c.is_empty())
+                        get(11)?.as_str_or_null().ok().flatten().filter(|c| !c.is_empty())
                     {
                         scored.categories.extend(c.split(',').map(str::to_string));
                     }
-                    scored.toxicity = get(14)?.as_f64_or_null().ok().flatten();
                     Some(&scored)
                 }
                 _ => None,
@@ -557,10 +549,11 @@ impl Archive {
     /// report may read ranges of them side by side.
     pub fn id_range(&self) -> Result<Option<(i64, i64)>, ArchiveError> {
         let err = |e| sql_error(&self.path, e);
-        let (lo, hi): (Option<i64>, Option<i64>) = self
-            .conn
-            .query_row("SELECT min(id), max(id) FROM comments", [], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(err)?;
+        // Apart, each is one step down the table's tree; together they read it whole.
+        let lo: Option<i64> =
+            self.conn.query_row("SELECT min(id) FROM comments", [], |r| r.get(0)).map_err(err)?;
+        let hi: Option<i64> =
+            self.conn.query_row("SELECT max(id) FROM comments", [], |r| r.get(0)).map_err(err)?;
         Ok(lo.zip(hi))
     }
 

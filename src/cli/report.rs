@@ -130,6 +130,9 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     } else {
         common::format(global, &REPORT_FORMATS, "report weekly")?
     };
+    if let Some(db) = &args.db {
+        return weekly_from_archive(db, args, global, format);
+    }
     let cx = Context {
         args,
         now: global.now.as_deref().map(common::parse_now).transpose()?,
@@ -142,38 +145,6 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     };
     let mut outcome = Outcome::Clean;
     let mut agg = Aggregate::new(cx.tz.unwrap_or(chrono_tz::Tz::UTC));
-    if let Some(db) = &args.db {
-        let archive = Archive::open(db, false, std::time::Duration::from_secs(60))?;
-        let input = from_archive(&archive, db, args.all_statuses, cx.threads, &mut agg)?;
-        if args.partial {
-            // A partial holds every thread's most negative comment.
-            for (thread, st) in agg.threads.iter_mut() {
-                if let Some((c, quote)) = &mut st.most_negative {
-                    *quote =
-                        archive.most_negative(thread, *c, args.all_statuses)?.unwrap_or_default();
-                }
-            }
-            output::write_to(global.output.as_deref(), |out| {
-                agg.write_partial(&[input], &mut *out).map_err(std::io::Error::from)?;
-                writeln!(out)?;
-                Ok(())
-            })?;
-            return Ok(outcome);
-        }
-        let mut report = agg.finish();
-        // The archive's records come without their texts: the few quoted are read now.
-        for row in &mut report.most_heated_threads {
-            let lowest =
-                agg.threads.get(row.thread.as_str()).and_then(|t| t.most_negative.as_ref());
-            if let Some((c, _)) = lowest {
-                row.most_negative = archive.most_negative(&row.thread, *c, args.all_statuses)?;
-            }
-        }
-        report.inputs = vec![input];
-        report.changes_tracked = true;
-        render(&report, format, args.csv_table, global)?;
-        return Ok(outcome);
-    }
     let mut fold = Fold::new();
     let mut inputs = Vec::new();
     for name in common::inputs(&args.files) {
@@ -207,6 +178,47 @@ fn weekly_run(args: &WeeklyArgs, global: &GlobalOpts) -> Result<Outcome> {
     report.inputs = inputs;
     render(&report, format, args.csv_table, global)?;
     Ok(outcome)
+}
+
+/// `report weekly --db`: the report from an archive. No lexicon is loaded: the archive
+/// holds the scores it was archived with.
+fn weekly_from_archive(
+    db: &std::path::Path,
+    args: &WeeklyArgs,
+    global: &GlobalOpts,
+    format: Format,
+) -> Result<Outcome> {
+    let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
+    let threads = common::threads(args.threads);
+    let mut agg = Aggregate::new(tz.unwrap_or(chrono_tz::Tz::UTC));
+    let archive = Archive::open(db, false, std::time::Duration::from_secs(60))?;
+    let input = from_archive(&archive, db, args.all_statuses, threads, &mut agg)?;
+    if args.partial {
+        // A partial holds every thread's most negative comment.
+        for (thread, st) in agg.threads.iter_mut() {
+            if let Some((c, quote)) = &mut st.most_negative {
+                *quote = archive.most_negative(thread, *c, args.all_statuses)?.unwrap_or_default();
+            }
+        }
+        output::write_to(global.output.as_deref(), |out| {
+            agg.write_partial(&[input], &mut *out).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+            Ok(())
+        })?;
+        return Ok(Outcome::Clean);
+    }
+    let mut report = agg.finish();
+    // The archive's records come without their texts: the few quoted are read now.
+    for row in &mut report.most_heated_threads {
+        let lowest = agg.threads.get(row.thread.as_str()).and_then(|t| t.most_negative.as_ref());
+        if let Some((c, _)) = lowest {
+            row.most_negative = archive.most_negative(&row.thread, *c, args.all_statuses)?;
+        }
+    }
+    report.inputs = vec![input];
+    report.changes_tracked = true;
+    render(&report, format, args.csv_table, global)?;
+    Ok(Outcome::Clean)
 }
 
 fn merge_run(args: &MergeArgs, global: &GlobalOpts) -> Result<Outcome> {

@@ -383,11 +383,14 @@ fn a_damaged_archive_is_refused_by_name() {
     let db = w.path().join("a.db");
     let big = w.write("big.jsonl", export("big", 400));
     json_output(&["archive", "add", "--db", s(&db), s(&big), "-f", "json"], 0);
-    // Checkpointed and closed: the file holds everything. Overwrite its middle.
+    // Checkpointed and closed: the file holds everything. Overwrite all but its first page
+    // (the header and the schema), so that every table is damaged.
     let mut bytes = std::fs::read(&db).unwrap();
     assert!(bytes.len() > 16_384);
-    let mid = bytes.len() / 2;
-    bytes[mid - 4096..mid + 4096].fill(0xA5);
+    let last = bytes.len() - 1;
+    for (i, b) in bytes[4096..last].iter_mut().enumerate() {
+        *b = (i % 251) as u8;
+    }
     std::fs::write(&db, &bytes).unwrap();
     let out = moderato(&["report", "weekly", "--db", s(&db)]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);

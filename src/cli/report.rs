@@ -387,9 +387,14 @@ fn from_archive(
                 .map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a report thread failed"))))
                 .collect()
         });
-        for result in results {
+        for (k, result) in results.into_iter().enumerate() {
             let (part, n) = result?;
-            agg.merge(&part);
+            // The first part becomes the whole (merging it into an empty one copies it all).
+            if k == 0 {
+                *agg = part;
+            } else {
+                agg.merge(&part);
+            }
             records += n;
         }
     }

@@ -366,13 +366,6 @@ impl Archive {
         Ok(())
     }
 
-    /// Adds one capture in one transaction (see [`Archive::begin`]).
-    pub fn add(&mut self, meta: &CaptureMeta, items: Vec<Item>) -> Result<Added, ArchiveError> {
-        let mut capture = self.begin(meta)?;
-        capture.push(items)?;
-        capture.commit(Some(&meta.sha256))
-    }
-
     /// Opens the transaction of one capture; records go in with [`Capture::push`] and the
     /// capture ends with [`Capture::commit`]. A capture whose content is already archived
     /// (by `meta.sha256`; empty when not yet known) gives nothing to push to: its `Added`
@@ -686,19 +679,6 @@ impl Archive {
             (&a.thread, &a.before, a.change, &a.comment)
                 .cmp(&(&b.thread, &b.before, b.change, &b.comment))
         });
-        Ok(out)
-    }
-
-    /// Counts of what the archive holds: threads, captures, comments, revisions.
-    pub fn counts(&self) -> Result<[i64; 4], ArchiveError> {
-        let err = |e| sql_error(&self.path, e);
-        let mut out = [0; 4];
-        for (i, table) in ["threads", "captures", "comments", "revisions"].iter().enumerate() {
-            out[i] = self
-                .conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-                .map_err(err)?;
-        }
         Ok(out)
     }
 }

@@ -269,10 +269,7 @@ fn add_file(
                 failed = Some(e);
             }
         }
-        if pause.is_some_and(|p| stream.records >= p as u64) {
-            eprintln!("moderato: test pause inside the capture transaction");
-            std::thread::sleep(std::time::Duration::from_secs(600));
-        }
+        maybe_pause(pause, stream.records as usize);
         bar.set_position(st.bytes);
         bar.set_message(format!("{} records", stream.records));
         Ok(())
@@ -330,10 +327,7 @@ fn add_batch(
             let slice: Vec<_> = items.by_ref().take(100).collect();
             pushed += slice.len();
             capture.push(slice)?;
-            if pause.is_some_and(|p| pushed >= p) {
-                eprintln!("moderato: test pause inside the capture transaction");
-                std::thread::sleep(std::time::Duration::from_secs(600));
-            }
+            maybe_pause(pause, pushed);
         }
     }
     Ok((Some(capture.commit(None)?), outcome))
@@ -359,6 +353,14 @@ impl std::io::Read for Hashing {
 /// so that tests can kill the process mid-capture. Not for users.
 fn test_pause() -> Option<usize> {
     std::env::var("MODERATO_TEST_PAUSE_AFTER").ok()?.parse().ok()
+}
+
+/// Sleeps, saying so, once `records` have gone into the open capture (see [`test_pause`]).
+fn maybe_pause(pause: Option<usize>, records: usize) {
+    if pause.is_some_and(|p| records >= p) {
+        eprintln!("moderato: test pause inside the capture transaction");
+        std::thread::sleep(std::time::Duration::from_secs(600));
+    }
 }
 
 fn added_grid(rows: &[Added]) -> Grid {

@@ -183,7 +183,7 @@ pub struct Change {
     pub detail: Option<String>,
 }
 
-/// A comment the weekly report counts, with the changes it went through.
+/// When comments were removed, and when they were edited (see [`Archive::change_times`]).
 pub type ChangeTimes = (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>);
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -733,7 +733,7 @@ pub struct Capture<'a> {
     keyer: Keyer,
     /// Keys of this capture's records without platform ids, by (thread, id): their
     /// children's parent keys.
-    text_ids: HashMap<(String, String), String>,
+    text_ids: HashMap<i64, HashMap<String, String>>,
     /// Per thread: comments seen in this capture.
     seen: HashMap<i64, HashSet<i64>>,
     /// Records without platform ids found under no key: paired or inserted at commit.
@@ -765,19 +765,21 @@ impl Capture<'_> {
         for (r, s) in items {
             self.added.records += 1;
             let key = self.keyer.key(&r);
-            let thread_name = r.thread.clone().unwrap_or_default();
-            let parent = r.parent_id.as_ref().and_then(|p| {
-                match self.text_ids.get(&(thread_name.clone(), p.clone())) {
-                    Some(k) => Some(k.clone()),
-                    None => r.native_id.then(|| format!("id:{p}")),
-                }
-            });
+            let thread = self.thread(r.thread.as_deref().unwrap_or("")).map_err(err)?;
+            // A platform's parent id is a key as it stands; a parent without one is known by
+            // the key its record got earlier in this capture.
+            let parent = match &r.parent_id {
+                Some(p) if r.native_id => Some(format!("id:{p}")),
+                Some(p) => self.text_ids.get(&thread).and_then(|m| m.get(p.as_str())).cloned(),
+                None => None,
+            };
             if !r.native_id {
                 self.text_ids
-                    .entry((thread_name.clone(), r.id.clone()))
+                    .entry(thread)
+                    .or_default()
+                    .entry(r.id.clone())
                     .or_insert_with(|| key.clone());
             }
-            let thread = self.thread(&thread_name).map_err(err)?;
             match self.find(thread, &key).map_err(err)? {
                 Some(id) => {
                     if !self.seen.entry(thread).or_default().insert(id) {
@@ -866,16 +868,7 @@ impl Capture<'_> {
         self.added.threads = self.seen.len() as u64;
         let seen = std::mem::take(&mut self.seen);
         for (thread, ids) in &seen {
-            let prev: Option<i64> = self
-                .tx
-                .query_row(
-                    "SELECT max(captured_at) FROM capture_threads \
-                     WHERE thread_id = ?1 AND captured_at < ?2",
-                    params![thread, self.t],
-                    |r| r.get(0),
-                )
-                .map_err(err)?;
-            if let Some(prev) = prev {
+            if let Some(prev) = self.previous_capture(*thread).map_err(err)? {
                 let gone: i64 = self
                     .tx
                     .query_row(
@@ -935,6 +928,16 @@ impl Capture<'_> {
             .query_row([name], |r| r.get(0))?;
         self.threads.insert(name.to_string(), id);
         Ok(id)
+    }
+
+    /// When `thread` was last captured before this capture.
+    fn previous_capture(&self, thread: i64) -> rusqlite::Result<Option<i64>> {
+        self.tx
+            .prepare_cached(
+                "SELECT max(captured_at) FROM capture_threads \
+                 WHERE thread_id = ?1 AND captured_at < ?2",
+            )?
+            .query_row(params![thread, self.t], |r| r.get(0))
     }
 
     fn find(&self, thread: i64, key: &str) -> rusqlite::Result<Option<i64>> {
@@ -1126,13 +1129,7 @@ impl Capture<'_> {
         mine: &[usize],
         held: &[(Item, String, Option<String>)],
     ) -> rusqlite::Result<HashMap<usize, i64>> {
-        let prev: Option<i64> = self
-            .tx
-            .prepare_cached(
-                "SELECT max(captured_at) FROM capture_threads WHERE thread_id = ?1 AND captured_at < ?2",
-            )?
-            .query_row(params![thread, self.t], |r| r.get(0))?;
-        let Some(prev) = prev else { return Ok(HashMap::new()) };
+        let Some(prev) = self.previous_capture(thread)? else { return Ok(HashMap::new()) };
         struct Candidate {
             id: i64,
             author: Option<String>,

@@ -22,7 +22,7 @@ use crate::records::{CommentRecord, Status, TimeBasis};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Compound at or above this is positive; at or below its negation, negative.
@@ -122,9 +122,10 @@ impl Histogram {
     }
 }
 
-/// Mergeable counts for one week (or the undated row, or the total).
+/// Mergeable counts for one week (or the undated row, or the total), without the sets of
+/// names: what adds up.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Stats {
+pub struct Tally {
     /// Every record, whatever its status.
     pub comments: u64,
     /// Records per status.
@@ -133,10 +134,6 @@ pub struct Stats {
     pub replies: u64,
     /// Records whose reply status is known.
     pub reply_known: u64,
-    /// Distinct authors.
-    pub authors: NameSet,
-    /// Distinct threads.
-    pub threads: NameSet,
     /// Records moderated (published, with text): the base of the flag counts.
     pub scored: u64,
     /// Of those, records whose tone was scored (their language is one tone is scored in):
@@ -174,24 +171,14 @@ pub struct Stats {
     pub edited: u64,
 }
 
-impl Stats {
-    /// Adds `r`, whose author and thread are `names` (interned).
-    fn add(&mut self, r: &CommentRecord, names: &Names, s: Option<&Scored>, uncertain: bool) {
+impl Tally {
+    /// Adds `r` with its score.
+    fn add(&mut self, r: &CommentRecord, s: Option<&Scored>, uncertain: bool) {
         self.comments += 1;
         *self.by_status.entry(r.status).or_default() += 1;
         if let Some(reply) = r.is_reply {
             self.reply_known += 1;
             self.replies += u64::from(reply);
-        }
-        if let Some(a) = &names.0 {
-            if !self.authors.0.contains(a) {
-                self.authors.0.insert(Arc::clone(a));
-            }
-        }
-        if let Some(t) = &names.1 {
-            if !self.threads.0.contains(t) {
-                self.threads.0.insert(Arc::clone(t));
-            }
         }
         self.time_uncertain += u64::from(uncertain);
         let Some(s) = s else { return };
@@ -212,20 +199,16 @@ impl Stats {
         if !s.categories.is_empty() {
             self.flagged += 1;
         }
-        for c in s.categories.iter().collect::<BTreeSet<_>>() {
-            bump(&mut self.by_category, c);
-        }
+        for_each_category(s, |c| bump(&mut self.by_category, c));
         bump(&mut self.by_verdict, &s.verdict);
     }
 
     /// Adds another week's counts.
-    pub fn merge(&mut self, o: &Stats) {
+    pub fn merge(&mut self, o: &Tally) {
         self.comments += o.comments;
         add_map(&mut self.by_status, &o.by_status);
         self.replies += o.replies;
         self.reply_known += o.reply_known;
-        self.authors.0.extend(o.authors.0.iter().cloned());
-        self.threads.0.extend(o.threads.0.iter().cloned());
         self.scored += o.scored;
         self.tone_scored += o.tone_scored;
         add_map(&mut self.tone_not_scored, &o.tone_not_scored);
@@ -243,32 +226,171 @@ impl Stats {
     }
 }
 
-/// A record's author and thread, as the accumulator holds them.
-type Names = (Option<Arc<str>>, Option<Arc<str>>);
-
-/// The shared copy of `name` among `map`'s keys; a new key (with default counts) if absent.
-fn intern<V: Default>(map: &mut NameMap<V>, name: &str) -> Arc<str> {
-    if let Some((k, _)) = map.get_key_value(name) {
-        return Arc::clone(k);
+/// Calls `f` once for each distinct category of `s`'s flags. A record has a few flags at
+/// most, so a scan of those before it beats building a set.
+fn for_each_category(s: &Scored, mut f: impl FnMut(&str)) {
+    for (i, c) in s.categories.iter().enumerate() {
+        if !s.categories[..i].contains(c) {
+            f(c);
+        }
     }
-    let k: Arc<str> = Arc::from(name);
-    map.insert(Arc::clone(&k), V::default());
-    k
 }
 
-/// `set`'s names, each replaced by the copy among `map`'s keys when there is one.
-fn share_names<V>(set: NameSet, map: &NameMap<V>) -> NameSet {
-    NameSet(
-        set.0
-            .into_iter()
-            .map(|n| map.get_key_value(&*n).map_or(n, |(k, _)| Arc::clone(k)))
-            .collect(),
-    )
+mod idset;
+pub use idset::IdSet;
+
+/// One week's (or the undated row's) counts and the authors and threads in it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// What adds up.
+    pub tally: Tally,
+    /// Distinct authors (numbers in [`Aggregate::authors`]).
+    pub authors: IdSet,
+    /// Distinct threads (numbers in [`Aggregate::threads`]).
+    pub threads: IdSet,
 }
 
-/// Counts per author or thread, keyed by the shared copy of the name (hashed with FxHash:
-/// names are short, and a report over millions of comments looks each one up twice).
-pub type NameMap<V> = rustc_hash::FxHashMap<Arc<str>, V>;
+impl Stats {
+    /// Adds `r`, whose author and thread have the numbers `names`.
+    fn add(&mut self, r: &CommentRecord, names: NameIds, s: Option<&Scored>, uncertain: bool) {
+        self.tally.add(r, s, uncertain);
+        if let Some(a) = names.author {
+            self.authors.insert(a);
+        }
+        if let Some(t) = names.thread {
+            self.threads.insert(t);
+        }
+    }
+
+    /// Adds another accumulator's week, its names renumbered by `authors` and `threads`
+    /// (its number → this accumulator's).
+    fn merge(&mut self, o: &Stats, authors: &Renumbering, threads: &Renumbering) {
+        self.tally.merge(&o.tally);
+        authors.add(&mut self.authors, &o.authors);
+        threads.add(&mut self.threads, &o.threads);
+    }
+}
+
+/// Another accumulator's roster numbers → this one's.
+struct Renumbering {
+    to: Vec<u32>,
+    /// Every number maps to itself (both rosters come from one).
+    same: bool,
+}
+
+impl Renumbering {
+    fn new(to: Vec<u32>) -> Renumbering {
+        let same = to.iter().enumerate().all(|(i, &n)| n as usize == i);
+        Renumbering { to, same }
+    }
+
+    /// Adds the members of `theirs`, renumbered, to `mine`.
+    fn add(&self, mine: &mut IdSet, theirs: &IdSet) {
+        if self.same {
+            mine.union_with(theirs);
+        } else {
+            for id in theirs.iter() {
+                mine.insert(self.to[id as usize]);
+            }
+        }
+    }
+}
+
+/// The numbers of a record's author and thread in an accumulator's rosters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NameIds {
+    /// The author's number in [`Aggregate::authors`].
+    pub author: Option<u32>,
+    /// The thread's number in [`Aggregate::threads`].
+    pub thread: Option<u32>,
+}
+
+/// Names (authors or threads) numbered in the order first met, each with its counts.
+///
+/// Weeks hold the numbers, not the names: a name is hashed once per record, a week's set
+/// costs four bytes per name and compares integers, and over 10M records with 500k authors
+/// the string compares and pointer chasing of name sets had been most of a report's time.
+#[derive(Debug, Clone)]
+pub struct Roster<V> {
+    index: rustc_hash::FxHashMap<Arc<str>, u32>,
+    entries: Vec<(Arc<str>, V)>,
+}
+
+impl<V> Default for Roster<V> {
+    fn default() -> Self {
+        Roster { index: Default::default(), entries: Vec::new() }
+    }
+}
+
+impl<V: Default> Roster<V> {
+    /// The number of `name`, given the next one (with default counts) when it is new.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.entries.len()).expect("fewer than 2^32 names");
+        let name: Arc<str> = Arc::from(name);
+        self.index.insert(Arc::clone(&name), id);
+        self.entries.push((name, V::default()));
+        id
+    }
+}
+
+impl<V: Default> Roster<V> {
+    /// The number here of `o`'s name numbered `i`: `i` itself when both rosters come from
+    /// one (they share the name), else found by name.
+    fn id_of<W>(&mut self, o: &Roster<W>, i: usize) -> u32 {
+        let name = &o.entries[i].0;
+        match self.entries.get(i) {
+            Some((mine, _)) if Arc::ptr_eq(mine, name) => i as u32,
+            _ => self.id(name),
+        }
+    }
+}
+
+impl<V> Roster<V> {
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when it holds no name.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The counts of `name`.
+    pub fn get(&self, name: &str) -> Option<&V> {
+        self.index.get(name).map(|&id| &self.entries[id as usize].1)
+    }
+
+    /// The name numbered `id`.
+    pub fn name(&self, id: u32) -> &str {
+        &self.entries[id as usize].0
+    }
+
+    /// The counts of the name numbered `id`.
+    fn at_mut(&mut self, id: u32) -> &mut V {
+        &mut self.entries[id as usize].1
+    }
+
+    /// Names and counts, in the order first met.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.entries.iter().map(|(n, v)| (&**n, v))
+    }
+
+    /// Names and counts, the counts to change.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut V)> {
+        self.entries.iter_mut().map(|(n, v)| (&**n, v))
+    }
+}
+
+/// Equal when the same names have equal counts, whatever their numbers.
+impl<V: PartialEq> PartialEq for Roster<V> {
+    fn eq(&self, o: &Self) -> bool {
+        self.len() == o.len() && self.iter().all(|(n, v)| o.get(n) == Some(v))
+    }
+}
 
 /// Adds one to `key`'s count, copying the key only the first time it is met.
 fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
@@ -277,38 +399,6 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
         None => {
             map.insert(key.to_string(), 1);
         }
-    }
-}
-
-/// A set of distinct names (authors or threads), hashed for speed and written sorted, so
-/// that partial reports read the same whatever order the names came in.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NameSet(pub rustc_hash::FxHashSet<Arc<str>>);
-
-impl NameSet {
-    /// How many names.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// True when it holds no name.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Serialize for NameSet {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut names: Vec<&str> = self.0.iter().map(|n| &**n).collect();
-        names.sort_unstable();
-        s.collect_seq(names)
-    }
-}
-
-impl<'de> Deserialize<'de> for NameSet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let names: Vec<String> = Vec::deserialize(d)?;
-        Ok(NameSet(names.into_iter().map(Arc::from).collect()))
     }
 }
 
@@ -382,7 +472,7 @@ pub fn week_label(k: WeekKey) -> String {
 }
 
 /// The accumulator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Aggregate {
     /// The zone weeks are cut in.
     pub tz: Tz,
@@ -391,9 +481,9 @@ pub struct Aggregate {
     /// Records without a usable time.
     pub undated: Stats,
     /// Per author.
-    pub authors: NameMap<AuthorStats>,
+    pub authors: Roster<AuthorStats>,
     /// Per thread.
-    pub threads: NameMap<ThreadStats>,
+    pub threads: Roster<ThreadStats>,
     /// Records per time basis (`None`: undated).
     pub bases: BTreeMap<Option<TimeBasis>, u64>,
 }
@@ -405,19 +495,27 @@ impl Aggregate {
             tz,
             weeks: BTreeMap::new(),
             undated: Stats::default(),
-            authors: NameMap::default(),
-            threads: NameMap::default(),
+            authors: Roster::default(),
+            threads: Roster::default(),
             bases: BTreeMap::new(),
         }
     }
 
     /// Adds one record with its score (`None` when it is not scored).
     pub fn add(&mut self, r: &CommentRecord, s: Option<&Scored>) {
+        let names = NameIds {
+            author: r.author.as_deref().map(|a| self.authors.id(a)),
+            thread: r.thread.as_deref().map(|t| self.threads.id(t)),
+        };
+        self.add_named(r, s, names);
+    }
+
+    /// Adds one record whose author and thread the caller has already numbered (with
+    /// [`Roster::id`] on [`Aggregate::authors`] and [`Aggregate::threads`]): a reader that
+    /// knows its threads by number skips hashing their names. `r.author` and `r.thread` are
+    /// not read.
+    pub fn add_named(&mut self, r: &CommentRecord, s: Option<&Scored>, names: NameIds) {
         *self.bases.entry(r.posted_at.and(r.time_basis)).or_default() += 1;
-        let names: Names = (
-            r.author.as_deref().map(|a| intern(&mut self.authors, a)),
-            r.thread.as_deref().map(|t| intern(&mut self.threads, t)),
-        );
         match r.posted_at {
             Some(t) => {
                 let (key, start) = week_of(t, self.tz);
@@ -428,22 +526,22 @@ impl Aggregate {
                     .entry(key)
                     .or_insert_with(|| (start, Stats::default()))
                     .1
-                    .add(r, &names, s, uncertain);
+                    .add(r, names, s, uncertain);
             }
-            None => self.undated.add(r, &names, s, false),
+            None => self.undated.add(r, names, s, false),
         }
         let flagged = s.is_some_and(|s| !s.categories.is_empty());
-        if let Some(st) = names.0.and_then(|a| self.authors.get_mut(&*a)) {
+        if let Some(a) = names.author {
+            let st = self.authors.at_mut(a);
             st.comments += 1;
             st.scored += u64::from(s.is_some());
             st.flagged += u64::from(flagged);
             if let Some(s) = s {
-                for c in s.categories.iter().collect::<BTreeSet<_>>() {
-                    bump(&mut st.by_category, c);
-                }
+                for_each_category(s, |c| bump(&mut st.by_category, c));
             }
         }
-        if let Some(st) = names.1.and_then(|t| self.threads.get_mut(&*t)) {
+        if let Some(t) = names.thread {
+            let st = self.threads.at_mut(t);
             st.comments += 1;
             if let Some(s) = s {
                 let negative = s.compound.is_some_and(|c| Tone::of(c) == Tone::Negative);
@@ -468,44 +566,74 @@ impl Aggregate {
         let (key, start) = week_of(at, self.tz);
         let st = &mut self.weeks.entry(key).or_insert_with(|| (start, Stats::default())).1;
         if removed {
-            st.removed += 1;
+            st.tally.removed += 1;
         } else {
-            st.edited += 1;
+            st.tally.edited += 1;
         }
     }
 
     /// Adds another accumulator (same zone) into this one.
     pub fn merge(&mut self, o: &Aggregate) {
+        // o's numbers → ours, adding its counts to ours on the way.
+        let authors: Vec<u32> = o
+            .authors
+            .iter()
+            .enumerate()
+            .map(|(i, (_, st))| {
+                let id = self.authors.id_of(&o.authors, i);
+                let me = self.authors.at_mut(id);
+                me.comments += st.comments;
+                me.scored += st.scored;
+                me.flagged += st.flagged;
+                add_map(&mut me.by_category, &st.by_category);
+                id
+            })
+            .collect();
+        let threads: Vec<u32> = o
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(i, (_, st))| {
+                let id = self.threads.id_of(&o.threads, i);
+                let me = self.threads.at_mut(id);
+                me.comments += st.comments;
+                me.scored += st.scored;
+                me.sum_compound_e4 += st.sum_compound_e4;
+                me.negative += st.negative;
+                me.flagged += st.flagged;
+                me.heated += st.heated;
+                lower(&mut me.most_negative, &st.most_negative);
+                id
+            })
+            .collect();
+        let (authors, threads) = (Renumbering::new(authors), Renumbering::new(threads));
         for (k, (start, st)) in &o.weeks {
-            self.weeks.entry(*k).or_insert_with(|| (*start, Stats::default())).1.merge(st);
+            self.weeks
+                .entry(*k)
+                .or_insert_with(|| (*start, Stats::default()))
+                .1
+                .merge(st, &authors, &threads);
         }
-        self.undated.merge(&o.undated);
-        for (a, st) in &o.authors {
-            let me = self.authors.entry(a.clone()).or_default();
-            me.comments += st.comments;
-            me.scored += st.scored;
-            me.flagged += st.flagged;
-            add_map(&mut me.by_category, &st.by_category);
-        }
-        for (t, st) in &o.threads {
-            let me = self.threads.entry(t.clone()).or_default();
-            me.comments += st.comments;
-            me.scored += st.scored;
-            me.sum_compound_e4 += st.sum_compound_e4;
-            me.negative += st.negative;
-            me.flagged += st.flagged;
-            me.heated += st.heated;
-            lower(&mut me.most_negative, &st.most_negative);
-        }
+        self.undated.merge(&o.undated, &authors, &threads);
         add_map(&mut self.bases, &o.bases);
+    }
+
+    /// Every week's stats and the undated row's.
+    fn all_stats(&self) -> impl Iterator<Item = &Stats> {
+        self.weeks.values().map(|(_, st)| st).chain(std::iter::once(&self.undated))
     }
 
     /// The figures, ready to render.
     pub fn finish(&self) -> WeeklyReport {
-        let mut total = self.undated.clone();
-        for (_, st) in self.weeks.values() {
-            total.merge(st);
+        let mut tally = Tally::default();
+        for st in self.all_stats() {
+            tally.merge(&st.tally);
         }
+        let total = Row::from_tally(
+            &tally,
+            distinct(self.all_stats().map(|st| &st.authors)),
+            distinct(self.all_stats().map(|st| &st.threads)),
+        );
         let mut weeks: Vec<WeekRow> = Vec::with_capacity(self.weeks.len());
         for (key, (start, st)) in &self.weeks {
             let row = Row::from_stats(st);
@@ -516,29 +644,30 @@ impl Aggregate {
                 self.weeks.get(&prev_key).map(|(_, p)| Change::between(&Row::from_stats(p), &row));
             weeks.push(WeekRow { week: week_label(*key), start: *start, row, change });
         }
-        let mut authors: Vec<AuthorRow> = self
-            .authors
-            .iter()
-            .filter(|(_, s)| s.flagged > 0)
-            .map(|(a, s)| AuthorRow {
-                author: a.to_string(),
-                comments: s.comments,
-                flagged: s.flagged,
-                flagged_share: share(s.flagged, s.scored),
-                by_category: s.by_category.clone(),
+        // Ranked by reference, and rows made for the top only: an archive holds hundreds of
+        // thousands of authors.
+        let authors: Vec<AuthorRow> = top(
+            self.authors.iter().filter(|(_, s)| s.flagged > 0).collect(),
+            |(an, a), (bn, b)| {
+                let share = |s: &AuthorStats| share(s.flagged, s.scored).unwrap_or(0.0);
+                b.flagged.cmp(&a.flagged).then(share(b).total_cmp(&share(a))).then(an.cmp(bn))
+            },
+        )
+        .into_iter()
+        .map(|(a, s)| AuthorRow {
+            author: a.to_string(),
+            comments: s.comments,
+            flagged: s.flagged,
+            flagged_share: share(s.flagged, s.scored),
+            by_category: s.by_category.clone(),
+        })
+        .collect();
+        let threads: Vec<ThreadRow> =
+            top(self.threads.iter().filter(|(_, s)| s.heated > 0).collect(), |(an, a), (bn, b)| {
+                let mean = |s: &ThreadStats| mean(s.sum_compound_e4, s.scored).unwrap_or(0.0);
+                b.heated.cmp(&a.heated).then(mean(a).total_cmp(&mean(b))).then(an.cmp(bn))
             })
-            .collect();
-        authors.sort_by(|a, b| {
-            b.flagged
-                .cmp(&a.flagged)
-                .then(b.flagged_share.unwrap_or(0.0).total_cmp(&a.flagged_share.unwrap_or(0.0)))
-                .then(a.author.cmp(&b.author))
-        });
-        authors.truncate(TOP_N);
-        let mut threads: Vec<ThreadRow> = self
-            .threads
-            .iter()
-            .filter(|(_, s)| s.heated > 0)
+            .into_iter()
             .map(|(t, s)| ThreadRow {
                 thread: t.to_string(),
                 comments: s.comments,
@@ -550,13 +679,6 @@ impl Aggregate {
                 most_negative: s.most_negative.as_ref().map(|m| m.1.clone()),
             })
             .collect();
-        threads.sort_by(|a, b| {
-            b.heated
-                .cmp(&a.heated)
-                .then(a.mean_compound.unwrap_or(0.0).total_cmp(&b.mean_compound.unwrap_or(0.0)))
-                .then(a.thread.cmp(&b.thread))
-        });
-        threads.truncate(TOP_N);
         WeeklyReport {
             tz: self.tz.name().to_string(),
             duplicates_folded: 0,
@@ -575,7 +697,7 @@ impl Aggregate {
             categories: total.by_category.keys().cloned().collect(),
             weeks,
             undated: Row::from_stats(&self.undated),
-            total: Row::from_stats(&total),
+            total,
             most_flagged_authors: authors,
             most_heated_threads: threads,
             inputs: Vec::new(),
@@ -586,8 +708,9 @@ impl Aggregate {
 /// What a [`Partial`] says it is, so that `report merge` refuses anything else.
 pub const PARTIAL_FORMAT: &str = "moderato-weekly-partial";
 
-/// The version of the [`Partial`] layout; bumped whenever a field changes meaning.
-pub const PARTIAL_VERSION: u32 = 2;
+/// The version of the [`Partial`] layout; bumped whenever a field changes meaning or place
+/// (3: a week's counts under `tally`, beside its `authors` and `threads`).
+pub const PARTIAL_VERSION: u32 = 3;
 
 /// An [`Aggregate`] as JSON: everything [`Aggregate::finish`] needs, so that partials of
 /// any split of the input merge into exactly the report of the whole. Nothing is truncated:
@@ -606,7 +729,7 @@ pub struct Partial {
     /// Counts per ISO week.
     pub weeks: Vec<PartialWeek>,
     /// Records without a usable time.
-    pub undated: Stats,
+    pub undated: PartialStats,
     /// Per author (every author, sorted).
     pub authors: BTreeMap<String, AuthorStats>,
     /// Per thread (every thread, sorted).
@@ -627,50 +750,68 @@ pub struct PartialWeek {
     /// The Monday, in the partial's zone.
     pub start: NaiveDate,
     /// The counts.
-    pub stats: Stats,
+    pub stats: PartialStats,
+}
+
+/// [`Stats`] with names for numbers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartialStats {
+    /// What adds up.
+    pub tally: Tally,
+    /// Distinct authors, sorted.
+    pub authors: Vec<String>,
+    /// Distinct threads, sorted.
+    pub threads: Vec<String>,
 }
 
 impl Aggregate {
     /// The accumulator as a [`Partial`], with the inputs it was built from (a copy; to write
     /// one, [`Aggregate::write_partial`] reads the accumulator in place).
     pub fn to_partial(&self, inputs: Vec<InputSummary>) -> Partial {
-        let r = self.partial_ref(&inputs);
+        let stats = |st: &Stats| PartialStats {
+            tally: st.tally.clone(),
+            authors: self.names(&st.authors, &self.authors).into_iter().map(String::from).collect(),
+            threads: self.names(&st.threads, &self.threads).into_iter().map(String::from).collect(),
+        };
         Partial {
-            format: r.format.to_string(),
-            version: r.version,
-            tz: r.tz.to_string(),
-            weeks: r
+            format: PARTIAL_FORMAT.to_string(),
+            version: PARTIAL_VERSION,
+            tz: self.tz.name().to_string(),
+            weeks: self
                 .weeks
-                .into_iter()
-                .map(|w| PartialWeek {
-                    week: w.week,
-                    year: w.year,
-                    number: w.number,
-                    start: w.start,
-                    stats: w.stats.clone(),
+                .iter()
+                .map(|(&(year, number), (start, st))| PartialWeek {
+                    week: week_label((year, number)),
+                    year,
+                    number,
+                    start: *start,
+                    stats: stats(st),
                 })
                 .collect(),
-            undated: r.undated.clone(),
-            authors: r.authors.into_iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
-            threads: r.threads.into_iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
-            bases: r.bases,
+            undated: stats(&self.undated),
+            authors: self.authors.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            threads: self.threads.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            bases: self.bases.iter().map(|(b, n)| (*b, *n)).collect(),
             inputs,
         }
     }
 
+    /// The names a set numbers, sorted.
+    fn names<'a, V>(&self, set: &IdSet, roster: &'a Roster<V>) -> Vec<&'a str> {
+        let mut names: Vec<&str> = set.iter().map(|i| roster.name(i)).collect();
+        names.sort_unstable();
+        names
+    }
+
     /// Writes the accumulator as a [`Partial`] in JSON, the same bytes as serialising
-    /// [`Aggregate::to_partial`], but read in place: that copy of every week's sets and every
+    /// [`Aggregate::to_partial`], but read in place: a copy of every week's sets and every
     /// author's and thread's counts had doubled the peak memory of `report weekly --partial`.
     pub fn write_partial(
         &self,
         inputs: &[InputSummary],
         out: impl std::io::Write,
     ) -> serde_json::Result<()> {
-        serde_json::to_writer(out, &self.partial_ref(inputs))
-    }
-
-    fn partial_ref<'a>(&'a self, inputs: &'a [InputSummary]) -> PartialRef<'a> {
-        PartialRef {
+        let partial = PartialRef {
             format: PARTIAL_FORMAT,
             version: PARTIAL_VERSION,
             tz: self.tz.name(),
@@ -678,47 +819,68 @@ impl Aggregate {
             weeks: self
                 .weeks
                 .iter()
-                .map(|(&(year, number), (start, stats))| PartialWeekRef {
+                .map(|(&(year, number), (start, st))| PartialWeekRef {
                     week: week_label((year, number)),
                     year,
                     number,
                     start: *start,
-                    stats,
+                    stats: PartialStatsRef { agg: self, stats: st },
                 })
                 .collect(),
-            undated: &self.undated,
-            authors: self.authors.iter().map(|(k, v)| (&**k, v)).collect(),
-            threads: self.threads.iter().map(|(k, v)| (&**k, v)).collect(),
+            undated: PartialStatsRef { agg: self, stats: &self.undated },
+            authors: self.authors.iter().collect(),
+            threads: self.threads.iter().collect(),
             bases: self.bases.iter().map(|(b, n)| (*b, *n)).collect(),
-        }
+        };
+        serde_json::to_writer(out, &partial)
     }
 
     /// The accumulator a [`Partial`] holds, and its inputs; an error names what is wrong
-    /// (not a partial, a newer version, an unknown zone).
+    /// (not a partial, a newer version, an unknown zone, a week naming an author or thread
+    /// the partial does not count).
     pub fn from_partial(p: Partial) -> Result<(Aggregate, Vec<InputSummary>), String> {
         if p.format != PARTIAL_FORMAT {
             return Err(format!("not a weekly partial (format {:?})", p.format));
         }
         if p.version != PARTIAL_VERSION {
             return Err(format!(
-                "partial version {} (this moderato reads version {PARTIAL_VERSION})",
+                "partial version {} (this moderato reads version {PARTIAL_VERSION}; write the \
+                 partials again with this version)",
                 p.version
             ));
         }
         let tz: Tz = p.tz.parse().map_err(|_| format!("unknown time zone {:?}", p.tz))?;
         let mut agg = Aggregate::new(tz);
-        agg.authors = p.authors.into_iter().map(|(k, v)| (Arc::from(k), v)).collect();
-        agg.threads = p.threads.into_iter().map(|(k, v)| (Arc::from(k), v)).collect();
-        let share = |mut st: Stats, agg: &Aggregate| {
-            st.authors = share_names(std::mem::take(&mut st.authors), &agg.authors);
-            st.threads = share_names(std::mem::take(&mut st.threads), &agg.threads);
-            st
+        for (name, st) in p.authors {
+            let id = agg.authors.id(&name);
+            *agg.authors.at_mut(id) = st;
+        }
+        for (name, st) in p.threads {
+            let id = agg.threads.id(&name);
+            *agg.threads.at_mut(id) = st;
+        }
+        let numbered = |st: PartialStats, agg: &Aggregate| -> Result<Stats, String> {
+            let ids = |names: Vec<String>, index: &rustc_hash::FxHashMap<Arc<str>, u32>, what| {
+                names
+                    .into_iter()
+                    .map(|n| {
+                        index.get(n.as_str()).copied().ok_or_else(|| {
+                            format!("a week names {what} {n:?}, missing from the partial's {what}s")
+                        })
+                    })
+                    .collect::<Result<IdSet, String>>()
+            };
+            Ok(Stats {
+                tally: st.tally,
+                authors: ids(st.authors, &agg.authors.index, "author")?,
+                threads: ids(st.threads, &agg.threads.index, "thread")?,
+            })
         };
         for w in p.weeks {
-            let stats = share(w.stats, &agg);
+            let stats = numbered(w.stats, &agg)?;
             agg.weeks.insert((w.year, w.number), (w.start, stats));
         }
-        agg.undated = share(p.undated, &agg);
+        agg.undated = numbered(p.undated, &agg)?;
         agg.bases = p.bases.into_iter().collect();
         Ok((agg, p.inputs))
     }
@@ -732,7 +894,7 @@ struct PartialRef<'a> {
     tz: &'a str,
     inputs: &'a [InputSummary],
     weeks: Vec<PartialWeekRef<'a>>,
-    undated: &'a Stats,
+    undated: PartialStatsRef<'a>,
     authors: BTreeMap<&'a str, &'a AuthorStats>,
     threads: BTreeMap<&'a str, &'a ThreadStats>,
     bases: Vec<(Option<TimeBasis>, u64)>,
@@ -745,7 +907,43 @@ struct PartialWeekRef<'a> {
     year: i32,
     number: u32,
     start: NaiveDate,
+    stats: PartialStatsRef<'a>,
+}
+
+/// [`PartialStats`], naming a week's numbers as it is written.
+struct PartialStatsRef<'a> {
+    agg: &'a Aggregate,
     stats: &'a Stats,
+}
+
+impl Serialize for PartialStatsRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("PartialStats", 3)?;
+        st.serialize_field("tally", &self.stats.tally)?;
+        st.serialize_field("authors", &self.agg.names(&self.stats.authors, &self.agg.authors))?;
+        st.serialize_field("threads", &self.agg.names(&self.stats.threads, &self.agg.threads))?;
+        st.end()
+    }
+}
+
+/// The first [`TOP_N`] of `items` in the order `cmp` gives (a total order), in that order.
+fn top<T>(mut items: Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    if items.len() > TOP_N {
+        items.select_nth_unstable_by(TOP_N, &cmp);
+        items.truncate(TOP_N);
+    }
+    items.sort_by(&cmp);
+    items
+}
+
+/// How many distinct numbers the sets hold together.
+fn distinct<'a>(sets: impl Iterator<Item = &'a IdSet>) -> u64 {
+    let mut all = IdSet::new();
+    for set in sets {
+        all.union_with(set);
+    }
+    all.len() as u64
 }
 
 fn share(n: u64, of: u64) -> Option<f64> {
@@ -814,8 +1012,13 @@ pub struct Row {
 }
 
 impl Row {
-    /// Figures from counts.
+    /// Figures from one week's counts.
     pub fn from_stats(s: &Stats) -> Row {
+        Row::from_tally(&s.tally, s.authors.len() as u64, s.threads.len() as u64)
+    }
+
+    /// Figures from counts and the numbers of distinct authors and threads.
+    pub fn from_tally(s: &Tally, authors: u64, threads: u64) -> Row {
         let pos = share(s.positive, s.tone_scored);
         let neg = share(s.negative, s.tone_scored);
         Row {
@@ -823,8 +1026,8 @@ impl Row {
             scored: s.scored,
             tone_scored: s.tone_scored,
             tone_not_scored: s.tone_not_scored.clone(),
-            authors: s.authors.len() as u64,
-            threads: s.threads.len() as u64,
+            authors,
+            threads,
             replies: s.replies,
             reply_share: share(s.replies, s.reply_known),
             mean_compound: mean(s.sum_compound_e4, s.tone_scored),
@@ -1109,24 +1312,74 @@ mod tests {
     }
 
     #[test]
-    fn names_are_held_once() {
+    fn names_are_numbered_once_and_weeks_hold_numbers() {
         let mut agg = Aggregate::new(Tz::UTC);
-        for t in ["2024-10-21T10:00:00Z", "2024-10-29T10:00:00Z", "2024-11-05T10:00:00Z"] {
-            agg.add(&rec(Some(t), "a"), None);
+        for (t, a) in [
+            ("2024-10-21T10:00:00Z", "a"),
+            ("2024-10-29T10:00:00Z", "a"),
+            ("2024-10-29T11:00:00Z", "b"),
+        ] {
+            agg.add(&rec(Some(t), a), None);
         }
-        let key = agg.authors.get_key_value("a").unwrap().0;
-        // the per-author key and one entry in each of the three weeks' sets
-        assert_eq!(Arc::strong_count(key), 4);
-        for (_, st) in agg.weeks.values() {
-            assert!(Arc::ptr_eq(st.authors.0.iter().next().unwrap(), key));
+        assert_eq!(agg.authors.len(), 2);
+        assert_eq!(agg.authors.get("a").map(|s| s.comments), Some(2));
+        let weeks: Vec<usize> = agg.weeks.values().map(|(_, st)| st.authors.len()).collect();
+        assert_eq!(weeks, [1, 2]);
+        let rep = agg.finish();
+        assert_eq!((rep.total.authors, rep.total.threads), (2, 1));
+    }
+
+    #[test]
+    fn merging_renumbers_the_other_accumulators_names() {
+        // The same names met in a different order get different numbers in each part.
+        let mut p0 = Aggregate::new(Tz::UTC);
+        let mut p1 = Aggregate::new(Tz::UTC);
+        let mut whole = Aggregate::new(Tz::UTC);
+        let week1 = "2024-10-21T10:00:00Z";
+        for (part, t, a) in [
+            (0, week1, "a"),
+            (0, week1, "b"),
+            (1, week1, "c"),
+            (1, week1, "b"),
+            (1, "2024-10-29T10:00:00Z", "a"),
+        ] {
+            let r = rec(Some(t), a);
+            [&mut p0, &mut p1][part].add(&r, Some(&scored(-0.5, &["insult"])));
+            whole.add(&r, Some(&scored(-0.5, &["insult"])));
         }
-        // read back from a partial, the weeks share the names again
+        assert_ne!(p0.authors.name(0), p1.authors.name(0));
+        p0.merge(&p1);
+        let rep = p0.finish();
+        assert_eq!(rep, whole.finish());
+        assert_eq!(rep.weeks[0].row.authors, 3);
+        assert_eq!(rep.weeks[1].row.authors, 1);
+        assert_eq!(rep.total.authors, 3);
+        assert_eq!(p0.authors.get("a").map(|s| s.flagged), Some(2));
+        // Back from a partial, names are numbered again and the report is the same.
         let p: Partial =
-            serde_json::from_str(&serde_json::to_string(&agg.to_partial(Vec::new())).unwrap())
+            serde_json::from_str(&serde_json::to_string(&p0.to_partial(Vec::new())).unwrap())
                 .unwrap();
         let (back, _) = Aggregate::from_partial(p).unwrap();
-        let key = back.authors.get_key_value("a").unwrap().0;
-        assert_eq!(Arc::strong_count(key), 4);
-        assert_eq!(back.finish(), agg.finish());
+        assert_eq!(back.finish(), rep);
+    }
+
+    #[test]
+    fn a_partial_week_naming_an_unknown_author_is_refused() {
+        let mut agg = Aggregate::new(Tz::UTC);
+        agg.add(&rec(Some("2024-10-21T10:00:00Z"), "a"), None);
+        let mut p = agg.to_partial(Vec::new());
+        p.weeks[0].stats.authors.push("zed".into());
+        let e = Aggregate::from_partial(p).unwrap_err();
+        assert!(e.contains("\"zed\""), "{e}");
+    }
+
+    #[test]
+    fn a_records_categories_count_once_each() {
+        let mut agg = Aggregate::new(Tz::UTC);
+        agg.add(&rec(None, "a"), Some(&scored(-0.5, &["insult", "spam", "insult"])));
+        let rep = agg.finish();
+        assert_eq!(rep.total.by_category.get("insult"), Some(&1));
+        assert_eq!(rep.total.by_category.get("spam"), Some(&1));
+        assert_eq!(rep.most_flagged_authors[0].by_category.get("insult"), Some(&1));
     }
 }

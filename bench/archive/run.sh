@@ -35,16 +35,20 @@ sqlite3 "$DIR/a10m.db" <<'SQL'
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TEMP TABLE base_threads AS SELECT * FROM threads;
+CREATE TEMP TABLE base_authors AS SELECT * FROM authors;
 CREATE TEMP TABLE base_comments AS SELECT * FROM comments;
 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 9)
 INSERT INTO threads (id, name) SELECT t.id + k.n * 1000000, t.name || ' #' || k.n FROM base_threads t, k;
 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 9)
-INSERT INTO comments (id, thread_id, native_id, parent_key, is_reply, author, posted_at,
+INSERT INTO authors (id, name) SELECT a.id + k.n * (SELECT max(id) FROM base_authors),
+  a.name || '-' || k.n FROM base_authors a, k;
+WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 9)
+INSERT INTO comments (id, thread_id, native_id, parent_key, is_reply, author_id, posted_at,
   posted_earliest, posted_latest, posted_text, time_basis, status, status_since,
   previous_status, body_since, edited_after, revisions, truncated, language, compound, verdict,
   categories, toxicity, first_seen, last_seen, first_capture, last_capture)
 SELECT c.id + k.n * 1000000, c.thread_id + k.n * 1000000, c.native_id || '-' || k.n, c.parent_key,
-  c.is_reply, c.author || '-' || k.n, c.posted_at + k.n * 26 * 604800,
+  c.is_reply, c.author_id + k.n * (SELECT max(id) FROM base_authors), c.posted_at + k.n * 26 * 604800,
   c.posted_earliest + k.n * 26 * 604800, c.posted_latest + k.n * 26 * 604800, c.posted_text,
   c.time_basis, c.status, c.status_since, c.previous_status, c.body_since, c.edited_after,
   c.revisions, c.truncated, c.language, c.compound, c.verdict, c.categories, c.toxicity, c.first_seen,

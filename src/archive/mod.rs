@@ -6,9 +6,11 @@
 //! comment is counted once however often it was captured; [`fold`] does that in memory for
 //! `report weekly` over several captures; [`store`] keeps captures in an SQLite file
 //! (`moderato archive add`), where a comment also carries when it was first and last seen,
-//! its earlier texts, and whether it disappeared while its thread was still being captured.
+//! its earlier texts, and whether it disappeared while its thread was still being captured;
+//! [`weekly`] reads an archive into the weekly report's accumulator.
 
 pub mod fold;
 pub mod identity;
 pub mod schema;
 pub mod store;
+pub mod weekly;

@@ -387,6 +387,7 @@ impl Archive {
             capture: 0,
             t,
             threads: HashMap::new(),
+            authors: HashMap::new(),
             keyer: Keyer::new(),
             text_ids: HashMap::new(),
             seen: HashMap::new(),
@@ -427,30 +428,37 @@ impl Archive {
         Ok(capture)
     }
 
+    /// Every thread's or author's number in the archive and name, in the order of their
+    /// numbers.
+    pub fn names(&self, of: Named) -> Result<Vec<(i64, String)>, ArchiveError> {
+        let err = |e| sql_error(&self.path, e);
+        let table = match of {
+            Named::Threads => "threads",
+            Named::Authors => "authors",
+        };
+        let mut st =
+            self.conn.prepare(&format!("SELECT id, name FROM {table} ORDER BY id")).map_err(err)?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
+    }
+
     /// Every comment once, as a record with its archived score (`None`: not moderated,
     /// or not published when `all_statuses` is false), in the order they were first
     /// archived. Records come without their text (`body` is empty: see
-    /// [`Archive::most_negative`]), id or toxicity, which a weekly report does not read.
+    /// [`Archive::most_negative`]), id or toxicity, which a weekly report does not read,
+    /// and name their thread and author by number ([`RowNames`]; see [`Archive::names`]):
+    /// `record.thread` and `record.author` are `None`.
     pub fn for_each_comment(
         &self,
         ids: std::ops::RangeInclusive<i64>,
         all_statuses: bool,
-        mut f: impl FnMut(&CommentRecord, Option<&Scored>),
+        mut f: impl FnMut(&CommentRecord, Option<&Scored>, RowNames),
     ) -> Result<u64, ArchiveError> {
         let err = |e| sql_error(&self.path, e);
-        let mut names: HashMap<i64, String> = HashMap::new();
-        {
-            let mut st = self.conn.prepare("SELECT id, name FROM threads").map_err(err)?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
-            for row in rows {
-                let (id, name) = row.map_err(err)?;
-                names.insert(id, name);
-            }
-        }
         let mut st = self
             .conn
             .prepare(
-                "SELECT thread_id, author, posted_at, posted_earliest, posted_latest, \
+                "SELECT thread_id, author_id, posted_at, posted_earliest, posted_latest, \
                  time_basis, is_reply, status, language, compound, verdict, categories \
                  FROM comments WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
             )
@@ -481,30 +489,12 @@ impl Archive {
             toxicity: None,
         };
         let mut n = 0;
-        // Fills an optional text in place, reusing its buffer.
-        let fill = |slot: &mut Option<String>, v: rusqlite::types::ValueRef<'_>| match v {
-            rusqlite::types::ValueRef::Text(t) => {
-                let buf = slot.get_or_insert_with(String::new);
-                buf.clear();
-                buf.push_str(&String::from_utf8_lossy(t));
-            }
-            _ => *slot = None,
-        };
         while let Some(row) = rows.next().map_err(err)? {
             let get = |i: usize| row.get_ref(i).map_err(err);
-            let thread: i64 = row.get(0).map_err(err)?;
-            match names.get(&thread) {
-                Some(name) => {
-                    let buf = record.thread.get_or_insert_with(String::new);
-                    buf.clear();
-                    buf.push_str(name);
-                }
-                None => record.thread = None,
-            }
-            fill(&mut record.author, get(1)?);
             let int = |i: usize| -> Result<Option<i64>, ArchiveError> {
                 Ok(get(i)?.as_i64_or_null().ok().flatten())
             };
+            let names = RowNames { thread: row.get(0).map_err(err)?, author: int(1)? };
             record.posted_at = int(2)?.and_then(time_of);
             let earliest = int(3)?.and_then(time_of);
             let latest = int(4)?.and_then(time_of);
@@ -532,7 +522,7 @@ impl Archive {
                 }
                 _ => None,
             };
-            f(&record, s);
+            f(&record, s, names);
             n += 1;
         }
         Ok(n)
@@ -615,12 +605,12 @@ impl Archive {
         let prev_capture = "(SELECT max(ct.captured_at) FROM capture_threads ct \
                             WHERE ct.thread_id = c.thread_id AND ct.captured_at < {t})";
         let from = "FROM comments c JOIN threads t ON t.id = c.thread_id \
-                    JOIN bodies b ON b.comment_id = c.id";
+                    JOIN bodies b ON b.comment_id = c.id LEFT JOIN authors a ON a.id = c.author_id";
         let queries: [(&'static str, String); 4] = [
             (
                 "new",
                 format!(
-                    "SELECT t.name, c.id, c.native_id, c.author, {} AS after, c.first_seen, \
+                    "SELECT t.name, c.id, c.native_id, a.name, {} AS after, c.first_seen, \
                      c.posted_at, b.body, NULL {from} WHERE c.first_seen >= ?1 AND after IS NOT NULL",
                     prev_capture.replace("{t}", "c.first_seen")
                 ),
@@ -628,7 +618,7 @@ impl Archive {
             (
                 "edited",
                 format!(
-                    "SELECT t.name, c.id, c.native_id, c.author, c.edited_after, c.body_since, \
+                    "SELECT t.name, c.id, c.native_id, a.name, c.edited_after, c.body_since, \
                      c.posted_at, b.body, (SELECT r.body FROM revisions r WHERE r.comment_id = c.id \
                      ORDER BY r.n DESC LIMIT 1) {from} WHERE c.revisions > 1 AND c.body_since >= ?1"
                 ),
@@ -636,7 +626,7 @@ impl Archive {
             (
                 "gone",
                 format!(
-                    "SELECT t.name, c.id, c.native_id, c.author, g.gone_after, g.gone_before, \
+                    "SELECT t.name, c.id, c.native_id, a.name, g.gone_after, g.gone_before, \
                      c.posted_at, b.body, NULL {from} JOIN gone g ON g.comment_id = c.id \
                      WHERE g.gone_before >= ?1"
                 ),
@@ -644,7 +634,7 @@ impl Archive {
             (
                 "status",
                 format!(
-                    "SELECT t.name, c.id, c.native_id, c.author, {}, c.status_since, \
+                    "SELECT t.name, c.id, c.native_id, a.name, {}, c.status_since, \
                      c.posted_at, b.body, c.previous_status || ' → ' || c.status {from} \
                      WHERE c.previous_status IS NOT NULL AND c.status_since >= ?1",
                     prev_capture.replace("{t}", "c.status_since")
@@ -720,6 +710,24 @@ impl Added {
     }
 }
 
+/// The tables that number names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    /// `threads`.
+    Threads,
+    /// `authors`.
+    Authors,
+}
+
+/// A comment's thread and author, by their numbers in the archive (see [`Archive::names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowNames {
+    /// `threads.id`.
+    pub thread: i64,
+    /// `authors.id`; `None` when the comment has no author.
+    pub author: Option<i64>,
+}
+
 /// One capture being added: an open transaction.
 pub struct Capture<'a> {
     tx: rusqlite::Transaction<'a>,
@@ -729,6 +737,8 @@ pub struct Capture<'a> {
     t: i64,
     /// Thread ids by name.
     threads: HashMap<String, i64>,
+    /// Author ids by name.
+    authors: HashMap<String, i64>,
     /// Keys of this capture's records.
     keyer: Keyer,
     /// Keys of this capture's records without platform ids, by (thread, id): their
@@ -916,17 +926,33 @@ struct Stored {
 
 impl Capture<'_> {
     fn thread(&mut self, name: &str) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.threads.get(name) {
+        self.number(Named::Threads, name)
+    }
+
+    fn author(&mut self, name: &str) -> rusqlite::Result<i64> {
+        self.number(Named::Authors, name)
+    }
+
+    /// The number of `name` in the table `of`, given one when it is new.
+    fn number(&mut self, of: Named, name: &str) -> rusqlite::Result<i64> {
+        let (cache, insert, select) = match of {
+            Named::Threads => (
+                &mut self.threads,
+                "INSERT OR IGNORE INTO threads (name) VALUES (?1)",
+                "SELECT id FROM threads WHERE name = ?1",
+            ),
+            Named::Authors => (
+                &mut self.authors,
+                "INSERT OR IGNORE INTO authors (name) VALUES (?1)",
+                "SELECT id FROM authors WHERE name = ?1",
+            ),
+        };
+        if let Some(&id) = cache.get(name) {
             return Ok(id);
         }
-        self.tx
-            .prepare_cached("INSERT OR IGNORE INTO threads (name) VALUES (?1)")?
-            .execute([name])?;
-        let id: i64 = self
-            .tx
-            .prepare_cached("SELECT id FROM threads WHERE name = ?1")?
-            .query_row([name], |r| r.get(0))?;
-        self.threads.insert(name.to_string(), id);
+        self.tx.prepare_cached(insert)?.execute([name])?;
+        let id: i64 = self.tx.prepare_cached(select)?.query_row([name], |r| r.get(0))?;
+        cache.insert(name.to_string(), id);
         Ok(id)
     }
 
@@ -959,7 +985,7 @@ impl Capture<'_> {
     }
 
     fn insert(
-        &self,
+        &mut self,
         thread: i64,
         key: &str,
         parent: Option<&str>,
@@ -967,9 +993,10 @@ impl Capture<'_> {
         s: Option<&Scored>,
     ) -> rusqlite::Result<i64> {
         let w = window(r);
+        let author = r.author.as_deref().map(|a| self.author(a)).transpose()?;
         self.tx
             .prepare_cached(
-                "INSERT INTO comments (thread_id, native_id, parent_key, is_reply, author, \
+                "INSERT INTO comments (thread_id, native_id, parent_key, is_reply, author_id, \
                  posted_at, posted_earliest, posted_latest, posted_text, time_basis, status, \
                  status_since, body_since, revisions, language, compound, verdict, \
                  categories, toxicity, first_seen, last_seen, first_capture, last_capture, \
@@ -982,7 +1009,7 @@ impl Capture<'_> {
                 r.native_id.then_some(r.id.as_str()),
                 parent,
                 r.is_reply,
-                r.author,
+                author,
                 r.posted_at.map(secs),
                 w.map(|w| secs(w.0)),
                 w.map(|w| secs(w.1)),
@@ -1138,8 +1165,9 @@ impl Capture<'_> {
             exact: Option<i64>,
         }
         let mut st = self.tx.prepare_cached(
-            "SELECT c.id, c.author, c.parent_key, b.body, c.posted_earliest, c.posted_latest \
+            "SELECT c.id, a.name, c.parent_key, b.body, c.posted_earliest, c.posted_latest \
              FROM comments c JOIN bodies b ON b.comment_id = c.id \
+             LEFT JOIN authors a ON a.id = c.author_id \
              WHERE c.thread_id = ?1 AND c.native_id IS NULL AND c.last_seen >= ?2 AND c.last_seen < ?3",
         )?;
         let candidates: Vec<Candidate> = st

@@ -192,7 +192,7 @@ fn weekly_from_archive(
     let threads = common::threads(args.threads);
     let mut agg = Aggregate::new(tz.unwrap_or(chrono_tz::Tz::UTC));
     let archive = Archive::open(db, false, std::time::Duration::from_secs(60))?;
-    let input = from_archive(&archive, db, args.all_statuses, threads, &mut agg)?;
+    let input = from_archive(db, args.all_statuses, threads, &mut agg)?;
     if args.partial {
         // A partial holds every thread's most negative comment.
         for (thread, st) in agg.threads.iter_mut() {
@@ -353,58 +353,15 @@ fn add_input(
 /// Adds every comment of an archive to `agg` (each once, with its archived scores; only
 /// published ones count as scored unless `all_statuses`), and its removals and edits.
 fn from_archive(
-    archive: &Archive,
     db: &std::path::Path,
     all_statuses: bool,
     threads: usize,
     agg: &mut Aggregate,
 ) -> Result<InputSummary> {
-    let mut records = 0;
-    if let Some((lo, hi)) = archive.id_range()? {
-        // Ranges of ids read side by side, one connection each, and merged in order.
-        let parts = threads.clamp(1, 16) as i64;
-        let step = ((hi - lo) / parts + 1).max(1);
-        let ranges: Vec<(i64, i64)> = (0..parts)
-            .map(|k| (lo + k * step, (lo + (k + 1) * step - 1).min(hi)))
-            .filter(|(a, b)| a <= b)
-            .collect();
-        let tz = agg.tz;
-        let results: Vec<Result<(Aggregate, u64)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|&(a, b)| {
-                    scope.spawn(move || -> Result<(Aggregate, u64)> {
-                        let part = Archive::open(db, false, std::time::Duration::from_secs(60))?;
-                        let mut mine = Aggregate::new(tz);
-                        let n =
-                            part.for_each_comment(a..=b, all_statuses, |r, s| mine.add(r, s))?;
-                        Ok((mine, n))
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a report thread failed"))))
-                .collect()
-        });
-        for (k, result) in results.into_iter().enumerate() {
-            let (part, n) = result?;
-            // The first part becomes the whole (merging it into an empty one copies it all).
-            if k == 0 {
-                *agg = part;
-            } else {
-                agg.merge(&part);
-            }
-            records += n;
-        }
-    }
-    let (removed, edited) = archive.change_times()?;
-    for t in removed {
-        agg.add_change(t, true);
-    }
-    for t in edited {
-        agg.add_change(t, false);
-    }
+    let timeout = std::time::Duration::from_secs(60);
+    let (read, records) =
+        crate::archive::weekly::aggregate(db, agg.tz, all_statuses, threads, timeout)?;
+    *agg = read;
     Ok(InputSummary {
         name: db.display().to_string(),
         kind: "archive".into(),

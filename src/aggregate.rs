@@ -19,7 +19,7 @@
 //! ≤ -0.05, neutral between. A comment is flagged when it has at least one flag.
 
 use crate::records::{CommentRecord, Status, TimeBasis};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -71,56 +71,8 @@ impl Tone {
     }
 }
 
-/// Compound scores in bins of 0.0001 (sparse).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Histogram {
-    bins: BTreeMap<i32, u64>,
-}
-
-impl Histogram {
-    const SCALE: f64 = 10_000.0;
-
-    /// Adds one score (rounded to the nearest bin).
-    pub fn add(&mut self, compound: f64) {
-        *self.bins.entry(e4(compound) as i32).or_default() += 1;
-    }
-
-    /// Adds another histogram.
-    pub fn merge(&mut self, other: &Histogram) {
-        for (&b, &n) in &other.bins {
-            *self.bins.entry(b).or_default() += n;
-        }
-    }
-
-    fn count(&self) -> u64 {
-        self.bins.values().sum()
-    }
-
-    /// The value at 0-based rank `k` in sorted order.
-    fn nth(&self, k: u64) -> Option<f64> {
-        let mut seen = 0;
-        for (&b, &n) in &self.bins {
-            seen += n;
-            if k < seen {
-                return Some(f64::from(b) / Self::SCALE);
-            }
-        }
-        None
-    }
-
-    /// The median (mean of the two middle values for an even count).
-    pub fn median(&self) -> Option<f64> {
-        let n = self.count();
-        if n == 0 {
-            return None;
-        }
-        if n % 2 == 1 {
-            self.nth(n / 2)
-        } else {
-            Some((self.nth(n / 2 - 1)? + self.nth(n / 2)?) / 2.0)
-        }
-    }
-}
+mod histogram;
+pub use histogram::Histogram;
 
 /// Mergeable counts for one week (or the undated row, or the total), without the sets of
 /// names: what adds up.
@@ -418,7 +370,7 @@ pub struct AuthorStats {
     /// Flagged records.
     pub flagged: u64,
     /// Flagged records per category.
-    pub by_category: BTreeMap<String, u64>,
+    pub by_category: CategoryCounts,
 }
 
 /// Per-thread counts, for the most heated threads.
@@ -486,6 +438,73 @@ pub struct Aggregate {
     pub threads: Roster<ThreadStats>,
     /// Records per time basis (`None`: undated).
     pub bases: BTreeMap<Option<TimeBasis>, u64>,
+    /// The week last met (records mostly come in time order).
+    last_week: Option<WeekSpan>,
+    /// Flag categories met, each name held once for every author's counts.
+    category_names: rustc_hash::FxHashSet<Arc<str>>,
+}
+
+/// One author's flagged records per category: a short list sorted by name (an author meets
+/// a few categories; a map per author had cost hundreds of bytes and several allocations
+/// for each of hundreds of thousands of authors), written as a map.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CategoryCounts(Vec<(Arc<str>, u64)>);
+
+impl CategoryCounts {
+    /// Adds one to `category`, naming it with the copy in `names`.
+    fn bump(&mut self, category: &str, names: &mut rustc_hash::FxHashSet<Arc<str>>) {
+        match self.0.binary_search_by(|(c, _)| (**c).cmp(category)) {
+            Ok(i) => self.0[i].1 += 1,
+            Err(i) => {
+                let name = match names.get(category) {
+                    Some(n) => Arc::clone(n),
+                    None => {
+                        let n: Arc<str> = Arc::from(category);
+                        names.insert(Arc::clone(&n));
+                        n
+                    }
+                };
+                self.0.insert(i, (name, 1));
+            }
+        }
+    }
+
+    /// Adds another author's counts.
+    fn add(&mut self, o: &CategoryCounts) {
+        for (c, n) in &o.0 {
+            match self.0.binary_search_by(|(mine, _)| mine.cmp(c)) {
+                Ok(i) => self.0[i].1 += n,
+                Err(i) => self.0.insert(i, (Arc::clone(c), *n)),
+            }
+        }
+    }
+
+    /// The counts as a map.
+    pub fn to_map(&self) -> BTreeMap<String, u64> {
+        self.0.iter().map(|(c, n)| (c.to_string(), *n)).collect()
+    }
+}
+
+impl Serialize for CategoryCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(c, n)| (&**c, n)))
+    }
+}
+
+impl<'de> Deserialize<'de> for CategoryCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, u64>::deserialize(d)?;
+        Ok(CategoryCounts(map.into_iter().map(|(c, n)| (Arc::from(c), n)).collect()))
+    }
+}
+
+/// A week as local times, in seconds since 1970 read as if they were UTC.
+#[derive(Debug, Clone, Copy)]
+struct WeekSpan {
+    from: i64,
+    to: i64,
+    key: WeekKey,
+    start: NaiveDate,
 }
 
 impl Aggregate {
@@ -498,7 +517,24 @@ impl Aggregate {
             authors: Roster::default(),
             threads: Roster::default(),
             bases: BTreeMap::new(),
+            last_week: None,
+            category_names: Default::default(),
         }
+    }
+
+    /// [`week_of`] `t` in the accumulator's zone, without the calendar arithmetic when `t`
+    /// falls in the week last met: a week depends only on the local time, so the zone's
+    /// offset is looked up and the rest is a comparison.
+    fn week(&mut self, t: DateTime<Utc>) -> (WeekKey, NaiveDate) {
+        let offset = self.tz.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc();
+        let local = t.timestamp() + i64::from(offset);
+        if let Some(w) = self.last_week.filter(|w| (w.from..w.to).contains(&local)) {
+            return (w.key, w.start);
+        }
+        let (key, start) = week_of(t, self.tz);
+        let from = start.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        self.last_week = Some(WeekSpan { from, to: from + 7 * 86_400, key, start });
+        (key, start)
     }
 
     /// Adds one record with its score (`None` when it is not scored).
@@ -518,10 +554,9 @@ impl Aggregate {
         *self.bases.entry(r.posted_at.and(r.time_basis)).or_default() += 1;
         match r.posted_at {
             Some(t) => {
-                let (key, start) = week_of(t, self.tz);
-                let uncertain = r
-                    .posted_window
-                    .is_some_and(|(a, b)| week_of(a, self.tz).0 != week_of(b, self.tz).0);
+                let (key, start) = self.week(t);
+                let uncertain =
+                    r.posted_window.is_some_and(|(a, b)| self.week(a).0 != self.week(b).0);
                 self.weeks
                     .entry(key)
                     .or_insert_with(|| (start, Stats::default()))
@@ -537,7 +572,8 @@ impl Aggregate {
             st.scored += u64::from(s.is_some());
             st.flagged += u64::from(flagged);
             if let Some(s) = s {
-                for_each_category(s, |c| bump(&mut st.by_category, c));
+                let names = &mut self.category_names;
+                for_each_category(s, |c| st.by_category.bump(c, names));
             }
         }
         if let Some(t) = names.thread {
@@ -563,7 +599,7 @@ impl Aggregate {
 
     /// Counts a change an archive saw at `at`: a removal, or an edit, in the week of `at`.
     pub fn add_change(&mut self, at: DateTime<Utc>, removed: bool) {
-        let (key, start) = week_of(at, self.tz);
+        let (key, start) = self.week(at);
         let st = &mut self.weeks.entry(key).or_insert_with(|| (start, Stats::default())).1;
         if removed {
             st.tally.removed += 1;
@@ -585,7 +621,7 @@ impl Aggregate {
                 me.comments += st.comments;
                 me.scored += st.scored;
                 me.flagged += st.flagged;
-                add_map(&mut me.by_category, &st.by_category);
+                me.by_category.add(&st.by_category);
                 id
             })
             .collect();
@@ -659,7 +695,7 @@ impl Aggregate {
             comments: s.comments,
             flagged: s.flagged,
             flagged_share: share(s.flagged, s.scored),
-            by_category: s.by_category.clone(),
+            by_category: s.by_category.to_map(),
         })
         .collect();
         let threads: Vec<ThreadRow> =
@@ -1221,15 +1257,25 @@ mod tests {
     }
 
     #[test]
-    fn histogram_median_is_exact_on_four_decimals() {
-        let mut h = Histogram::default();
-        for c in [0.4404, -0.2263, 0.0, 0.9999] {
-            h.add(c);
+    fn the_week_cache_agrees_with_the_calendar_across_offset_changes() {
+        let zones = [
+            Tz::UTC,
+            chrono_tz::Europe::Paris,
+            chrono_tz::America::St_Johns,
+            chrono_tz::Asia::Kathmandu,
+            chrono_tz::America::Santiago,
+        ];
+        for tz in zones {
+            let mut agg = Aggregate::new(tz);
+            let t0 = DateTime::parse_from_rfc3339("2023-01-01T00:00:00Z").unwrap().timestamp();
+            // Forward in 37-minute steps over two years, then back and forth.
+            let steps = (0..2 * 365 * 24 * 60 / 37).map(|k| t0 + k * 37 * 60);
+            let jumps = (0..5000).map(|k| t0 + (k * 7919 % 5000) * 12_345);
+            for s in steps.chain(jumps) {
+                let t = DateTime::from_timestamp(s, 0).unwrap();
+                assert_eq!(agg.week(t), week_of(t, tz), "{t} in {tz}");
+            }
         }
-        assert_eq!(h.median(), Some((0.0 + 0.4404) / 2.0));
-        h.add(-1.0);
-        assert_eq!(h.median(), Some(0.0));
-        assert_eq!(Histogram::default().median(), None);
     }
 
     #[test]

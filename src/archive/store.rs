@@ -496,9 +496,11 @@ impl Archive {
             };
             let names = RowNames { thread: row.get(0).map_err(err)?, author: int(1)? };
             record.posted_at = int(2)?.and_then(time_of);
-            let earliest = int(3)?.and_then(time_of);
-            let latest = int(4)?.and_then(time_of);
-            record.posted_window = earliest.zip(latest).filter(|(a, b)| a != b);
+            // Most windows are a single instant: compared as numbers, converted only when not.
+            record.posted_window = match (int(3)?, int(4)?) {
+                (Some(a), Some(b)) if a != b => time_of(a).zip(time_of(b)),
+                _ => None,
+            };
             record.time_basis = get(5)?.as_str_or_null().ok().flatten().and_then(basis_of);
             record.is_reply = int(6)?.map(|v| v != 0);
             record.status = status_of(get(7)?.as_str().unwrap_or("approved"));
@@ -512,12 +514,23 @@ impl Archive {
                     scored.language.clear();
                     scored.language.push_str(get(8)?.as_str_or_null().ok().flatten().unwrap_or(""));
                     scored.compound = get(9)?.as_f64_or_null().ok().flatten();
-                    scored.categories.clear();
+                    // Refilled in place: the strings keep their buffers from row to row.
+                    let mut k = 0;
                     if let Some(c) =
                         get(11)?.as_str_or_null().ok().flatten().filter(|c| !c.is_empty())
                     {
-                        scored.categories.extend(c.split(',').map(str::to_string));
+                        for part in c.split(',') {
+                            match scored.categories.get_mut(k) {
+                                Some(buf) => {
+                                    buf.clear();
+                                    buf.push_str(part);
+                                }
+                                None => scored.categories.push(part.to_string()),
+                            }
+                            k += 1;
+                        }
                     }
+                    scored.categories.truncate(k);
                     Some(&scored)
                 }
                 _ => None,

@@ -428,31 +428,47 @@ impl Archive {
         Ok(capture)
     }
 
+    /// How many threads or authors the archive names, and their lowest and highest numbers
+    /// (`None` when it names none).
+    pub fn name_span(&self, of: Named) -> Result<Option<(u64, i64, i64)>, ArchiveError> {
+        let sql = format!("SELECT count(*), min(id), max(id) FROM {}", of.table());
+        let (n, lo, hi): (i64, Option<i64>, Option<i64>) = self
+            .conn
+            .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.error(e))?;
+        Ok(lo.zip(hi).map(|(lo, hi)| (n.max(0) as u64, lo, hi)))
+    }
+
     /// Every thread's or author's number in the archive and name, in the order of their
     /// numbers.
-    pub fn names(&self, of: Named) -> Result<Vec<(i64, String)>, ArchiveError> {
+    pub fn for_each_name(
+        &self,
+        of: Named,
+        mut f: impl FnMut(i64, &str),
+    ) -> Result<(), ArchiveError> {
         let err = |e| sql_error(&self.path, e);
-        let table = match of {
-            Named::Threads => "threads",
-            Named::Authors => "authors",
-        };
-        let mut st =
-            self.conn.prepare(&format!("SELECT id, name FROM {table} ORDER BY id")).map_err(err)?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(err)
+        let sql = format!("SELECT id, name FROM {} ORDER BY id", of.table());
+        let mut st = self.conn.prepare(&sql).map_err(err)?;
+        let mut rows = st.query([]).map_err(err)?;
+        while let Some(row) = rows.next().map_err(err)? {
+            let name = row.get_ref(1).map_err(err)?;
+            let name = name.as_str().map_err(|e| sql_error(&self.path, e.into()))?;
+            f(row.get(0).map_err(err)?, name);
+        }
+        Ok(())
     }
 
     /// Every comment once, as a record with its archived score (`None`: not moderated,
     /// or not published when `all_statuses` is false), in the order they were first
-    /// archived. Records come without their text (`body` is empty: see
-    /// [`Archive::most_negative`]), id or toxicity, which a weekly report does not read,
-    /// and name their thread and author by number ([`RowNames`]; see [`Archive::names`]):
-    /// `record.thread` and `record.author` are `None`.
+    /// archived, handed to `f` [`ROW_BATCH`] at a time. Records come without their text
+    /// (`body` is empty: see [`Archive::most_negative`]), id or toxicity, which a weekly
+    /// report does not read, and name their thread and author by number ([`RowNames`]; see
+    /// [`Archive::names`]): `record.thread` and `record.author` are `None`.
     pub fn for_each_comment(
         &self,
         ids: std::ops::RangeInclusive<i64>,
         all_statuses: bool,
-        mut f: impl FnMut(&CommentRecord, Option<&Scored>, RowNames),
+        mut f: impl FnMut(&[ArchivedRow]),
     ) -> Result<u64, ArchiveError> {
         let err = |e| sql_error(&self.path, e);
         let mut st = self
@@ -464,37 +480,22 @@ impl Archive {
             )
             .map_err(err)?;
         let mut rows = st.query([ids.start(), ids.end()]).map_err(err)?;
-        // One record and one score, refilled for every row.
-        let mut record = CommentRecord {
-            id: String::new(),
-            native_id: false,
-            thread: None,
-            author: None,
-            posted_at: None,
-            posted_text: None,
-            time_basis: None,
-            posted_window: None,
-            parent_id: None,
-            is_reply: None,
-            body: String::new(),
-            truncated: false,
-            status: Status::Approved,
-            source: SourceRef { input: self.path.display().to_string(), line: 0, element: None },
-        };
-        let mut scored = Scored {
-            language: String::new(),
-            compound: None,
-            verdict: String::new(),
-            categories: Vec::new(),
-            toxicity: None,
-        };
+        // Rows refilled batch after batch, their strings keeping their buffers.
+        let mut batch: Vec<ArchivedRow> = Vec::with_capacity(ROW_BATCH);
+        let mut filled = 0;
+        let input = self.path.display().to_string();
         let mut n = 0;
         while let Some(row) = rows.next().map_err(err)? {
+            if filled == batch.len() {
+                batch.push(ArchivedRow::new(&input));
+            }
+            let out = &mut batch[filled];
             let get = |i: usize| row.get_ref(i).map_err(err);
             let int = |i: usize| -> Result<Option<i64>, ArchiveError> {
                 Ok(get(i)?.as_i64_or_null().ok().flatten())
             };
-            let names = RowNames { thread: row.get(0).map_err(err)?, author: int(1)? };
+            out.names = RowNames { thread: row.get(0).map_err(err)?, author: int(1)? };
+            let record = &mut out.record;
             record.posted_at = int(2)?.and_then(time_of);
             // Most windows are a single instant: compared as numbers, converted only when not.
             record.posted_window = match (int(3)?, int(4)?) {
@@ -507,36 +508,40 @@ impl Archive {
             let verdict = get(10)?.as_str_or_null().ok().flatten();
             let counted =
                 record.status == Status::Approved || (all_statuses && !record.status.body_gone());
-            let s = match verdict {
-                Some(v) if counted => {
-                    scored.verdict.clear();
-                    scored.verdict.push_str(v);
-                    scored.language.clear();
-                    scored.language.push_str(get(8)?.as_str_or_null().ok().flatten().unwrap_or(""));
-                    scored.compound = get(9)?.as_f64_or_null().ok().flatten();
-                    // Refilled in place: the strings keep their buffers from row to row.
-                    let mut k = 0;
-                    if let Some(c) =
-                        get(11)?.as_str_or_null().ok().flatten().filter(|c| !c.is_empty())
-                    {
-                        for part in c.split(',') {
-                            match scored.categories.get_mut(k) {
-                                Some(buf) => {
-                                    buf.clear();
-                                    buf.push_str(part);
-                                }
-                                None => scored.categories.push(part.to_string()),
+            out.has_score = false;
+            if let (Some(v), true) = (verdict, counted) {
+                let scored = &mut out.scored;
+                out.has_score = true;
+                scored.verdict.clear();
+                scored.verdict.push_str(v);
+                scored.language.clear();
+                scored.language.push_str(get(8)?.as_str_or_null().ok().flatten().unwrap_or(""));
+                scored.compound = get(9)?.as_f64_or_null().ok().flatten();
+                let mut k = 0;
+                if let Some(c) = get(11)?.as_str_or_null().ok().flatten().filter(|c| !c.is_empty())
+                {
+                    for part in c.split(',') {
+                        match scored.categories.get_mut(k) {
+                            Some(buf) => {
+                                buf.clear();
+                                buf.push_str(part);
                             }
-                            k += 1;
+                            None => scored.categories.push(part.to_string()),
                         }
+                        k += 1;
                     }
-                    scored.categories.truncate(k);
-                    Some(&scored)
                 }
-                _ => None,
-            };
-            f(&record, s, names);
+                scored.categories.truncate(k);
+            }
+            filled += 1;
             n += 1;
+            if filled == ROW_BATCH {
+                f(&batch);
+                filled = 0;
+            }
+        }
+        if filled > 0 {
+            f(&batch[..filled]);
         }
         Ok(n)
     }
@@ -732,6 +737,15 @@ pub enum Named {
     Authors,
 }
 
+impl Named {
+    fn table(self) -> &'static str {
+        match self {
+            Named::Threads => "threads",
+            Named::Authors => "authors",
+        }
+    }
+}
+
 /// A comment's thread and author, by their numbers in the archive (see [`Archive::names`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowNames {
@@ -739,6 +753,60 @@ pub struct RowNames {
     pub thread: i64,
     /// `authors.id`; `None` when the comment has no author.
     pub author: Option<i64>,
+}
+
+/// How many rows [`Archive::for_each_comment`] hands over at a time: enough that a reader
+/// can do one kind of work for all of them before the next (and so overlap its memory
+/// accesses), few enough to stay in the cache.
+pub const ROW_BATCH: usize = 256;
+
+/// A comment as [`Archive::for_each_comment`] reads it.
+#[derive(Debug, Clone)]
+pub struct ArchivedRow {
+    /// The record, without its text, ids, thread or author (see `names`).
+    pub record: CommentRecord,
+    /// Its score, when `has_score`.
+    scored: Scored,
+    has_score: bool,
+    /// Its thread and author by number.
+    pub names: RowNames,
+}
+
+impl ArchivedRow {
+    fn new(input: &str) -> ArchivedRow {
+        ArchivedRow {
+            record: CommentRecord {
+                id: String::new(),
+                native_id: false,
+                thread: None,
+                author: None,
+                posted_at: None,
+                posted_text: None,
+                time_basis: None,
+                posted_window: None,
+                parent_id: None,
+                is_reply: None,
+                body: String::new(),
+                truncated: false,
+                status: Status::Approved,
+                source: SourceRef { input: input.to_string(), line: 0, element: None },
+            },
+            scored: Scored {
+                language: String::new(),
+                compound: None,
+                verdict: String::new(),
+                categories: Vec::new(),
+                toxicity: None,
+            },
+            has_score: false,
+            names: RowNames { thread: 0, author: None },
+        }
+    }
+
+    /// Its archived score (`None`: not moderated, or not counted as published).
+    pub fn score(&self) -> Option<&Scored> {
+        self.has_score.then_some(&self.scored)
+    }
 }
 
 /// One capture being added: an open transaction.
@@ -948,23 +1016,18 @@ impl Capture<'_> {
 
     /// The number of `name` in the table `of`, given one when it is new.
     fn number(&mut self, of: Named, name: &str) -> rusqlite::Result<i64> {
-        let (cache, insert, select) = match of {
-            Named::Threads => (
-                &mut self.threads,
-                "INSERT OR IGNORE INTO threads (name) VALUES (?1)",
-                "SELECT id FROM threads WHERE name = ?1",
-            ),
-            Named::Authors => (
-                &mut self.authors,
-                "INSERT OR IGNORE INTO authors (name) VALUES (?1)",
-                "SELECT id FROM authors WHERE name = ?1",
-            ),
+        let cache = match of {
+            Named::Threads => &mut self.threads,
+            Named::Authors => &mut self.authors,
         };
         if let Some(&id) = cache.get(name) {
             return Ok(id);
         }
-        self.tx.prepare_cached(insert)?.execute([name])?;
-        let id: i64 = self.tx.prepare_cached(select)?.query_row([name], |r| r.get(0))?;
+        let table = of.table();
+        let insert = format!("INSERT OR IGNORE INTO {table} (name) VALUES (?1)");
+        self.tx.prepare_cached(&insert)?.execute([name])?;
+        let select = format!("SELECT id FROM {table} WHERE name = ?1");
+        let id: i64 = self.tx.prepare_cached(&select)?.query_row([name], |r| r.get(0))?;
         cache.insert(name.to_string(), id);
         Ok(id)
     }

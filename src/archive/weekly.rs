@@ -21,19 +21,31 @@ enum Numbers {
 }
 
 impl Numbers {
-    /// Numbers `names` (id, name) with `number`, in order.
-    fn new(names: &[(i64, String)], mut number: impl FnMut(&str) -> u32) -> Numbers {
-        let lo = names.iter().map(|n| n.0).min().unwrap_or(0);
-        let hi = names.iter().map(|n| n.0).max().unwrap_or(0);
+    /// Room for `count` ids from `lo` to `hi`, none numbered yet.
+    fn new(count: u64, lo: i64, hi: i64) -> Numbers {
         let span = u64::try_from(hi.saturating_sub(lo)).unwrap_or(u64::MAX);
-        if span <= 4 * names.len() as u64 + 1024 {
-            let mut to = vec![u32::MAX; span as usize + 1];
-            for (id, name) in names {
-                to[(id - lo) as usize] = number(name);
-            }
-            Numbers::Dense { lo, to }
+        if span <= 4 * count + 1024 {
+            Numbers::Dense { lo, to: vec![u32::MAX; span as usize + 1] }
         } else {
-            Numbers::Sparse(names.iter().map(|(id, name)| (*id, number(name))).collect())
+            Numbers::Sparse(Default::default())
+        }
+    }
+
+    /// Archive id `id` is roster number `n` (`id` within the span given).
+    fn set(&mut self, id: i64, n: u32) {
+        match self {
+            Numbers::Dense { lo, to } => {
+                if let Some(slot) = id
+                    .checked_sub(*lo)
+                    .and_then(|i| usize::try_from(i).ok())
+                    .and_then(|i| to.get_mut(i))
+                {
+                    *slot = n;
+                }
+            }
+            Numbers::Sparse(m) => {
+                m.insert(id, n);
+            }
         }
     }
 
@@ -51,6 +63,21 @@ impl Numbers {
     }
 }
 
+/// Numbers every name of the table `of` in `roster`, in the archive's order.
+fn number_all<V: Default>(
+    archive: &Archive,
+    of: Named,
+    roster: &mut crate::aggregate::Roster<V>,
+) -> Result<Numbers, ArchiveError> {
+    let Some((count, lo, hi)) = archive.name_span(of)? else {
+        return Ok(Numbers::Sparse(Default::default()));
+    };
+    let mut numbers = Numbers::new(count, lo, hi);
+    roster.reserve(usize::try_from(count).unwrap_or(0));
+    archive.for_each_name(of, |id, name| numbers.set(id, roster.id(name)))?;
+    Ok(numbers)
+}
+
 /// Reads every comment of the archive at `path` into a new accumulator cutting weeks in
 /// `tz`, with `parts` connections side by side, and counts its removals and edits. Returns
 /// the accumulator and the number of comments read.
@@ -63,12 +90,8 @@ pub fn aggregate(
 ) -> Result<(Aggregate, u64), ArchiveError> {
     let archive = Archive::open(path, false, busy)?;
     let mut start = Aggregate::new(tz);
-    let threads = archive.names(Named::Threads)?;
-    let thread_numbers = Numbers::new(&threads, |n| start.threads.id(n));
-    drop(threads);
-    let authors = archive.names(Named::Authors)?;
-    let author_numbers = Numbers::new(&authors, |n| start.authors.id(n));
-    drop(authors);
+    let thread_numbers = number_all(&archive, Named::Threads, &mut start.threads)?;
+    let author_numbers = number_all(&archive, Named::Authors, &mut start.authors)?;
     let mut whole: Option<Aggregate> = None;
     let mut records = 0;
     if let Some((lo, hi)) = archive.id_range()? {
@@ -86,12 +109,18 @@ pub fn aggregate(
                     scope.spawn(move || {
                         let part = Archive::open(path, false, busy)?;
                         let mut mine = start.clone();
-                        let n = part.for_each_comment(a..=b, all_statuses, |r, s, names| {
-                            let names = NameIds {
-                                thread: threads.get(names.thread),
-                                author: names.author.and_then(|a| authors.get(a)),
-                            };
-                            mine.add_named(r, s, names);
+                        let n = part.for_each_comment(a..=b, all_statuses, |rows| {
+                            let batch: Vec<_> = rows
+                                .iter()
+                                .map(|row| {
+                                    let names = NameIds {
+                                        thread: threads.get(row.names.thread),
+                                        author: row.names.author.and_then(|a| authors.get(a)),
+                                    };
+                                    (&row.record, row.score(), names)
+                                })
+                                .collect();
+                            mine.add_batch(&batch);
                         })?;
                         Ok((mine, n))
                     })
@@ -134,26 +163,28 @@ pub fn aggregate(
 mod tests {
     use super::*;
 
-    fn names(ids: &[i64]) -> Vec<(i64, String)> {
-        ids.iter().map(|&i| (i, format!("n{i}"))).collect()
+    fn numbered(ids: &[i64]) -> Numbers {
+        let lo = ids.iter().copied().min().unwrap_or(0);
+        let hi = ids.iter().copied().max().unwrap_or(0);
+        let mut numbers = Numbers::new(ids.len() as u64, lo, hi);
+        for (k, &id) in ids.iter().enumerate() {
+            numbers.set(id, k as u32);
+        }
+        numbers
     }
 
     #[test]
     fn numbers_map_archive_ids_dense_or_sparse() {
         for ids in [vec![1, 2, 3, 5], vec![7, 1 << 40, -3]] {
-            let mut next = 0;
-            let numbers = Numbers::new(&names(&ids), |_| {
-                next += 1;
-                next - 1
-            });
+            let numbers = numbered(&ids);
             for (k, &id) in ids.iter().enumerate() {
                 assert_eq!(numbers.get(id), Some(k as u32), "{id}");
             }
             assert_eq!(numbers.get(4), None);
             assert_eq!(numbers.get(i64::MIN), None);
         }
-        assert!(matches!(Numbers::new(&names(&[1, 2, 3]), |_| 0), Numbers::Dense { .. }));
-        assert!(matches!(Numbers::new(&names(&[1, 1 << 40]), |_| 0), Numbers::Sparse(_)));
-        assert_eq!(Numbers::new(&[], |_| 0).get(0), None);
+        assert!(matches!(numbered(&[1, 2, 3]), Numbers::Dense { .. }));
+        assert!(matches!(numbered(&[1, 1 << 40]), Numbers::Sparse(_)));
+        assert_eq!(numbered(&[]).get(0), None);
     }
 }

@@ -400,3 +400,48 @@ fn a_damaged_archive_is_refused_by_name() {
         "{err}"
     );
 }
+
+#[test]
+fn an_archive_of_version_1_is_brought_forward_and_reports_its_authors() {
+    let w = Workdir::new();
+    let db = w.path().join("v1.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(moderato::archive::schema::MIGRATIONS[0]).unwrap();
+        c.pragma_update(None, "application_id", moderato::archive::schema::APPLICATION_ID).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute_batch(
+            "INSERT INTO threads (id, name) VALUES (1, 'https://example.org/a');
+             INSERT INTO captures VALUES (1, 'a.txt', 'page', 'x', 1730000000, 'now', 1730000000, 3, 'v');
+             INSERT INTO capture_threads VALUES (1, 1730000000, 1, 3);
+             INSERT INTO comments (id, thread_id, author, posted_at, posted_earliest, posted_latest,
+               time_basis, status, status_since, body_since, revisions, truncated, language,
+               compound, verdict, categories, first_seen, last_seen, first_capture, last_capture)
+             VALUES
+               (1, 1, 'ann', 1729500000, 1729500000, 1729500000, 'stamped', 'approved', 1730000000,
+                1730000000, 1, 0, 'en', -0.6, 'review', 'insult', 1730000000, 1730000000, 1, 1),
+               (2, 1, 'bob', 1729500100, 1729500100, 1729500100, 'stamped', 'approved', 1730000000,
+                1730000000, 1, 0, 'en', 0.4, 'ok', '', 1730000000, 1730000000, 1, 1),
+               (3, 1, 'ann', 1729500200, 1729500200, 1729500200, 'stamped', 'approved', 1730000000,
+                1730000000, 1, 0, 'en', -0.2, 'review', 'insult', 1730000000, 1730000000, 1, 1);
+             INSERT INTO bodies VALUES (1, 'you fool'), (2, 'nice'), (3, 'fool again');",
+        )
+        .unwrap();
+    }
+    let report = json_output(&["report", "weekly", "--db", s(&db), "-f", "json"], 0);
+    assert_eq!(report["total"]["comments"], 3);
+    assert_eq!(report["total"]["authors"], 2);
+    assert_eq!(report["most_flagged_authors"][0]["author"], "ann");
+    assert_eq!(report["most_flagged_authors"][0]["flagged"], 2);
+    assert_eq!(count(&db, "PRAGMA user_version"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM authors"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM comment_list WHERE author = 'ann'"), 2);
+    // A capture added afterwards numbers a known author with its existing number.
+    let more = w.write(
+        "more.jsonl",
+        r#"{"id": "n1", "thread": "https://example.org/a", "author": "ann", "posted_at": "2024-10-22T10:00:00Z", "body": "hello again"}"#,
+    );
+    json_output(&["archive", "add", "--db", s(&db), s(&more), "-f", "json"], 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM authors"), 2);
+    assert_eq!(count(&db, "SELECT count(*) FROM comment_list WHERE author = 'ann'"), 3);
+}

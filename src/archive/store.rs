@@ -279,6 +279,9 @@ impl Archive {
         // 64 MiB of page cache: a capture of a million comments touches the tables' and
         // indexes' pages far more often than the default 2 MiB holds, and spills to the log.
         archive.conn.pragma_update(None, "cache_size", -65_536).map_err(|e| archive.error(e))?;
+        // A capture runs some twenty statements per record; rusqlite keeps 16 prepared by
+        // default, and a statement evicted is parsed again on its next use.
+        archive.conn.set_prepared_statement_cache_capacity(64);
         archive.migrate(create)?;
         // Reports scan the file from end to end: mapped, its pages are read in place rather
         // than copied into the cache.
@@ -1023,11 +1026,22 @@ impl Capture<'_> {
         if let Some(&id) = cache.get(name) {
             return Ok(id);
         }
-        let table = of.table();
-        let insert = format!("INSERT OR IGNORE INTO {table} (name) VALUES (?1)");
-        self.tx.prepare_cached(&insert)?.execute([name])?;
-        let select = format!("SELECT id FROM {table} WHERE name = ?1");
-        let id: i64 = self.tx.prepare_cached(&select)?.query_row([name], |r| r.get(0))?;
+        let (insert, select) = match of {
+            Named::Threads => (
+                "INSERT OR IGNORE INTO threads (name) VALUES (?1)",
+                "SELECT id FROM threads WHERE name = ?1",
+            ),
+            Named::Authors => (
+                "INSERT OR IGNORE INTO authors (name) VALUES (?1)",
+                "SELECT id FROM authors WHERE name = ?1",
+            ),
+        };
+        // A new name is the row just inserted; a name an earlier capture added is looked up.
+        let id: i64 = if self.tx.prepare_cached(insert)?.execute([name])? == 1 {
+            self.tx.last_insert_rowid()
+        } else {
+            self.tx.prepare_cached(select)?.query_row([name], |r| r.get(0))?
+        };
         cache.insert(name.to_string(), id);
         Ok(id)
     }

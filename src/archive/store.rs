@@ -6,7 +6,7 @@
 //! its SHA-256 and not counted twice, so rerunning an interrupted `archive add` finishes the
 //! job without duplicates.
 //!
-//! Within a capture each record is looked up by its key ([`identity`]): a comment seen before
+//! Within a capture each record is looked up by its key ([`identity`](super::identity)): a comment seen before
 //! gets its first/last seen times widened, its time narrowed when this capture dates it more
 //! narrowly, a new revision when its text changed and its status history when its status
 //! did. A record found under no key, without a platform id, may still be a comment seen
@@ -16,7 +16,7 @@
 //! exact time, the same time.
 //!
 //! Nothing about "gone" is stored: a comment is gone when a later capture of its thread
-//! lacks it, which [`schema`]'s `gone` view reads from `last_seen` and the thread's capture
+//! lacks it, which [`schema`](super::schema)'s `gone` view reads from `last_seen` and the thread's capture
 //! times, whatever order captures were added in.
 
 use super::fold::Item;
@@ -389,8 +389,8 @@ impl Archive {
             path: path.clone(),
             capture: 0,
             t,
-            threads: HashMap::new(),
-            authors: HashMap::new(),
+            threads: Default::default(),
+            authors: Default::default(),
             keyer: Keyer::new(),
             text_ids: HashMap::new(),
             seen: HashMap::new(),
@@ -466,7 +466,7 @@ impl Archive {
     /// archived, handed to `f` [`ROW_BATCH`] at a time. Records come without their text
     /// (`body` is empty: see [`Archive::most_negative`]), id or toxicity, which a weekly
     /// report does not read, and name their thread and author by number ([`RowNames`]; see
-    /// [`Archive::names`]): `record.thread` and `record.author` are `None`.
+    /// [`Archive::for_each_name`]): `record.thread` and `record.author` are `None`.
     pub fn for_each_comment(
         &self,
         ids: std::ops::RangeInclusive<i64>,
@@ -749,7 +749,7 @@ impl Named {
     }
 }
 
-/// A comment's thread and author, by their numbers in the archive (see [`Archive::names`]).
+/// A comment's thread and author, by their numbers in the archive (see [`Archive::for_each_name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowNames {
     /// `threads.id`.
@@ -820,9 +820,9 @@ pub struct Capture<'a> {
     /// The capture's time.
     t: i64,
     /// Thread ids by name.
-    threads: HashMap<String, i64>,
+    threads: rustc_hash::FxHashMap<String, i64>,
     /// Author ids by name.
-    authors: HashMap<String, i64>,
+    authors: rustc_hash::FxHashMap<String, i64>,
     /// Keys of this capture's records.
     keyer: Keyer,
     /// Keys of this capture's records without platform ids, by (thread, id): their

@@ -2,10 +2,10 @@
 //!
 //! Over ten million comments the weeks' sets hold about as many entries as there are
 //! comments, and adding to them, merging them and counting their union were among the
-//! largest costs perf showed in a weekly report. A week with few of the names is a hash set; a week that holds more
-//! than one in 64 of the numbers below its largest is a bitmap, which is then the smaller of
-//! the two (a bit per number against some eight bytes per entry), adds with a shift and a
-//! mask, and merges a word at a time.
+//! largest costs perf showed in a weekly report. A week with few of the names is a hash
+//! set; a week that holds more than one in 64 of the numbers below its largest is a bitmap,
+//! which is then the smaller of the two (a bit per number against some eight bytes per
+//! entry), adds with a shift and a mask, and merges a word at a time.
 
 use rustc_hash::FxHashSet;
 

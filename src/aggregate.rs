@@ -11,11 +11,11 @@
 //! union of their inputs gives. VADER rounds compound to four decimals, so histogram bins of
 //! 0.0001 over [-1, 1] keep the median exact ([`Histogram`]). Distinct authors and threads
 //! per week are exact and mergeable sets. Each name is held once, in a [`Roster`] that numbers
-//! it and holds its counts; a week's set holds numbers ([`IdSet`]: four bytes a name while
-//! sparse, a bit while dense), and merging renumbers the other accumulator's names. Over 10M
-//! comments by 500,000 authors, hashing and comparing names per record and per week had been
-//! most of a report's time; a reader that knows its names by number (an archive) skips even
-//! the one hash per record ([`Aggregate::add_batch`]).
+//! it and holds its counts; a week's set holds numbers ([`IdSet`]: a hashed number per
+//! name while sparse, a bit while dense), and merging renumbers the other accumulator's
+//! names. Over 10M comments by 500,000 authors, hashing and comparing names per record and
+//! per week had been nearly half of a report's time; a reader that knows its names by number
+//! (an archive) skips even the one hash per record ([`Aggregate::add_batch`]).
 //!
 //! Tone classes follow VADER's convention: positive at compound ≥ 0.05, negative at
 //! ≤ -0.05, neutral between. A comment is flagged when it has at least one flag.
@@ -194,7 +194,7 @@ mod idset;
 pub use idset::IdSet;
 
 /// One week's (or the undated row's) counts and the authors and threads in it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Stats {
     /// What adds up.
     pub tally: Tally,
@@ -263,7 +263,8 @@ pub struct NameIds {
 ///
 /// Weeks hold the numbers, not the names: a name is hashed once per record, a week's set
 /// costs four bytes per name and compares integers, and over 10M records with 500k authors
-/// the string compares and pointer chasing of name sets had been most of a report's time.
+/// the string compares and pointer chasing of name sets had been nearly half of a report's
+/// time.
 #[derive(Debug, Clone)]
 pub struct Roster<V> {
     index: rustc_hash::FxHashMap<Arc<str>, u32>,
@@ -288,9 +289,7 @@ impl<V: Default> Roster<V> {
         self.entries.push((name, V::default()));
         id
     }
-}
 
-impl<V: Default> Roster<V> {
     /// The number here of `o`'s name numbered `i`: `i` itself when both rosters come from
     /// one (they share the name), else found by name.
     fn id_of<W>(&mut self, o: &Roster<W>, i: usize) -> u32 {
@@ -329,6 +328,13 @@ impl<V> Roster<V> {
         &self.entries[id as usize].0
     }
 
+    /// The names `set` numbers, sorted.
+    fn sorted_names(&self, set: &IdSet) -> Vec<&str> {
+        let mut names: Vec<&str> = set.iter().map(|i| self.name(i)).collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The counts of the name numbered `id`.
     fn at_mut(&mut self, id: u32) -> &mut V {
         &mut self.entries[id as usize].1
@@ -342,13 +348,6 @@ impl<V> Roster<V> {
     /// Names and counts, the counts to change.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut V)> {
         self.entries.iter_mut().map(|(n, v)| (&**n, v))
-    }
-}
-
-/// Equal when the same names have equal counts, whatever their numbers.
-impl<V: PartialEq> PartialEq for Roster<V> {
-    fn eq(&self, o: &Self) -> bool {
-        self.len() == o.len() && self.iter().all(|(n, v)| o.get(n) == Some(v))
     }
 }
 
@@ -830,8 +829,8 @@ impl Aggregate {
     pub fn to_partial(&self, inputs: Vec<InputSummary>) -> Partial {
         let stats = |st: &Stats| PartialStats {
             tally: st.tally.clone(),
-            authors: self.names(&st.authors, &self.authors).into_iter().map(String::from).collect(),
-            threads: self.names(&st.threads, &self.threads).into_iter().map(String::from).collect(),
+            authors: self.authors.sorted_names(&st.authors).into_iter().map(String::from).collect(),
+            threads: self.threads.sorted_names(&st.threads).into_iter().map(String::from).collect(),
         };
         Partial {
             format: PARTIAL_FORMAT.to_string(),
@@ -854,13 +853,6 @@ impl Aggregate {
             bases: self.bases.iter().map(|(b, n)| (*b, *n)).collect(),
             inputs,
         }
-    }
-
-    /// The names a set numbers, sorted.
-    fn names<'a, V>(&self, set: &IdSet, roster: &'a Roster<V>) -> Vec<&'a str> {
-        let mut names: Vec<&str> = set.iter().map(|i| roster.name(i)).collect();
-        names.sort_unstable();
-        names
     }
 
     /// Writes the accumulator as a [`Partial`] in JSON, the same bytes as serialising
@@ -981,8 +973,8 @@ impl Serialize for PartialStatsRef<'_> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("PartialStats", 3)?;
         st.serialize_field("tally", &self.stats.tally)?;
-        st.serialize_field("authors", &self.agg.names(&self.stats.authors, &self.agg.authors))?;
-        st.serialize_field("threads", &self.agg.names(&self.stats.threads, &self.agg.threads))?;
+        st.serialize_field("authors", &self.agg.authors.sorted_names(&self.stats.authors))?;
+        st.serialize_field("threads", &self.agg.threads.sorted_names(&self.stats.threads))?;
         st.end()
     }
 }
@@ -1431,6 +1423,32 @@ mod tests {
                 .unwrap();
         let (back, _) = Aggregate::from_partial(p).unwrap();
         assert_eq!(back.finish(), rep);
+    }
+
+    #[test]
+    fn parts_cloned_from_one_roster_merge_number_for_number() {
+        // An archive's parts start from one accumulator that already numbers every name.
+        let mut start = Aggregate::new(Tz::UTC);
+        for a in ["c", "a", "b"] {
+            start.authors.id(a);
+        }
+        let (mut p0, mut p1, mut whole) = (start.clone(), start.clone(), Aggregate::new(Tz::UTC));
+        for (part, t, a) in [
+            (0, "2024-10-21T10:00:00Z", "a"),
+            (0, "2024-10-21T11:00:00Z", "c"),
+            (1, "2024-10-22T10:00:00Z", "b"),
+            (1, "2024-10-29T10:00:00Z", "a"),
+        ] {
+            let r = rec(Some(t), a);
+            let s = scored(-0.5, &["insult"]);
+            [&mut p0, &mut p1][part].add(&r, Some(&s));
+            whole.add(&r, Some(&s));
+        }
+        p0.merge(&p1);
+        assert_eq!(p0.authors.len(), 3);
+        assert_eq!(p0.authors.get("a").map(|s| s.comments), Some(2));
+        assert_eq!(p0.finish(), whole.finish());
+        assert_eq!(p0.finish().weeks[0].row.authors, 3);
     }
 
     #[test]

@@ -51,16 +51,6 @@ impl IdSet {
         self.len == 0
     }
 
-    /// True when `id` is a member.
-    pub fn contains(&self, id: u32) -> bool {
-        match &self.repr {
-            Repr::Sparse(set, _) => set.contains(&id),
-            Repr::Dense(words) => {
-                words.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
-            }
-        }
-    }
-
     /// Adds `id`; true when it was not a member.
     pub fn insert(&mut self, id: u32) -> bool {
         let added = match &mut self.repr {
@@ -170,13 +160,6 @@ impl FromIterator<u32> for IdSet {
             set.insert(id);
         }
         set
-    }
-}
-
-/// Equal when they have the same members.
-impl PartialEq for IdSet {
-    fn eq(&self, o: &Self) -> bool {
-        self.len == o.len && self.iter().all(|id| o.contains(id))
     }
 }
 

@@ -6,18 +6,18 @@
 //! its SHA-256 and not counted twice, so rerunning an interrupted `archive add` finishes the
 //! job without duplicates.
 //!
-//! Within a capture each record is looked up by its key ([`identity`](super::identity)): a comment seen before
-//! gets its first/last seen times widened, its time narrowed when this capture dates it more
-//! narrowly, a new revision when its text changed and its status history when its status
-//! did. A record found under no key, without a platform id, may still be a comment seen
-//! before whose author edited it: it is paired with a comment the thread's previous capture
-//! held and this one lacks when both have the same author and parent and share most of
-//! their words (at least half of the shorter text's distinct words), and, when both carry an
-//! exact time, the same time.
+//! Within a capture each record is looked up by its key ([`identity`](super::identity)): a
+//! comment seen before gets its first/last seen times widened, its time narrowed when this
+//! capture dates it more narrowly, a new revision when its text changed and its status
+//! history when its status did. A record found under no key, without a platform id, may
+//! still be a comment seen before whose author edited it: it is paired with a comment the
+//! thread's previous capture held and this one lacks when both have the same author and
+//! parent and share most of their words (at least half of the shorter text's distinct
+//! words), and, when both carry an exact time, the same time.
 //!
 //! Nothing about "gone" is stored: a comment is gone when a later capture of its thread
-//! lacks it, which [`schema`](super::schema)'s `gone` view reads from `last_seen` and the thread's capture
-//! times, whatever order captures were added in.
+//! lacks it, which [`schema`](super::schema)'s `gone` view reads from `last_seen` and the
+//! thread's capture times, whatever order captures were added in.
 
 use super::fold::Item;
 use super::identity::{fold_text, Keyer};
@@ -749,7 +749,8 @@ impl Named {
     }
 }
 
-/// A comment's thread and author, by their numbers in the archive (see [`Archive::for_each_name`]).
+/// A comment's thread and author, by their numbers in the archive (see
+/// [`Archive::for_each_name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowNames {
     /// `threads.id`.
@@ -1026,21 +1027,14 @@ impl Capture<'_> {
         if let Some(&id) = cache.get(name) {
             return Ok(id);
         }
-        let (insert, select) = match of {
-            Named::Threads => (
-                "INSERT OR IGNORE INTO threads (name) VALUES (?1)",
-                "SELECT id FROM threads WHERE name = ?1",
-            ),
-            Named::Authors => (
-                "INSERT OR IGNORE INTO authors (name) VALUES (?1)",
-                "SELECT id FROM authors WHERE name = ?1",
-            ),
-        };
+        let table = of.table();
+        let insert = format!("INSERT OR IGNORE INTO {table} (name) VALUES (?1)");
         // A new name is the row just inserted; a name an earlier capture added is looked up.
-        let id: i64 = if self.tx.prepare_cached(insert)?.execute([name])? == 1 {
+        let id: i64 = if self.tx.prepare_cached(&insert)?.execute([name])? == 1 {
             self.tx.last_insert_rowid()
         } else {
-            self.tx.prepare_cached(select)?.query_row([name], |r| r.get(0))?
+            let select = format!("SELECT id FROM {table} WHERE name = ?1");
+            self.tx.prepare_cached(&select)?.query_row([name], |r| r.get(0))?
         };
         cache.insert(name.to_string(), id);
         Ok(id)

@@ -9,7 +9,6 @@
 use super::store::{Archive, ArchiveError, Named};
 use crate::aggregate::{Aggregate, NameIds};
 use chrono_tz::Tz;
-use std::path::Path;
 use std::time::Duration;
 
 /// The archive's numbers (row ids) → an accumulator's roster numbers.
@@ -78,20 +77,20 @@ fn number_all<V: Default>(
     Ok(numbers)
 }
 
-/// Reads every comment of the archive at `path` into a new accumulator cutting weeks in
-/// `tz`, with `parts` connections side by side, and counts its removals and edits. Returns
-/// the accumulator and the number of comments read.
+/// Reads every comment of `archive` into a new accumulator cutting weeks in `tz`, with
+/// `parts` more connections side by side (each waiting up to `busy` for a writer), and
+/// counts its removals and edits. Returns the accumulator and the number of comments read.
 pub fn aggregate(
-    path: &Path,
+    archive: &Archive,
     tz: Tz,
     all_statuses: bool,
     parts: usize,
     busy: Duration,
 ) -> Result<(Aggregate, u64), ArchiveError> {
-    let archive = Archive::open(path, false, busy)?;
+    let path = archive.path();
     let mut start = Aggregate::new(tz);
-    let thread_numbers = number_all(&archive, Named::Threads, &mut start.threads)?;
-    let author_numbers = number_all(&archive, Named::Authors, &mut start.authors)?;
+    let thread_numbers = number_all(archive, Named::Threads, &mut start.threads)?;
+    let author_numbers = number_all(archive, Named::Authors, &mut start.authors)?;
     let mut whole: Option<Aggregate> = None;
     let mut records = 0;
     if let Some((lo, hi)) = archive.id_range()? {

@@ -190,9 +190,9 @@ fn weekly_from_archive(
 ) -> Result<Outcome> {
     let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let threads = common::threads(args.threads);
-    let mut agg = Aggregate::new(tz.unwrap_or(chrono_tz::Tz::UTC));
-    let archive = Archive::open(db, false, std::time::Duration::from_secs(60))?;
-    let input = from_archive(db, args.all_statuses, threads, &mut agg)?;
+    let archive = Archive::open(db, false, ARCHIVE_BUSY)?;
+    let (mut agg, input) =
+        from_archive(&archive, tz.unwrap_or(chrono_tz::Tz::UTC), args.all_statuses, threads)?;
     if args.partial {
         // A partial holds every thread's most negative comment.
         for (thread, st) in agg.threads.iter_mut() {
@@ -350,26 +350,29 @@ fn add_input(
     Ok((summary, stream.skipped > 0))
 }
 
-/// Adds every comment of an archive to `agg` (each once, with its archived scores; only
-/// published ones count as scored unless `all_statuses`), and its removals and edits.
+/// How long a report waits for a writer's lock on the archive.
+const ARCHIVE_BUSY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Every comment of an archive in an accumulator cutting weeks in `tz` (each once, with its
+/// archived scores; only published ones count as scored unless `all_statuses`), with its
+/// removals and edits, and the input's summary.
 fn from_archive(
-    db: &std::path::Path,
+    archive: &Archive,
+    tz: chrono_tz::Tz,
     all_statuses: bool,
     threads: usize,
-    agg: &mut Aggregate,
-) -> Result<InputSummary> {
-    let timeout = std::time::Duration::from_secs(60);
-    let (read, records) =
-        crate::archive::weekly::aggregate(db, agg.tz, all_statuses, threads, timeout)?;
-    *agg = read;
-    Ok(InputSummary {
-        name: db.display().to_string(),
+) -> Result<(Aggregate, InputSummary)> {
+    let (agg, records) =
+        crate::archive::weekly::aggregate(archive, tz, all_statuses, threads, ARCHIVE_BUSY)?;
+    let summary = InputSummary {
+        name: archive.path().display().to_string(),
         kind: "archive".into(),
         records,
         skipped: 0,
         reference: None,
         duplicates: 0,
-    })
+    };
+    Ok((agg, summary))
 }
 
 /// Offers one record to the fold, adding it to `agg` when it is to be counted now. True when

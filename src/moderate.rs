@@ -58,7 +58,7 @@ pub fn moderate_scored(
     } else {
         check_in_windows(lexicon, text, language.code, &mut tone)
     };
-    let j = lexicon.judge(&flags, tone, logit);
+    let j = lexicon.judge(text, &flags, tone, logit);
     // Four decimals: finer than any threshold worth setting, and stable in outputs.
     let toxicity = j.toxicity.map(|t| (t * 1e4).round() / 1e4);
     Moderation { verdict: j.verdict, score: j.score, toxicity, flags }

@@ -102,6 +102,23 @@ fn score_lines(b: &crate::lexicon::ScoreBreakdown) -> String {
             terms.push(format!("model {term:+.2} (log-odds {:+.3})", m.logit));
         }
     }
+    if let Some(t) = &b.terms {
+        let top: Vec<String> = t
+            .found
+            .iter()
+            .take(5)
+            .map(|(w, s)| format!("\"{}\" {s:+.2}", escape::terminal(w)))
+            .collect();
+        let more = t.found.len().saturating_sub(top.len());
+        let more = if more > 0 { format!(", {more} more") } else { String::new() };
+        terms.push(format!(
+            "terms {:+.2} ({} found in {} words{}{more})",
+            t.term,
+            t.found.len(),
+            t.words,
+            if top.is_empty() { String::new() } else { format!(": {}", top.join(", ")) }
+        ));
+    }
     if terms.is_empty() {
         terms.push("nothing".into());
     }

@@ -70,6 +70,11 @@ pub struct FitArgs {
     /// says they help; 0 for none.
     #[arg(long, value_name = "N", default_value_t = 30)]
     pub learn_terms: usize,
+    /// Learn a vocabulary: score up to N words and two-word phrases of the labeled comments
+    /// (those in at least 3 comments, the most frequent first) as `[terms]`, if
+    /// cross-validation says they help; 0 for none.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub vocabulary: usize,
 }
 
 /// Arguments of `lexicon check`.

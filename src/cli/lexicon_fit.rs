@@ -41,6 +41,7 @@ pub fn run(args: &FitArgs, global: &GlobalOpts) -> Result<Outcome> {
         folds: usize::from(args.folds),
         seed: args.seed,
         learn_terms: args.learn_terms,
+        vocabulary: args.vocabulary,
         ..FitOptions::default()
     };
     let fitted = fit(&lexicon, &pairs, compound_fn(), &opt)
@@ -214,6 +215,26 @@ fn write_table(
         ]);
     }
     writeln!(out, "learned scores ({} rules seen in the labels):\n{t}", learned.len())?;
+    if !f.terms.is_empty() {
+        let mut by_score: Vec<_> = f.terms.iter().collect();
+        by_score.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.term.cmp(&b.term)));
+        let mut t = table::new_table(&["term", "score", "comments", "positive"], width);
+        let shown = 10.min(by_score.len());
+        let ends = by_score[..shown].iter().chain(by_score[shown..].iter().rev().take(10).rev());
+        for r in ends {
+            t.add_row(vec![
+                table::cell(&r.term),
+                format!("{:+.3}", r.score),
+                r.hits.to_string(),
+                format!("{:.0}%", r.positives as f64 / r.hits.max(1) as f64 * 100.0),
+            ]);
+        }
+        writeln!(
+            out,
+            "learned vocabulary ({} terms; the 10 highest and lowest scores):\n{t}",
+            f.terms.len()
+        )?;
+    }
     match written_to {
         Some(p) => writeln!(out, "wrote {}", escape::terminal(p))?,
         None => writeln!(out, "the fitted layer follows on stdout")?,

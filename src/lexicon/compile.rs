@@ -201,6 +201,7 @@ pub(crate) fn build(loader: Loader) -> Result<Lexicon, LexiconError> {
     core.attributes = attributes;
     core.merged_attributes = super::attributes::merged(&m);
     core.merged_scores = m.scores.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
+    core.merged_terms = m.terms.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect();
     core.merged_verdict = m.verdict.spec();
     core.merged_model = m.model.spec();
     let order: HashMap<&str, usize> =
@@ -339,6 +340,7 @@ fn compile(m: Merged, diags: &mut Vec<Diagnostic>) -> Option<Compiled> {
         attributes: Vec::new(),
         merged_attributes: Default::default(),
         merged_scores: Default::default(),
+        merged_terms: Default::default(),
         merged_verdict: None,
         merged_model: None,
     })

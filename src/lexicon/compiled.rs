@@ -176,6 +176,7 @@ pub(crate) struct Compiled {
     pub attributes: Vec<super::Attribute>,
     pub(crate) merged_attributes: std::collections::BTreeMap<String, super::schema::AttributeSpec>,
     pub(crate) merged_scores: std::collections::BTreeMap<String, Spanned<f64>>,
+    pub(crate) merged_terms: std::collections::BTreeMap<String, Spanned<f64>>,
     pub(crate) merged_verdict: Option<super::schema::VerdictSpec>,
     pub(crate) merged_model: Option<super::schema::ModelSpec>,
 }
@@ -200,6 +201,7 @@ impl Compiled {
             rules: self.merged_rules.clone(),
             attributes: self.merged_attributes.clone(),
             scores: self.merged_scores.clone(),
+            terms: self.merged_terms.clone(),
             verdict: self.merged_verdict.clone(),
             model: self.merged_model.clone(),
             ..FileSpec::default()

@@ -41,6 +41,9 @@ pub(crate) struct Merged {
     /// Each rule's or detector's score by id, as the last layer that said set it (a rule's own
     /// `score`, then the layer's `[scores]`), with its source index.
     pub scores: BTreeMap<String, (Spanned<f64>, usize)>,
+    /// `[terms]`: each term's score as the last layer that named it set it, with its source
+    /// index.
+    pub terms: BTreeMap<String, (Spanned<f64>, usize)>,
     /// `[verdict]`, field by field, each with the source index of the layer that set it.
     pub verdict: VerdictFields,
     /// `[model]`, field by field, likewise.
@@ -305,6 +308,9 @@ impl Loader {
             }
             for (id, score) in spec.scores {
                 m.scores.insert(id, (score, src));
+            }
+            for (term, score) in spec.terms {
+                m.terms.insert(term, (score, src));
             }
             if let Some(v) = spec.model {
                 m.model.merge(v, src);

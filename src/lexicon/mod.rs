@@ -34,6 +34,7 @@ pub mod normalize;
 mod quick;
 mod schema;
 mod scoring;
+pub mod terms;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -453,16 +454,17 @@ impl Lexicon {
         &self.scoring
     }
 
-    /// The verdict of `flags` (raised by this lexicon on one comment), the comment's score
+    /// The verdict of `flags` (raised by this lexicon on `text`), the comment's score
     /// when the lexicon is scored and its toxicity when the model scored it (`logit`, see
     /// [`Scoring::judge`]). `compound` is called only when the lexicon weighs tone.
     pub fn judge(
         &self,
+        text: &str,
         flags: &[Flag],
         compound: impl FnOnce() -> f64,
         logit: Option<f64>,
     ) -> Judgement {
-        self.scoring.judge(flags, compound, logit)
+        self.scoring.judge(text, flags, compound, logit)
     }
 
     /// This lexicon with `model` as its toxicity model (`None`: no toxicity scores). Lexicons
@@ -586,14 +588,14 @@ impl Lexicon {
             }
         });
         if self.scoring.is_scored() {
-            let b = self.scoring.breakdown(flags, || compound, logit);
+            let b = self.scoring.breakdown(text, flags, || compound, logit);
             if b.tone.is_some() {
                 e.compound = Some(compound);
             }
             e.verdict = b.verdict;
             e.score = Some(b);
         } else {
-            e.verdict = self.scoring.judge(flags, || compound, logit).verdict;
+            e.verdict = self.scoring.judge(text, flags, || compound, logit).verdict;
             e.score = None;
         }
     }

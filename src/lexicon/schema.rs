@@ -39,6 +39,10 @@ pub(crate) struct FileSpec {
     /// `score`) say.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub scores: BTreeMap<String, Spanned<f64>>,
+    /// `[terms]`: a learned vocabulary, a score per word or two-word phrase (see
+    /// `lexicon::terms`), over what earlier layers say.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub terms: BTreeMap<String, Spanned<f64>>,
     /// `[verdict]`: how a comment's score becomes a verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<VerdictSpec>,

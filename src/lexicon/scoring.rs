@@ -20,6 +20,7 @@
 //!         | max(thresholds(score), strongest action)  (actions = true, the default)
 //!         | thresholds(score)                         (actions = false)
 //!   score = Σ scores of the distinct flagged rules + tone × compound + model × log-odds
+//!         + terms (the learned vocabulary, see `lexicon::terms`)
 //!   model = [model] thresholds(toxicity), ok when the model does not apply
 //! ```
 //!
@@ -133,6 +134,8 @@ pub struct Scoring {
     pub model_weight: Option<f64>,
     /// `[model]`.
     pub model: ModelSettings,
+    /// `[terms]`: the learned vocabulary.
+    pub terms: super::terms::Vocabulary,
 }
 
 /// How a comment's score was made, for `explain` and for records.
@@ -147,6 +150,8 @@ pub struct ScoreBreakdown {
     pub tone: Option<(f64, f64)>,
     /// The model's part, when it scored the comment.
     pub model: Option<ModelTerm>,
+    /// The learned vocabulary's part, when the lexicon has `[terms]`.
+    pub terms: Option<super::terms::TermsPart>,
     /// The thresholds it was held against.
     pub thresholds: Thresholds,
     /// The verdict the score reached on its own.
@@ -171,6 +176,7 @@ impl Scoring {
             || self.tone.is_some()
             || self.model_weight.is_some()
             || !self.scores.is_empty()
+            || !self.terms.is_empty()
     }
 
     /// The score of one rule or detector id (0 when it has none).
@@ -178,11 +184,12 @@ impl Scoring {
         self.scores.get(id).copied().unwrap_or(0.0)
     }
 
-    /// The verdict of `flags`, the score when the lexicon is scored, and the toxicity when
-    /// the model scored the comment (`logit`: its raw log-odds). `compound` is called only when
-    /// the lexicon weighs tone.
+    /// The verdict of `flags` (raised on `text`), the score when the lexicon is scored, and
+    /// the toxicity when the model scored the comment (`logit`: its raw log-odds). `compound`
+    /// is called only when the lexicon weighs tone.
     pub fn judge(
         &self,
+        text: &str,
         flags: &[Flag],
         compound: impl FnOnce() -> f64,
         logit: Option<f64>,
@@ -192,7 +199,7 @@ impl Scoring {
             let by_model = toxicity.map_or(Verdict::Ok, |t| self.model.thresholds.verdict_of(t));
             return Judgement { verdict: verdict(flags).max(by_model), score: None, toxicity };
         }
-        let b = self.breakdown(flags, compound, logit);
+        let b = self.breakdown(text, flags, compound, logit);
         Judgement {
             verdict: b.verdict,
             score: Some(b.total),
@@ -203,6 +210,7 @@ impl Scoring {
     /// The whole computation, step by step.
     pub fn breakdown(
         &self,
+        text: &str,
         flags: &[Flag],
         compound: impl FnOnce() -> f64,
         logit: Option<f64>,
@@ -228,9 +236,11 @@ impl Scoring {
                 by_model: self.model.thresholds.verdict_of(toxicity),
             }
         });
+        let terms = (!self.terms.is_empty()).then(|| self.terms.part(text));
         let total = rules.iter().map(|(_, s)| s).sum::<f64>()
             + tone.map_or(0.0, |t| t.1)
-            + model.and_then(|m| m.term).unwrap_or(0.0);
+            + model.and_then(|m| m.term).unwrap_or(0.0)
+            + terms.as_ref().map_or(0.0, |t| t.term);
         let by_actions = verdict(flags);
         let by_score = self.thresholds.verdict_of(total);
         let by_rules = if !self.decides() {
@@ -246,6 +256,7 @@ impl Scoring {
             rules,
             tone,
             model,
+            terms,
             thresholds: self.thresholds,
             by_score,
             by_actions,
@@ -294,6 +305,27 @@ pub(crate) fn compile(m: &Merged, ids: &HashSet<String>, diags: &mut Vec<Diagnos
         }
     }
     scoring.scores = by_id.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let mut terms = HashMap::new();
+    for (term, (score, src)) in &m.terms {
+        if !super::terms::is_term(term) {
+            diags.push(
+                m.sources[*src].diag(
+                    Some(score.span()),
+                    None,
+                    format!(
+                        "[terms] names \"{term}\", which is not one word or two as text is read"
+                    ),
+                    Some(
+                        "write lower-case words of letters and digits, two separated by one space"
+                            .into(),
+                    ),
+                ),
+            );
+        } else if finite(&format!("score of term \"{term}\""), score, *src, diags) {
+            terms.insert(term.clone(), *score.get_ref());
+        }
+    }
+    scoring.terms = super::terms::Vocabulary::new(terms);
     let v = &m.verdict;
     let mut get = |name: &str, f: &Option<(toml::Spanned<f64>, usize)>| {
         f.as_ref().and_then(|(x, src)| finite(name, x, *src, diags).then(|| *x.get_ref()))
@@ -415,9 +447,9 @@ mod tests {
     fn without_thresholds_the_strongest_action_decides() {
         let s = Scoring::default();
         let flags = [flag("a", Action::Note), flag("b", Action::Review)];
-        assert_eq!(s.judge(&flags, || panic!("no tone"), None).verdict, Verdict::Review);
-        assert_eq!(s.judge(&flags, || panic!("no tone"), None).score, None);
-        assert_eq!(s.judge(&[], || panic!("no tone"), None).verdict, Verdict::Ok);
+        assert_eq!(s.judge("", &flags, || panic!("no tone"), None).verdict, Verdict::Review);
+        assert_eq!(s.judge("", &flags, || panic!("no tone"), None).score, None);
+        assert_eq!(s.judge("", &[], || panic!("no tone"), None).verdict, Verdict::Ok);
     }
 
     #[test]
@@ -430,16 +462,44 @@ mod tests {
             ..Scoring::default()
         };
         let flags = [flag("a", Action::Remove), flag("a", Action::Remove), flag("b", Action::Note)];
-        let b = s.breakdown(&flags, || -0.5, None);
+        let b = s.breakdown("", &flags, || -0.5, None);
         assert_eq!(b.rules, vec![("a".into(), 1.0), ("b".into(), 0.5)]);
         assert_eq!(b.tone, Some((-0.5, 1.0)));
         assert_eq!(b.total, 2.5);
         assert_eq!(b.verdict, Verdict::Review, "actions do not force: {b:?}");
         let forced = Scoring { actions: true, ..s.clone() };
-        let j = forced.judge(&flags, || -0.5, None);
+        let j = forced.judge("", &flags, || -0.5, None);
         assert_eq!((j.verdict, j.score), (Verdict::Remove, Some(2.5)));
         // A friendly comment with a mild flag falls below every threshold.
-        assert_eq!(s.judge(&[flag("b", Action::Review)], || 0.9, None).verdict, Verdict::Ok);
+        assert_eq!(s.judge("", &[flag("b", Action::Review)], || 0.9, None).verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn the_vocabulary_adds_its_terms_over_the_length_and_never_flags() {
+        let base = "[categories.c]\naction = \"note\"\n\
+                    [[rule]]\nid = \"c/a\"\ncategory = \"c\"\nwords = [\"idiot\"]\n\
+                    [verdict]\nreview = 1.0\n";
+        let lex = Lexicon::from_str(
+            "t.toml",
+            &format!("{base}[terms]\n\"muppet\" = 3.0\n\"you muppet\" = 1.0\n\"sir\" = -3.0\n"),
+        )
+        .unwrap();
+        let text = "you muppet";
+        let flags = lex.check(text, 0.0);
+        assert!(flags.is_empty(), "terms are not flags: {flags:?}");
+        let b = lex.scoring().breakdown(text, &flags, || 0.0, None);
+        let t = b.terms.as_ref().unwrap();
+        assert_eq!(t.words, 2);
+        assert!((t.term - 4.0 / 3f64.sqrt()).abs() < 1e-12, "{t:?}");
+        assert_eq!(b.total, t.term);
+        assert_eq!(b.verdict, Verdict::Review);
+        // A negative term lowers the score; without terms a lexicon's breakdown has none.
+        assert_eq!(lex.judge("muppet, sir", &[], || 0.0, None).verdict, Verdict::Ok);
+        let plain = Lexicon::from_str("t.toml", base).unwrap();
+        assert_eq!(plain.scoring().breakdown(text, &[], || 0.0, None).terms, None);
+        // A score that is not a number is refused by name.
+        let bad = Lexicon::from_str("t.toml", &format!("{base}[terms]\n\"muppet\" = nan\n"));
+        assert!(bad.unwrap_err().to_string().contains("score of term \"muppet\""));
     }
 
     #[test]
@@ -454,9 +514,9 @@ mod tests {
         .unwrap();
         let s = lex.scoring();
         assert_eq!((s.score_of("c/a"), s.score_of("c/b")), (2.0, 0.75));
-        let j = lex.judge(&lex.check("you idiot", 0.0), || 0.0, None);
+        let j = lex.judge("you idiot", &lex.check("you idiot", 0.0), || 0.0, None);
         assert_eq!((j.verdict, j.score), (Verdict::Review, Some(2.0)));
-        let j = lex.judge(&lex.check("dumb", 0.0), || 0.0, None);
+        let j = lex.judge("dumb", &lex.check("dumb", 0.0), || 0.0, None);
         assert_eq!(j.verdict, Verdict::Note, "0.75 is below review; the note action forces note");
 
         let bad = Lexicon::from_str(
@@ -494,19 +554,19 @@ mod tests {
             ..Scoring::default()
         };
         let logit = |p: f64| (p / (1.0 - p)).ln();
-        let j = s.judge(&[], || panic!("no tone"), Some(logit(0.8)));
+        let j = s.judge("", &[], || panic!("no tone"), Some(logit(0.8)));
         assert_eq!(j.verdict, Verdict::Review);
         assert!((j.toxicity.unwrap() - 0.8).abs() < 1e-9);
         assert_eq!(j.score, None, "no scores: no score");
-        assert_eq!(s.judge(&[], || 0.0, Some(logit(0.3))).verdict, Verdict::Note);
-        assert_eq!(s.judge(&[], || 0.0, Some(logit(0.1))).verdict, Verdict::Ok);
+        assert_eq!(s.judge("", &[], || 0.0, Some(logit(0.3))).verdict, Verdict::Note);
+        assert_eq!(s.judge("", &[], || 0.0, Some(logit(0.1))).verdict, Verdict::Ok);
         // a low toxicity never lowers what the rules say; no model, no toxicity
         let flags = [flag("a", Action::Remove)];
-        assert_eq!(s.judge(&flags, || 0.0, Some(logit(0.01))).verdict, Verdict::Remove);
-        assert_eq!(s.judge(&flags, || 0.0, None).toxicity, None);
+        assert_eq!(s.judge("", &flags, || 0.0, Some(logit(0.01))).verdict, Verdict::Remove);
+        assert_eq!(s.judge("", &flags, || 0.0, None).toxicity, None);
         // calibration moves the toxicity the thresholds see
         let cal = Scoring { model: ModelSettings { shift: -3.0, ..s.model }, ..s.clone() };
-        let j = cal.judge(&[], || 0.0, Some(logit(0.8)));
+        let j = cal.judge("", &[], || 0.0, Some(logit(0.8)));
         assert!((j.toxicity.unwrap() - 0.1661).abs() < 1e-3, "{j:?}");
         assert_eq!(j.verdict, Verdict::Ok);
     }
@@ -519,11 +579,11 @@ mod tests {
             actions: true,
             ..Scoring::default()
         };
-        let b = s.breakdown(&[], || 0.0, Some(3.0));
+        let b = s.breakdown("", &[], || 0.0, Some(3.0));
         let m = b.model.unwrap();
         assert_eq!((m.logit, m.term), (3.0, Some(1.5)));
         assert_eq!((b.total, b.verdict), (1.5, Verdict::Review));
-        assert_eq!(s.judge(&[], || 0.0, Some(1.0)).verdict, Verdict::Ok);
+        assert_eq!(s.judge("", &[], || 0.0, Some(1.0)).verdict, Verdict::Ok);
     }
 
     #[test]

@@ -10,12 +10,22 @@
 //! the one that maximises F2 (recall weighs more) if lower, `remove` the lowest score at which
 //! at least 90% of the comments were positive.
 //!
+//! A lexicon's rules see what their authors named. A site's removed comments also differ in
+//! many small ways no one writes rules for, so the fit can also learn a vocabulary
+//! ([`vocabulary`]; `[terms]` in the lexicon, see `crate::lexicon::terms`): every word and
+//! two-word phrase common enough in the labels becomes a feature. With thousands of features
+//! the exact Hessian is too big, and Newton's steps are solved by conjugate gradients
+//! ([`solve`]).
+//!
 //! How well that will do on new comments is estimated by stratified k-fold cross-validation
 //! with a seeded shuffle: every candidate setting (the regularisation strength, and whether the
 //! rules' own actions still force a verdict) is fitted on k−1 folds, its threshold chosen there,
 //! and counted on the fold left out; the setting with the best mean F1 is fitted on everything.
 //! Nothing here reads the clock or depends on thread scheduling, so the same labels give the
 //! same file.
+
+mod solve;
+pub mod vocabulary;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -38,6 +48,10 @@ pub struct FitOptions {
     /// `learned` category; 0 for none. In the cross-validation each fold proposes its own from
     /// its training comments, so the estimate counts what proposing costs.
     pub learn_terms: usize,
+    /// At most this many words and two-word phrases of the labeled comments (those in at least
+    /// [`vocabulary::MIN_COMMENTS`] comments, the most frequent first) are scored as the
+    /// lexicon's learned vocabulary (`[terms]`); 0 for none. Chosen per fold like the terms.
+    pub vocabulary: usize,
 }
 
 impl Default for FitOptions {
@@ -47,6 +61,7 @@ impl Default for FitOptions {
             seed: 1,
             lambdas: vec![0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
             learn_terms: 0,
+            vocabulary: 20_000,
         }
     }
 }
@@ -164,6 +179,11 @@ pub struct Observation {
     pub model: Option<f64>,
     /// Its label.
     pub label: bool,
+    /// Its vocabulary terms (numbers into [`Observations::terms`]; empty unless the fit reads a
+    /// vocabulary).
+    pub terms: Vec<u32>,
+    /// Its number of words (see `crate::lexicon::terms`).
+    pub words: u32,
 }
 
 /// Every labeled comment as the lexicon sees it.
@@ -173,6 +193,8 @@ pub struct Observations {
     pub rules: Vec<String>,
     /// One per labeled comment.
     pub rows: Vec<Observation>,
+    /// Every vocabulary term of the comments, by number (empty unless the fit reads one).
+    pub terms: Vec<String>,
 }
 
 /// Check every text with the (unfitted) lexicon, in parallel; `compound` gives a text's VADER
@@ -203,10 +225,12 @@ where
                 compound: c,
                 model,
                 label,
+                terms: Vec::new(),
+                words: 0,
             }
         })
         .collect();
-    Observations { rules, rows }
+    Observations { rules, rows, terms: Vec::new() }
 }
 
 /// The cross-validated estimate of how the fitted lexicon will do on new comments.
@@ -244,6 +268,19 @@ pub struct FittedRule {
     pub term: Option<String>,
 }
 
+/// One vocabulary term's learned score.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FittedTerm {
+    /// The word or two-word phrase.
+    pub term: String,
+    /// Its score (before the comment's length weight).
+    pub score: f64,
+    /// Labeled comments it is in.
+    pub hits: u64,
+    /// Of those, the positive ones.
+    pub positives: u64,
+}
+
 /// A fitted lexicon layer, with the estimate of how it will do.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Fit {
@@ -265,6 +302,8 @@ pub struct Fit {
     pub thresholds: Thresholds,
     /// Every rule or detector that has a score, in lexicon order.
     pub rules: Vec<FittedRule>,
+    /// The learned vocabulary (`[terms]`), by term; empty when the fit without one did better.
+    pub terms: Vec<FittedTerm>,
     /// Labeled comments, and the positive ones among them.
     pub comments: u64,
     /// Positive labeled comments.
@@ -353,10 +392,52 @@ impl Model {
     }
 
     /// The comment's score without the bias (what the lexicon computes).
-    fn score(&self, cols: &[Option<usize>], row: &Observation) -> f64 {
-        row.rules.iter().filter_map(|&r| cols[r as usize]).map(|c| self.w[c]).sum::<f64>()
+    fn score(&self, cols: &Columns, row: &Observation) -> f64 {
+        row.rules.iter().filter_map(|&r| cols.rules[r as usize]).map(|c| self.w[c]).sum::<f64>()
+            + self.terms(cols, row)
             + self.tone() * row.compound
             + self.model() * calibrated(row, self.platt)
+    }
+
+    /// The vocabulary's part of the score, as `crate::lexicon::terms` computes it.
+    fn terms(&self, cols: &Columns, row: &Observation) -> f64 {
+        if cols.terms.is_empty() || row.terms.is_empty() {
+            return 0.0;
+        }
+        let sum: f64 = row.terms.iter().filter_map(|&t| cols.term(t)).map(|c| self.w[c]).sum();
+        sum * crate::lexicon::terms::length_weight(row.words as usize)
+    }
+}
+
+/// The features of one fit: a column for each rule seen in the labels and each vocabulary
+/// term kept, then the tone, the model and the bias.
+#[derive(Clone, Debug, Default)]
+struct Columns {
+    /// By rule index (into [`Observations::rules`]).
+    rules: Vec<Option<usize>>,
+    /// By term number: the column, or `u32::MAX` (empty when no vocabulary is read).
+    terms: Vec<u32>,
+    /// Columns before the tone, the model and the bias.
+    m: usize,
+}
+
+impl Columns {
+    fn term(&self, t: u32) -> Option<usize> {
+        self.terms.get(t as usize).filter(|&&c| c != u32::MAX).map(|&c| c as usize)
+    }
+
+    /// A row's features: (column, value), rules first, then terms, tone, model and bias.
+    fn features(&self, row: &Observation, platt: (f64, f64), out: &mut Vec<(usize, f64)>) {
+        let m = self.m;
+        out.clear();
+        out.extend(row.rules.iter().filter_map(|&r| self.rules[r as usize]).map(|c| (c, 1.0)));
+        if !self.terms.is_empty() && !row.terms.is_empty() {
+            let v = crate::lexicon::terms::length_weight(row.words as usize);
+            out.extend(row.terms.iter().filter_map(|&t| self.term(t)).map(|c| (c, v)));
+        }
+        out.push((m, row.compound));
+        out.push((m + 1, calibrated(row, platt)));
+        out.push((m + 2, 1.0));
     }
 }
 
@@ -435,27 +516,28 @@ pub fn platt(rows: &[Observation]) -> (f64, f64) {
     (a, b)
 }
 
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
-}
+use solve::sigmoid;
+
+/// Features up to which [`train`] solves Newton's steps exactly (Cholesky); beyond, a
+/// vocabulary is in and the steps are solved by conjugate gradients ([`solve::newton_cg`]).
+const EXACT_UP_TO: usize = 400;
 
 /// Minimises the summed log-loss plus `λ/2·‖w‖²` (the bias is not penalised) by Newton's
-/// method. `cols[rule]` is the feature column of a rule (`None` for rules never seen); there
-/// are `m` columns.
-fn train(
-    rows: &[&Observation],
-    cols: &[Option<usize>],
-    m: usize,
-    lambda: f64,
-    platt: (f64, f64),
-) -> Model {
+/// method over the features `cols` gives.
+fn train(rows: &[&Observation], cols: &Columns, lambda: f64, platt: (f64, f64)) -> Model {
+    let m = cols.m;
     let d = m + 3;
-    let (tone, model, bias) = (m, m + 1, m + 2);
+    if d > EXACT_UP_TO {
+        let mut x = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut f = Vec::new();
+            cols.features(r, platt, &mut f);
+            x.push((f, r.label));
+        }
+        return Model { w: solve::newton_cg(&x, d, lambda, m + 2), platt };
+    }
+    // Columns m and m + 1 are the tone and the model (see `Columns::features`).
+    let bias = m + 2;
     let mut w = vec![0.0; d];
     let pos = rows.iter().filter(|r| r.label).count() as f64;
     let n = rows.len() as f64;
@@ -470,11 +552,7 @@ fn train(
             h[i * d + i] = if i == bias { 1e-9 } else { lambda };
         }
         for row in rows {
-            active.clear();
-            active.extend(row.rules.iter().filter_map(|&r| cols[r as usize]).map(|c| (c, 1.0)));
-            active.push((tone, row.compound));
-            active.push((model, calibrated(row, platt)));
-            active.push((bias, 1.0));
+            cols.features(row, platt, &mut active);
             let z: f64 = active.iter().map(|&(c, v)| w[c] * v).sum();
             let p = sigmoid(z);
             let r = p - f64::from(u8::from(row.label));
@@ -621,9 +699,9 @@ fn confusion(rows: &[&Observation], flagged: impl Fn(&Observation) -> bool) -> C
 }
 
 /// Fit the lexicon's scores to labeled comments; `compound` gives a text's VADER compound.
-/// With `learn_terms`, the fit with proposed terms and the one without are both
-/// cross-validated and the one with the better mean F1 is kept (terms that do not help new
-/// comments are not worth their rules).
+/// With `learn_terms` and `vocabulary`, the fits without either, with proposed terms and with
+/// the vocabulary are cross-validated on the same folds, and the one with the best mean F1 is
+/// kept (ties go to the simpler: terms that do not help new comments are not worth keeping).
 pub fn fit<F>(
     lexicon: &Lexicon,
     samples: &[(&str, bool)],
@@ -644,13 +722,34 @@ where
     let obs = observe(lexicon, samples, compound);
     let texts: Vec<&str> = samples.iter().map(|s| s.0).collect();
     let folds = stratified_folds(&labels, k, opt.seed);
-    let with = fit_one(lexicon, obs.clone(), &texts, &folds, opt);
-    if opt.learn_terms == 0 {
-        return Ok(with);
+    let mut read = obs.clone();
+    if opt.vocabulary > 0 {
+        let terms = vocabulary::Terms::read(&texts);
+        for ((row, t), w) in read.rows.iter_mut().zip(terms.rows).zip(terms.words) {
+            row.terms = t;
+            row.words = w;
+        }
+        read.terms = terms.names;
     }
-    let without =
-        fit_one(lexicon, obs, &texts, &folds, &FitOptions { learn_terms: 0, ..opt.clone() });
-    Ok(if without.cv.f1 >= with.cv.f1 { without } else { with })
+    // The variants, simplest first: a later one is kept only if its cross-validated F1 is
+    // higher (what it adds must help new comments).
+    let mut variants = vec![FitOptions { learn_terms: 0, vocabulary: 0, ..opt.clone() }];
+    if opt.learn_terms > 0 {
+        variants.push(FitOptions { vocabulary: 0, ..opt.clone() });
+    }
+    if opt.vocabulary > 0 {
+        // The vocabulary holds the proposed terms' words too: no need for both.
+        variants.push(FitOptions { learn_terms: 0, ..opt.clone() });
+    }
+    let mut best: Option<Fit> = None;
+    for v in &variants {
+        let o = if v.vocabulary > 0 { read.clone() } else { obs.clone() };
+        let f = fit_one(lexicon, o, &texts, &folds, v);
+        if best.as_ref().is_none_or(|b| f.cv.f1 > b.cv.f1) {
+            best = Some(f);
+        }
+    }
+    Ok(best.expect("at least the bare fit"))
 }
 
 /// One fit: `obs` as the lexicon saw the comments `texts`, `folds` their folds.
@@ -687,6 +786,20 @@ fn fit_one(
             hits[i as usize].1 += u64::from(r.label);
         }
     }
+    // The vocabulary each fold keeps from its training comments, and all comments keep.
+    let kept: Vec<Vec<(u32, u32)>> = (0..k)
+        .map(Some)
+        .chain([None])
+        .map(|f| {
+            let rows = obs
+                .rows
+                .iter()
+                .zip(folds)
+                .filter(move |(_, &g)| f.is_none_or(|f| g != f))
+                .map(|(r, _)| r.terms.as_slice());
+            vocabulary::keep(&obs.terms, rows, opt.vocabulary)
+        })
+        .collect();
     let columns = |fold: Option<usize>| {
         let mine: std::collections::HashSet<String> = match (opt.learn_terms, fold) {
             (0, _) => Default::default(),
@@ -701,9 +814,18 @@ fn fit_one(
                 m += 1;
             }
         }
-        (cols, m)
+        let mut terms = Vec::new();
+        let vocab = &kept[fold.unwrap_or(k)];
+        if !vocab.is_empty() {
+            terms = vec![u32::MAX; obs.terms.len()];
+            for &(t, _) in vocab {
+                terms[t as usize] = m as u32;
+                m += 1;
+            }
+        }
+        Columns { rules: cols, terms, m }
     };
-    let fold_cols: Vec<(Vec<Option<usize>>, usize)> = (0..k).map(|f| columns(Some(f))).collect();
+    let fold_cols: Vec<Columns> = (0..k).map(|f| columns(Some(f))).collect();
     let all: Vec<&Observation> = obs.rows.iter().collect();
     // The model's calibration, on every labeled comment: an affine map of its log-odds, which
     // the fitted weight and threshold would absorb anyway, so the folds can share it.
@@ -722,9 +844,8 @@ fn fit_one(
                 all.iter().zip(folds).filter(|(_, &g)| g != f).map(|(r, _)| *r).collect();
             let test_rows: Vec<&Observation> =
                 all.iter().zip(folds).filter(|(_, &g)| g == f).map(|(r, _)| *r).collect();
-            let (cols, m) = &fold_cols[f];
-            let (cols, m) = (cols.as_slice(), *m);
-            let model = train(&train_rows, cols, m, lambda, platt);
+            let cols = &fold_cols[f];
+            let model = train(&train_rows, cols, lambda, platt);
             let mut out = [Confusion::default(); 2];
             for (slot, actions) in [false, true].into_iter().enumerate() {
                 let items: Vec<(f64, bool, bool)> = train_rows
@@ -777,8 +898,8 @@ fn fit_one(
 
     // The final fit on everything; its thresholds are chosen on the held-out scores of the
     // cross-validation (scores of comments no model saw), which in-sample scores overrate.
-    let (cols, m) = columns(None);
-    let model = train(&all, &cols, m, lambda, platt);
+    let cols = columns(None);
+    let model = train(&all, &cols, lambda, platt);
     let forced = |r: &Observation| actions && r.forced >= Verdict::Review;
     let mut oof = vec![0.0; all.len()];
     for t in trained.iter().filter(|t| t.0 == lambda) {
@@ -812,7 +933,7 @@ fn fit_one(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let (score, learned) = match cols[i] {
+            let (score, learned) = match cols.rules[i] {
                 Some(c) => (model.w[c], true),
                 None => (keep(r.action), false),
             };
@@ -830,7 +951,7 @@ fn fit_one(
         for t in &proposed[k] {
             let id = term_id(t);
             let Some(i) = obs.rules.iter().position(|r| *r == id) else { continue };
-            if let Some(c) = cols[i] {
+            if let Some(c) = cols.rules[i] {
                 rules.push(FittedRule {
                     id,
                     score: model.w[c],
@@ -842,6 +963,27 @@ fn fit_one(
             }
         }
     }
+    // The vocabulary as all comments keep it; scores that round to 0 are left out.
+    let mut in_positives = vec![0u64; if kept[k].is_empty() { 0 } else { obs.terms.len() }];
+    let counting = !in_positives.is_empty();
+    for r in obs.rows.iter().filter(|r| r.label && counting) {
+        for &t in &r.terms {
+            in_positives[t as usize] += 1;
+        }
+    }
+    let mut terms: Vec<FittedTerm> = kept[k]
+        .iter()
+        .filter_map(|&(t, hits)| {
+            let score = model.w[cols.term(t)?];
+            (num(score) != "0.0000").then(|| FittedTerm {
+                term: obs.terms[t as usize].clone(),
+                score,
+                hits: u64::from(hits),
+                positives: in_positives[t as usize],
+            })
+        })
+        .collect();
+    terms.sort_by(|a, b| a.term.cmp(&b.term));
     Fit {
         cv,
         unfitted: unfitted.into(),
@@ -856,6 +998,7 @@ fn fit_one(
         }),
         thresholds,
         rules,
+        terms,
         comments: labels.len() as u64,
         positives: positives as u64,
     }
@@ -1002,6 +1145,25 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
         );
         s.push_str(&terms_toml(&terms));
     }
+    if !fit.terms.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n# The learned vocabulary: words and two-word phrases of the labeled comments, each \
+             with a\n# score. A comment's score gains the sum of its terms' scores divided by \
+             the square root\n# of (1 + its number of words). Delete or edit them freely.\n[terms]"
+        );
+        for t in &fit.terms {
+            let _ = writeln!(
+                s,
+                "{} = {}  # learned: in {} comment{}, {:.0}% positive",
+                quoted(&t.term),
+                num(t.score),
+                t.hits,
+                if t.hits == 1 { "" } else { "s" },
+                t.positives as f64 / t.hits.max(1) as f64 * 100.0
+            );
+        }
+    }
     s
 }
 
@@ -1036,10 +1198,17 @@ mod tests {
                 compound: 0.0,
                 model: None,
                 label,
+                terms: Vec::new(),
+                words: 0,
             });
         }
         let refs: Vec<&Observation> = rows.iter().collect();
-        let m = train(&refs, &[Some(0)], 1, 1e-9, (1.0, 0.0));
+        let m = train(
+            &refs,
+            &Columns { rules: vec![Some(0)], terms: Vec::new(), m: 1 },
+            1e-9,
+            (1.0, 0.0),
+        );
         let bias = (7.0f64 / 63.0).ln();
         let with = (24.0f64 / 6.0).ln();
         assert!((m.w[3] - bias).abs() < 1e-5, "{:?}", m.w);
@@ -1084,6 +1253,8 @@ mod tests {
                     compound: 0.0,
                     model: Some(l),
                     label: j < pos,
+                    terms: Vec::new(),
+                    words: 0,
                 });
             }
         }

@@ -29,28 +29,7 @@ fn is_stopword(w: &str) -> bool {
     STOPWORDS.binary_search(&w).is_ok()
 }
 
-/// Lower-cased words: runs of letters, digits and inner apostrophes.
-pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let inner_apostrophe = matches!(c, '\'' | '’')
-            && !cur.is_empty()
-            && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() {
-            cur.extend(c.to_lowercase());
-        } else if inner_apostrophe {
-            cur.push('\'');
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
+pub use crate::lexicon::terms::words;
 
 /// The candidate terms of a text: words of two or more letters that are not stopwords or
 /// numbers, and adjacent

@@ -323,3 +323,120 @@ fn without_scores_the_verdict_is_the_strongest_action_on_a_development_set() {
         assert_eq!(raised > 0, model, "{raised} verdicts raised by the model");
     }
 }
+
+/// Labeled comments whose label no rule can see: comments calling someone a "muppet" (a word
+/// no rule names) are to act on, the same sentences without it are not.
+fn labeled_by_a_word() -> String {
+    let fillers = [
+        "the council vote was close",
+        "read the whole report first",
+        "prices went up again this year",
+        "the match ended in a draw",
+        "my train was late today",
+        "the new bridge opens in May",
+    ];
+    let mut out = String::new();
+    for i in 0..90 {
+        let f = fillers[i % fillers.len()];
+        for (text, label) in
+            [(format!("Honestly, you muppet, {f} ({i})."), 1), (format!("Honestly, {f} ({i})."), 0)]
+        {
+            out.push_str(&serde_json::json!({ "text": text, "label": label }).to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn fit_learns_a_vocabulary_that_scores_without_flagging() {
+    let w = Workdir::new();
+    let lex = w.write("site.toml", LEXICON);
+    let labels = w.write("labels.jsonl", labeled_by_a_word());
+    let out = w.path().join("fitted.toml");
+    let (lex, labels) = (lex.to_str().unwrap(), labels.to_str().unwrap());
+    let fit = |extra: &[&str]| {
+        let mut args =
+            vec!["lexicon", "fit", lex, "--labels", labels, "-f", "json", "--model", "none"];
+        args.extend_from_slice(extra);
+        json_output(&args, 0)
+    };
+    // Without a vocabulary no rule sees the difference; with one, the fit finds the word.
+    let bare = fit(&["--vocabulary", "0", "--learn-terms", "0"]);
+    assert!(bare["terms"].as_array().unwrap().is_empty(), "{bare}");
+    assert!(bare["cv"]["f1"].as_f64().unwrap() < 0.7, "{bare}");
+    let v = fit(&["--learn-terms", "0", "-o", out.to_str().unwrap()]);
+    assert!(v["cv"]["f1"].as_f64().unwrap() > 0.95, "{v}");
+    let terms = v["terms"].as_array().unwrap();
+    let score = |t: &Value| t["score"].as_f64().unwrap_or(f64::NAN);
+    let top = terms.iter().max_by(|a, b| score(a).total_cmp(&score(b)));
+    let top = top.unwrap_or_else(|| panic!("no terms: {v}"));
+    assert!(top["term"] == "muppet" || top["term"] == "you muppet", "{top}");
+    assert_eq!(top["hits"], 90, "{top}");
+    assert_eq!(top["positives"], 90, "{top}");
+
+    // The layer carries `[terms]`, loads, and decides on new comments by the word alone.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("\n[terms]\n"), "{text}");
+    assert!(text.contains("\"muppet\" = "), "{text}");
+    moderato(&["lexicon", "check", out.to_str().unwrap()]).assert().success();
+    let input = w.write(
+        "in.jsonl",
+        "{\"id\":\"a\",\"body\":\"Honestly, you muppet, the weather is fine.\"}\n\
+         {\"id\":\"b\",\"body\":\"Honestly, the weather is fine.\"}\n",
+    );
+    let audited = moderato(&[
+        "audit",
+        "--model",
+        "none",
+        "--lexicon",
+        out.to_str().unwrap(),
+        "--input",
+        "jsonl",
+        "-f",
+        "jsonl",
+        input.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    let recs: Vec<Value> = audited
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(recs.len(), 2);
+    assert!(recs[0]["verdict"] == "review" || recs[0]["verdict"] == "remove", "{}", recs[0]);
+    assert_eq!(recs[0]["flags"], serde_json::json!([]), "terms are not flags: {}", recs[0]);
+    assert_eq!(recs[1]["verdict"], "ok", "{}", recs[1]);
+    assert!(recs[0]["score"].as_f64() > recs[1]["score"].as_f64());
+
+    // explain names the terms that made the score.
+    let shown = moderato(&[
+        "explain",
+        "--model",
+        "none",
+        "--lexicon",
+        out.to_str().unwrap(),
+        "Honestly, you muppet.",
+    ])
+    .output()
+    .unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(shown.contains("terms +"), "{shown}");
+    assert!(shown.contains("\"muppet\" +"), "{shown}");
+}
+
+#[test]
+fn a_terms_table_with_a_key_that_is_not_a_term_is_refused_where_it_is() {
+    let w = Workdir::new();
+    let lex = w.write(
+        "terms.toml",
+        format!("{LEXICON}\n[terms]\n\"muppet\" = 1.5\n\"Big Muppet!\" = 2.0\n"),
+    );
+    let out = moderato(&["lexicon", "check", lex.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("[terms] names \"Big Muppet!\""), "{err}");
+    assert!(err.contains("terms.toml:15:"), "file and line: {err}");
+}

@@ -258,7 +258,13 @@ fn check(args: &CheckArgs, global: &GlobalOpts) -> Result<Outcome> {
             };
             let examples: usize =
                 lex.rules().iter().map(|r| r.examples.hit.len() + r.examples.miss.len()).sum();
-            writeln!(out, "{name}: ok, {} rules, {examples} examples pass", lex.rules().len())?;
+            let terms = lex.scoring().terms.len();
+            let terms = if terms > 0 { format!(", {terms} learned terms") } else { String::new() };
+            writeln!(
+                out,
+                "{name}: ok, {} rules{terms}, {examples} examples pass",
+                lex.rules().len()
+            )?;
             for c in lex.categories() {
                 let n = lex.rules().iter().filter(|r| r.category == c.name).count();
                 writeln!(

@@ -19,31 +19,20 @@
 //! digits, lower-cased, an apostrophe inside a word kept. No evasion folding: the vocabulary
 //! scores how a site's comments are worded; evasions are the rules' business.
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 /// Lower-cased words: runs of letters, digits and inner apostrophes (`’` read as `'`).
 pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let inner_apostrophe = matches!(c, '\'' | '’')
-            && !cur.is_empty()
-            && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() {
-            cur.extend(c.to_lowercase());
-        } else if inner_apostrophe {
-            cur.push('\'');
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    WordIter::new(text)
+        .map(|w| {
+            let mut s = String::with_capacity(w.text.len());
+            w.write_to(&mut s);
+            s
+        })
+        .collect()
 }
 
 /// The vocabulary's terms in a text: every word and every pair of adjacent words, each once,
@@ -71,7 +60,7 @@ pub fn is_term(key: &str) -> bool {
 /// A lexicon's `[terms]`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Vocabulary {
-    scores: HashMap<String, f64>,
+    scores: FxHashMap<String, f64>,
 }
 
 /// What a comment's terms added to its score.
@@ -88,7 +77,7 @@ pub struct TermsPart {
 impl Vocabulary {
     /// A vocabulary of these scores.
     pub fn new(scores: HashMap<String, f64>) -> Vocabulary {
-        Vocabulary { scores }
+        Vocabulary { scores: scores.into_iter().collect() }
     }
 
     /// Whether there are no terms.
@@ -103,28 +92,93 @@ impl Vocabulary {
 
     /// What the terms of `text` add to its score.
     pub fn part(&self, text: &str) -> TermsPart {
-        let ws = words(text);
-        let mut found: Vec<(String, f64)> = Vec::new();
-        let mut pair = String::new();
-        for (i, w) in ws.iter().enumerate() {
-            if let Some(&s) = self.scores.get(w.as_str()) {
-                found.push((w.clone(), s));
+        // The words joined by single spaces, so that a pair is a slice of the same buffer.
+        let mut joined = String::with_capacity(text.len());
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for w in WordIter::new(text) {
+            if !joined.is_empty() {
+                joined.push(' ');
             }
-            if let Some(next) = ws.get(i + 1) {
-                pair.clear();
-                pair.push_str(w);
-                pair.push(' ');
-                pair.push_str(next);
-                if let Some(&s) = self.scores.get(pair.as_str()) {
-                    found.push((pair.clone(), s));
+            let start = joined.len();
+            w.write_to(&mut joined);
+            spans.push((start, joined.len()));
+        }
+        let mut found: Vec<(&str, f64)> = Vec::new();
+        for (i, &(start, end)) in spans.iter().enumerate() {
+            let word = &joined[start..end];
+            if let Some(&s) = self.scores.get(word) {
+                found.push((word, s));
+            }
+            if let Some(&(_, next_end)) = spans.get(i + 1) {
+                let pair = &joined[start..next_end];
+                if let Some(&s) = self.scores.get(pair) {
+                    found.push((pair, s));
                 }
             }
         }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.sort_unstable_by(|a, b| a.0.cmp(b.0));
         found.dedup_by(|a, b| a.0 == b.0);
         let sum: f64 = found.iter().map(|t| t.1).sum();
-        found.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
-        TermsPart { term: sum * length_weight(ws.len()), words: ws.len(), found }
+        found.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(b.0)));
+        TermsPart {
+            term: sum * length_weight(spans.len()),
+            words: spans.len(),
+            found: found.into_iter().map(|(t, s)| (t.to_owned(), s)).collect(),
+        }
+    }
+}
+
+/// A word of a text as [`words`] reads it, not yet lower-cased.
+struct Word<'a> {
+    text: &'a str,
+}
+
+impl Word<'_> {
+    /// Appends the word as [`words`] gives it: lower case, `’` as `'`.
+    fn write_to(&self, out: &mut String) {
+        for c in self.text.chars() {
+            if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else {
+                out.push('\'');
+            }
+        }
+    }
+}
+
+/// The words of a text, as slices (the reading of [`words`], without allocating).
+struct WordIter<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> WordIter<'a> {
+    fn new(text: &'a str) -> Self {
+        WordIter { text, at: 0 }
+    }
+}
+
+impl<'a> Iterator for WordIter<'a> {
+    type Item = Word<'a>;
+
+    fn next(&mut self) -> Option<Word<'a>> {
+        let rest = &self.text[self.at..];
+        let (skip, _) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())?;
+        let begin = self.at + skip;
+        let mut end = begin;
+        let mut chars = self.text[begin..].chars().peekable();
+        while let Some(c) = chars.next() {
+            let inner_apostrophe = matches!(c, '\'' | '’')
+                && end > begin
+                && chars.peek().is_some_and(|n| n.is_alphanumeric());
+            if c.is_alphanumeric() || inner_apostrophe {
+                end += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        self.at = end;
+        Some(Word { text: &self.text[begin..end] })
     }
 }
 

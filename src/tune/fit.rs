@@ -1044,8 +1044,14 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
     }
     let _ = writeln!(
         s,
-        "# {} comments, {} positive. Logistic regression over the rules' flags and the tone,",
-        fit.comments, fit.positives
+        "# {} comments, {} positive. Logistic regression over the rules' flags{} and the tone,",
+        fit.comments,
+        fit.positives,
+        if fit.terms.is_empty() {
+            String::new()
+        } else {
+            format!(", a vocabulary of {} terms", fit.terms.len())
+        }
     );
     let _ = writeln!(
         s,

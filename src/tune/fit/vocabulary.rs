@@ -29,7 +29,7 @@ pub struct Terms {
 
 impl Terms {
     /// Reads the terms of every text (in parallel; numbered in text order, so the same texts
-    /// give the same numbers).
+    /// give the same numbers), leaving out terms in fewer than [`MIN_COMMENTS`] of them.
     pub fn read(texts: &[&str]) -> Terms {
         let read: Vec<(Vec<String>, usize)> =
             texts.par_iter().with_min_len(64).map(|t| terms_of(t)).collect();
@@ -52,7 +52,30 @@ impl Terms {
             words.push(n.min(u32::MAX as usize) as u32);
             rows.push(row);
         }
-        Terms { names, rows, words }
+        // A term in fewer than MIN_COMMENTS comments is in fewer in any subset of them, so it
+        // can never be kept: renumber without such terms (most two-word phrases occur once),
+        // keeping the order of first appearance.
+        let mut count = vec![0u32; names.len()];
+        for row in &rows {
+            for &t in row {
+                count[t as usize] += 1;
+            }
+        }
+        let mut renumber = vec![u32::MAX; names.len()];
+        let mut kept_names = Vec::new();
+        for (t, name) in names.into_iter().enumerate() {
+            if count[t] >= MIN_COMMENTS {
+                renumber[t] = kept_names.len() as u32;
+                kept_names.push(name);
+            }
+        }
+        for row in &mut rows {
+            row.retain_mut(|t| {
+                *t = renumber[*t as usize];
+                *t != u32::MAX
+            });
+        }
+        Terms { names: kept_names, rows, words }
     }
 }
 
@@ -99,12 +122,10 @@ mod tests {
         let t = Terms::read(&texts);
         assert_eq!(t.words, [2, 3, 2, 1, 2]);
         let id = |s: &str| t.names.iter().position(|n| n == s).unwrap() as u32;
-        assert_eq!(t.rows[0], {
-            let mut v = vec![id("you"), id("fool"), id("you fool")];
-            v.sort_unstable();
-            v
-        });
-        // "you" is in 5 comments, "fool" in 3, "you fool" in 2: below the floor.
+        assert_eq!(t.names, ["fool", "you"], "terms in fewer than 3 comments are not read");
+        assert_eq!(t.rows[0], [id("fool"), id("you")]);
+        assert_eq!(t.rows[2], [id("you")]);
+        // "you" is in 5 comments, "fool" in 3.
         let rows = |n: usize| t.rows.iter().take(n).map(Vec::as_slice);
         let all = keep(&t.names, rows(5), 10);
         let named: Vec<(&str, u32)> =

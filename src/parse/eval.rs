@@ -167,12 +167,33 @@ pub struct DragnetGold {
 }
 
 impl DragnetGold {
-    /// Splits a gold file at its marker.
+    /// Splits a gold file at its marker line. The labelers typed the marker by hand, and 7 of
+    /// the 187 development files that have one typed it otherwise (`!@#$%^&*() COMMENTS`,
+    /// `!@#$%^&*   COMMENTS`, `!!@#$%^&*()  COMMENTS`, …): a line of those symbols and
+    /// spaces ending in `COMMENTS` is the marker. Read strictly, those pages' comments would
+    /// count as main text.
     pub fn parse(gold: &str) -> DragnetGold {
-        match gold.split_once(DRAGNET_MARKER) {
-            Some((m, c)) => DragnetGold { main: m.to_string(), comments: c.to_string() },
-            None => DragnetGold { main: gold.to_string(), comments: String::new() },
+        let mut at = 0;
+        for line in gold.split_inclusive('\n') {
+            if let Some(before) = line.trim_end().strip_suffix("COMMENTS") {
+                // The run of marker symbols (and spaces) just before "COMMENTS".
+                let start = before
+                    .char_indices()
+                    .rev()
+                    .take_while(|(_, c)| "!@#$%^&*() ".contains(*c))
+                    .last()
+                    .map_or(before.len(), |(i, _)| i);
+                let symbols = before[start..].trim_start();
+                if symbols.starts_with('!') && symbols.contains("@#$%^&") {
+                    return DragnetGold {
+                        main: gold[..at + start].to_string(),
+                        comments: gold[at + line.len()..].to_string(),
+                    };
+                }
+            }
+            at += line.len();
         }
+        DragnetGold { main: gold.to_string(), comments: String::new() }
     }
 
     /// Pages scored for comments: more than 300 characters after the marker.
@@ -304,6 +325,15 @@ mod tests {
         assert!(g.has_no_comments() && !g.has_comments());
         let g = DragnetGold::parse(&format!("Main.{DRAGNET_MARKER}\nshort comment"));
         assert!(!g.has_comments() && !g.has_no_comments());
+        assert_eq!((g.main.as_str(), g.comments.as_str()), ("Main.", "short comment"));
+        // Markers as the labelers mistyped them in the development files.
+        for marker in ["!@#$%^&*() COMMENTS", "!@#$%^&*   COMMENTS", "!!@#$%^&*()  COMMENTS  "] {
+            let g = DragnetGold::parse(&format!("Main text.\n{marker}\nA comment."));
+            assert_eq!((g.main.as_str(), g.comments.as_str()), ("Main text.\n", "A comment."));
+        }
+        // "COMMENTS" alone, or after other symbols, is text.
+        let g = DragnetGold::parse("Main.\nCOMMENTS\n*** COMMENTS\nmore");
+        assert!(g.has_no_comments(), "{g:?}");
     }
 
     #[test]

@@ -248,7 +248,46 @@ pub struct CvEstimate {
     pub folds: usize,
     /// Each fold's F1.
     pub fold_f1: Vec<f64>,
+    /// Whether the estimate is nested: each fold's comments were left out of the whole fit,
+    /// the choice of settings and terms included (see [`NESTED_UP_TO`]).
+    pub nested: bool,
 }
+
+impl CvEstimate {
+    /// The estimate from each fold's confusion counts on its held-out comments.
+    fn of(per_fold: &[Confusion], nested: bool) -> CvEstimate {
+        let k = per_fold.len();
+        let fold_f1: Vec<f64> = per_fold.iter().map(Confusion::f1).collect();
+        let mean = fold_f1.iter().sum::<f64>() / k.max(1) as f64;
+        let sd = (fold_f1.iter().map(|f| (f - mean).powi(2)).sum::<f64>()
+            / k.saturating_sub(1).max(1) as f64)
+            .sqrt();
+        let pooled = per_fold.iter().fold(Confusion::default(), |mut a, c| {
+            a.tp += c.tp;
+            a.fp += c.fp;
+            a.fn_ += c.fn_;
+            a.tn += c.tn;
+            a
+        });
+        CvEstimate {
+            precision: pooled.precision(),
+            recall: pooled.recall(),
+            f1: mean,
+            f1_sd: sd,
+            folds: k,
+            fold_f1,
+            nested,
+        }
+    }
+}
+
+/// Labeled comments up to which the estimate is nested. Choosing among settings and terms by
+/// their cross-validated F1 and reporting that same F1 overrates the winner when the labels
+/// are few (on SFU halves of about 280 comments: by 0.035 on average over 8 splits, and by up
+/// to 0.15); nesting costs `folds` more fits, which is little at this size. Above it the
+/// choice has enough comments that its own cross-validation is the estimate (Kaggle halves of
+/// 2,000: within 0.002 on average).
+pub const NESTED_UP_TO: usize = 5_000;
 
 /// One rule's learned score.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -718,7 +757,7 @@ where
     if positives < k || negatives < k {
         return Err(FitError::TooFew { positives, negatives, folds: k });
     }
-    // The lexicon checks every comment once; both fits start from what it found.
+    // The lexicon checks every comment once; every fit starts from what it found.
     let obs = observe(lexicon, samples, compound);
     let texts: Vec<&str> = samples.iter().map(|s| s.0).collect();
     let folds = stratified_folds(&labels, k, opt.seed);
@@ -731,8 +770,47 @@ where
         }
         read.terms = terms.names;
     }
-    // The variants, simplest first: a later one is kept only if its cross-validated F1 is
-    // higher (what it adds must help new comments).
+    let mut best = select(lexicon, &obs, &read, &texts, &folds, opt);
+    if labels.len() <= NESTED_UP_TO {
+        // Each fold is left out of the whole selection, which is made again on the others
+        // (with their own folds), and the lexicon it chose is counted on the fold.
+        let per_fold: Vec<Confusion> = (0..k)
+            .map(|f| {
+                let inner: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] != f).collect();
+                let held: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] == f).collect();
+                let sub = |o: &Observations| Observations {
+                    rules: o.rules.clone(),
+                    rows: inner.iter().map(|&i| o.rows[i].clone()).collect(),
+                    terms: o.terms.clone(),
+                };
+                let sub_texts: Vec<&str> = inner.iter().map(|&i| texts[i]).collect();
+                let sub_labels: Vec<bool> = inner.iter().map(|&i| labels[i]).collect();
+                let sub_folds = stratified_folds(&sub_labels, k, opt.seed);
+                let chosen = select(lexicon, &sub(&obs), &sub(&read), &sub_texts, &sub_folds, opt);
+                let flagged = predict(&chosen, lexicon, &read, &texts, &held);
+                let mut c = Confusion::default();
+                for (&i, f) in held.iter().zip(flagged) {
+                    c.add(f, labels[i]);
+                }
+                c
+            })
+            .collect();
+        best.cv = CvEstimate::of(&per_fold, true);
+    }
+    Ok(best)
+}
+
+/// The selection: the fits without terms, with proposed terms and with the vocabulary (as
+/// `opt` allows), each cross-validated on `folds`; the simplest unless another has a higher
+/// mean F1. `read` is `obs` with the vocabulary read.
+fn select(
+    lexicon: &Lexicon,
+    obs: &Observations,
+    read: &Observations,
+    texts: &[&str],
+    folds: &[usize],
+    opt: &FitOptions,
+) -> Fit {
     let mut variants = vec![FitOptions { learn_terms: 0, vocabulary: 0, ..opt.clone() }];
     if opt.learn_terms > 0 {
         variants.push(FitOptions { vocabulary: 0, ..opt.clone() });
@@ -744,12 +822,68 @@ where
     let mut best: Option<Fit> = None;
     for v in &variants {
         let o = if v.vocabulary > 0 { read.clone() } else { obs.clone() };
-        let f = fit_one(lexicon, o, &texts, &folds, v);
+        let f = fit_one(lexicon, o, texts, folds, v);
         if best.as_ref().is_none_or(|b| f.cv.f1 > b.cv.f1) {
             best = Some(f);
         }
     }
-    Ok(best.expect("at least the bare fit"))
+    best.expect("at least the bare fit")
+}
+
+/// Whether the fitted layer `fit` would act on (review or remove) each comment `rows` selects:
+/// the layer's own formula over what the lexicon found (`obs`, with the vocabulary read when
+/// the fit has one), the fit's proposed terms matched as `fit_one` matches them.
+fn predict(
+    fit: &Fit,
+    lexicon: &Lexicon,
+    obs: &Observations,
+    texts: &[&str],
+    rows: &[usize],
+) -> Vec<bool> {
+    let by_id: std::collections::HashMap<&str, f64> =
+        fit.rules.iter().map(|r| (r.id.as_str(), r.score)).collect();
+    let rule_score: Vec<f64> =
+        obs.rules.iter().map(|id| by_id.get(id.as_str()).copied().unwrap_or(0.0)).collect();
+    let by_term: std::collections::HashMap<&str, f64> =
+        fit.terms.iter().map(|t| (t.term.as_str(), t.score)).collect();
+    let term_score: Vec<f64> = if by_term.is_empty() {
+        Vec::new()
+    } else {
+        obs.terms.iter().map(|t| by_term.get(t.as_str()).copied().unwrap_or(0.0)).collect()
+    };
+    // The proposed terms' hits on these comments.
+    let proposed: Vec<(String, f64)> =
+        fit.rules.iter().filter_map(|r| r.term.clone().map(|t| (t, r.score))).collect();
+    let mut found = Observations {
+        rules: Vec::new(),
+        rows: rows
+            .iter()
+            .map(|&i| Observation { rules: Vec::new(), ..obs.rows[i].clone() })
+            .collect(),
+        terms: Vec::new(),
+    };
+    let held_texts: Vec<&str> = rows.iter().map(|&i| texts[i]).collect();
+    let names: Vec<String> = proposed.iter().map(|p| p.0.clone()).collect();
+    add_terms(&mut found, &held_texts, &names, lexicon);
+    let calibration = fit.model.map(|m| (m.weight, (m.scale, m.shift)));
+    rows.iter()
+        .zip(&found.rows)
+        .map(|(&i, extra)| {
+            let row = &obs.rows[i];
+            let mut score: f64 = row.rules.iter().map(|&r| rule_score[r as usize]).sum();
+            score += extra.rules.iter().map(|&r| proposed[r as usize].1).sum::<f64>();
+            if !term_score.is_empty() {
+                let sum: f64 = row.terms.iter().map(|&t| term_score[t as usize]).sum();
+                score += sum * crate::lexicon::terms::length_weight(row.words as usize);
+            }
+            score += fit.tone * row.compound;
+            if let Some((weight, platt)) = calibration {
+                score += weight * calibrated(row, platt);
+            }
+            let by_score = fit.thresholds.review.is_some_and(|t| score >= t);
+            by_score || (fit.actions && row.forced >= Verdict::Review)
+        })
+        .collect()
 }
 
 /// One fit: `obs` as the lexicon saw the comments `texts`, `folds` their folds.
@@ -877,24 +1011,8 @@ fn fit_one(
             }
         }
     }
-    let (mean, lambda, actions, per_fold) = best.expect("at least one setting");
-    let fold_f1: Vec<f64> = per_fold.iter().map(Confusion::f1).collect();
-    let sd = (fold_f1.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / (k - 1) as f64).sqrt();
-    let pooled = per_fold.iter().fold(Confusion::default(), |mut a, c| {
-        a.tp += c.tp;
-        a.fp += c.fp;
-        a.fn_ += c.fn_;
-        a.tn += c.tn;
-        a
-    });
-    let cv = CvEstimate {
-        precision: pooled.precision(),
-        recall: pooled.recall(),
-        f1: mean,
-        f1_sd: sd,
-        folds: k,
-        fold_f1,
-    };
+    let (_, lambda, actions, per_fold) = best.expect("at least one setting");
+    let cv = CvEstimate::of(&per_fold, false);
 
     // The final fit on everything; its thresholds are chosen on the held-out scores of the
     // cross-validation (scores of comments no model saw), which in-sample scores overrate.
@@ -1187,6 +1305,64 @@ mod tests {
             let pos = (0..103).filter(|&i| f[i] == k && labels[i]).count();
             assert!((5..=6).contains(&pos), "fold {k}: {pos} positives");
         }
+    }
+
+    /// Comments where a rule is right two times in three and a word no rule names ("muppet")
+    /// decides the rest, with some noise.
+    fn muppets() -> (Lexicon, Vec<(String, bool)>) {
+        let lex = Lexicon::from_str(
+            "t.toml",
+            "[categories.insult]\naction = \"review\"\n[[rule]]\nid = \"insult/idiot\"\n\
+             category = \"insult\"\nwords = [\"idiot\"]\n",
+        )
+        .unwrap();
+        let topics = ["the vote", "the bridge", "the budget", "the match", "the train"];
+        let mut samples = Vec::new();
+        for i in 0..240 {
+            let t = topics[i % topics.len()];
+            let (text, label) = match i % 6 {
+                0 => (format!("You idiot, {t} is fine ({i})"), true),
+                1 => (format!("An idiot idea, {t} ({i})"), i % 12 == 1),
+                2 => (format!("What a muppet, {t} again ({i})"), i % 24 != 2),
+                _ => (format!("I read about {t} today ({i})"), i % 30 == 3),
+            };
+            samples.push((text, label));
+        }
+        (lex, samples)
+    }
+
+    #[test]
+    fn the_layer_formula_scores_as_the_fit_did_and_small_sets_are_nested() {
+        let (lex, samples) = muppets();
+        let pairs: Vec<(&str, bool)> = samples.iter().map(|(t, l)| (t.as_str(), *l)).collect();
+        let opt = FitOptions::default();
+        let f = fit(&lex, &pairs, |_| 0.0, &opt).unwrap();
+        assert!(f.cv.nested, "{} comments: a nested estimate", pairs.len());
+        assert_eq!(f.cv.fold_f1.len(), 5);
+        assert!(f.terms.iter().any(|t| t.term == "muppet" && t.score > 0.0), "{:?}", f.terms);
+        // `predict` (the layer's formula, used for the nested estimate) and the fit's own
+        // in-sample scoring agree comment for comment, counted together.
+        let texts: Vec<&str> = pairs.iter().map(|p| p.0).collect();
+        let mut read = observe(&lex, &pairs, |_| 0.0);
+        let terms = vocabulary::Terms::read(&texts);
+        for ((row, t), w) in read.rows.iter_mut().zip(terms.rows).zip(terms.words) {
+            row.terms = t;
+            row.words = w;
+        }
+        read.terms = terms.names;
+        let all: Vec<usize> = (0..pairs.len()).collect();
+        let flagged = predict(&f, &lex, &read, &texts, &all);
+        let mut c = Confusion::default();
+        for (&l, g) in pairs.iter().map(|p| &p.1).zip(flagged) {
+            c.add(g, l);
+        }
+        let s = &f.fitted_in_sample;
+        assert_eq!((c.tp, c.fp, c.fn_, c.tn), (s.tp, s.fp, s.fn_, s.tn));
+        // Above the limit the selection's own cross-validation is the estimate.
+        let many: Vec<(&str, bool)> =
+            pairs.iter().cycle().take(NESTED_UP_TO + 1).copied().collect();
+        let opt = FitOptions { vocabulary: 0, learn_terms: 0, ..FitOptions::default() };
+        assert!(!fit(&lex, &many, |_| 0.0, &opt).unwrap().cv.nested);
     }
 
     #[test]

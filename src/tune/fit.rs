@@ -1176,7 +1176,11 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
         "# lambda {} chosen by {}-fold stratified cross-validation (seed {}).",
         fit.lambda, cv.folds, p.seed
     );
-    let _ = writeln!(s, "# Expected on new comments (cross-validated; review or remove = act):");
+    let _ = writeln!(
+        s,
+        "# Expected on new comments ({}cross-validated; review or remove = act):",
+        if cv.nested { "nested, " } else { "" }
+    );
     let _ = writeln!(
         s,
         "#   precision {:.3}, recall {:.3}, F1 {:.3} ± {:.3} over the folds",

@@ -46,6 +46,15 @@ pub fn run(args: &FitArgs, global: &GlobalOpts) -> Result<Outcome> {
     };
     let fitted = fit(&lexicon, &pairs, compound_fn(), &opt)
         .map_err(|e| anyhow::anyhow!("lexicon fit: {e}"))?;
+    if let Some(n) = fitted.model_seen {
+        eprintln!(
+            "moderato: lexicon fit: the toxicity model was trained on {n} of these {} labeled \
+             comments; its scores on them say nothing about new comments, so the fit leaves it \
+             out and the layer turns its verdicts off (to weigh it, fit with a `--model FILE` \
+             trained without them)",
+            pairs.len()
+        );
+    }
 
     // The layer extends what was fitted, named so that it loads from where it is written.
     let sources: Vec<PathBuf> = match &args.path {

@@ -149,6 +149,11 @@ struct Scores {
     reliability: Vec<Bin>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<Baseline>,
+    /// How many of the comments read as among the model's training texts (absent when its
+    /// file does not record them; about 1% of other texts read so too): its figures on its
+    /// own training texts say little about new comments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trained_on: Option<usize>,
 }
 
 /// Another system's score on the same comments.
@@ -190,6 +195,7 @@ fn measure(probs: &[f64], data: &[Labeled], threshold: Option<f64>, bins: usize)
         ece,
         reliability,
         baseline: None,
+        trained_on: None,
     }
 }
 
@@ -323,7 +329,13 @@ fn run_train(args: &TrainArgs, global: &GlobalOpts) -> Result<Outcome> {
         fit.len(),
         positives
     );
-    let model = Model::from_trained(&trained, args.bits, &languages, &provenance);
+    let model = Model::from_trained(
+        &trained,
+        args.bits,
+        &languages,
+        &provenance,
+        fit.iter().map(|d| d.text.as_str()),
+    );
     let bytes = model.to_bytes();
     output::write_to(Some(&out_path), |out| Ok(out.write_all(&bytes)?))?;
     let report = TrainReport {
@@ -366,6 +378,13 @@ fn run_train(args: &TrainArgs, global: &GlobalOpts) -> Result<Outcome> {
 fn write_scores(out: &mut dyn Write, s: &Scores, width: Option<u16>) -> Result<()> {
     let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
     writeln!(out, "{} comments, {} to act on", s.comments, s.positives)?;
+    if let Some(n) = s.trained_on.filter(|&n| n > 0) {
+        writeln!(
+            out,
+            "{n} of them read as among the model's training texts (about 1% of other texts \
+             do too; on its own training texts a model's figures overrate it)"
+        )?;
+    }
     let mut t = table::new_table(&["measure", "value"], width);
     t.add_row(vec!["ROC AUC".to_string(), f(s.roc_auc)]);
     t.add_row(vec!["PR AUC (average precision)".to_string(), f(s.pr_auc)]);
@@ -417,6 +436,18 @@ fn run_eval(args: &EvalArgs, global: &GlobalOpts) -> Result<Outcome> {
     let threshold = args.threshold.or(settings.thresholds.review);
     let probs = toxicities(&model, &settings, &data);
     let mut s = measure(&probs, &data, threshold, args.bins.max(1));
+    if model.saw("").is_some() {
+        let n = data.par_iter().filter(|d| model.saw(&d.text) == Some(true)).count();
+        s.trained_on = Some(n);
+        // About 1% of texts a model never saw read as seen (see `crate::model::seen`).
+        if n as f64 >= crate::tune::fit::MODEL_SEEN_SHARE * data.len() as f64 {
+            eprintln!(
+                "moderato: model eval: the model was trained on {n} of these {} comments; its \
+                 figures on them overrate it on new comments",
+                data.len()
+            );
+        }
+    }
     if let Some(field) = &args.baseline {
         let values = baseline_values(&args.labels, field, &data)?;
         let rows: Vec<(f64, f64, bool)> = data

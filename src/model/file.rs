@@ -6,7 +6,7 @@
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic `MDRTOXIC` |
-//! | 8 | 2 | format version (1) |
+//! | 8 | 2 | format version (2; version 1 files, without the last section, are read too) |
 //! | 10 | 1 | `bits`: the table holds `2^bits` weights (10–22) |
 //! | 11 | 1 | shortest character n-gram (3) |
 //! | 12 | 1 | longest character n-gram (5) |
@@ -17,6 +17,7 @@
 //! | … | 2 | length `P` of the provenance, then `P` bytes of UTF-8 (how it was trained) |
 //! | … | 1024 | the codebook: 256 f32 values, ascending |
 //! | … | `2^bits` | one code per bucket, in bucket order: its weight is `codebook[code]` |
+//! | … | 4 + 1 + `m`/8 | version 2: the training texts, a Bloom filter (`m` bits, 0 for none; `k` positions per text; see [`super::seen`]) |
 //! | end−32 | 32 | SHA-256 of every byte before it |
 //!
 //! **Why a codebook.** Scoring a comment reads ~1,600 weights at random places; a table of
@@ -34,11 +35,12 @@
 use sha2::{Digest, Sha256};
 
 use super::features::{CHAR_NGRAMS, MAX_CHARS};
+use super::seen::SeenTexts;
 
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"MDRTOXIC";
-/// The format version this build reads and writes.
-pub const VERSION: u16 = 1;
+/// The format version this build writes (it reads this and version 1).
+pub const VERSION: u16 = 2;
 const ENCODING_CODEBOOK: u8 = 2;
 /// Levels of the codebook.
 pub const LEVELS: usize = 256;
@@ -58,6 +60,8 @@ pub struct Decoded {
     pub codebook: [f32; LEVELS],
     /// One code per bucket.
     pub codes: Vec<u8>,
+    /// The texts it was trained on, when the file says (version 2).
+    pub seen: Option<SeenTexts>,
 }
 
 /// The 256 levels and each weight's code (see the module docs): level 0 is 0; the others are
@@ -149,10 +153,11 @@ pub fn encode(
     languages: &[String],
     provenance: &str,
     weights: &[f32],
+    seen: Option<&SeenTexts>,
 ) -> Vec<u8> {
     assert_eq!(weights.len(), 1usize << bits, "one weight per bucket");
     let (book, codes) = quantise(weights);
-    encode_codes(bits, bias, languages, provenance, &book, &codes)
+    encode_codes(bits, bias, languages, provenance, &book, &codes, seen)
 }
 
 /// Encodes a model whose weights are codes already.
@@ -163,6 +168,7 @@ pub fn encode_codes(
     provenance: &str,
     book: &[f32; LEVELS],
     codes: &[u8],
+    seen: Option<&SeenTexts>,
 ) -> Vec<u8> {
     assert_eq!(codes.len(), 1usize << bits, "one code per bucket");
     let mut out = Vec::with_capacity(codes.len() + 4 * LEVELS + 256);
@@ -192,6 +198,10 @@ pub fn encode_codes(
         out.extend_from_slice(&c.to_le_bytes());
     }
     out.extend_from_slice(codes);
+    match seen {
+        Some(s) => out.extend_from_slice(&s.to_bytes()),
+        None => out.extend_from_slice(&[0, 0, 0, 0, 0]),
+    }
     let sum = Sha256::digest(&out);
     out.extend_from_slice(&sum);
     out
@@ -210,9 +220,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileError> {
         return Err(FileError::Checksum);
     }
     let version = u16::from_le_bytes([body[8], body[9]]);
-    if version != VERSION {
+    if version != 1 && version != VERSION {
         return Err(FileError::Unsupported(format!(
-            "format version {version} (this build reads {VERSION})"
+            "format version {version} (this build reads 1 and {VERSION})"
         )));
     }
     let bits = u32::from(body[10]);
@@ -251,7 +261,20 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileError> {
         .collect();
     let provenance = string(&mut at, "provenance")?;
     let rest = &body[at..];
-    if rest.len() != 4 * LEVELS + (1 << bits) {
+    let table = 4 * LEVELS + (1 << bits);
+    let (rest, seen) = if version == 1 {
+        (rest, None)
+    } else {
+        let (seen, used) = rest
+            .get(table..)
+            .and_then(SeenTexts::from_bytes)
+            .ok_or(FileError::Truncated("the training texts' filter"))?;
+        if table + used != rest.len() {
+            return Err(FileError::Truncated("the training texts' filter"));
+        }
+        (&rest[..table], seen)
+    };
+    if rest.len() != table {
         return Err(FileError::Truncated("the codebook and 2^bits codes"));
     }
     let mut codebook = [0.0f32; LEVELS];
@@ -262,7 +285,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileError> {
         return Err(FileError::Unsupported("a weight that is not a finite number".into()));
     }
     let codes = rest[4 * LEVELS..].to_vec();
-    Ok(Decoded { bits, bias, languages, provenance, codebook, codes })
+    Ok(Decoded { bits, bias, languages, provenance, codebook, codes, seen })
 }
 
 #[cfg(test)]
@@ -271,7 +294,31 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         let w: Vec<f32> = (0..1024).map(|i| (i as f32 - 512.0) / 100.0).collect();
-        encode(10, -1.5, &["en".into()], "test", &w)
+        encode(10, -1.5, &["en".into()], "test", &w, None)
+    }
+
+    #[test]
+    fn version_2_keeps_the_training_texts_and_version_1_still_reads() {
+        let w: Vec<f32> = (0..1024).map(|i| (i as f32 - 512.0) / 100.0).collect();
+        let seen = SeenTexts::of(["you idiot", "thanks a lot"].into_iter());
+        let v2 = encode(10, -1.5, &["en".into()], "test", &w, Some(&seen));
+        let d = decode(&v2).unwrap();
+        assert_eq!(d.seen.as_ref(), Some(&seen));
+        assert!(d.seen.unwrap().contains("You  idiot"));
+        assert_eq!(decode(&sample()).unwrap().seen, None, "a version 2 file without texts");
+        // A version 1 file: no last section, version 1, its own checksum.
+        let b = sample();
+        let mut v1 = b[..b.len() - 32 - 5].to_vec();
+        v1[8] = 1;
+        let sum = Sha256::digest(&v1);
+        v1.extend_from_slice(&sum);
+        let d1 = decode(&v1).unwrap();
+        assert_eq!((d1.seen, d1.codes), (None, decode(&b).unwrap().codes));
+        // A version 2 file cut inside its last section is refused by name.
+        let mut cut = v2[..v2.len() - 32 - 3].to_vec();
+        let sum = Sha256::digest(&cut);
+        cut.extend_from_slice(&sum);
+        assert!(matches!(decode(&cut), Err(FileError::Truncated(_))), "{:?}", decode(&cut));
     }
 
     #[test]

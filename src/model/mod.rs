@@ -17,6 +17,7 @@
 pub mod features;
 pub mod file;
 pub mod metrics;
+pub mod seen;
 pub mod train;
 
 use std::cell::RefCell;
@@ -40,6 +41,7 @@ pub struct Model {
     codes: std::sync::Arc<[u8]>,
     languages: Vec<String>,
     provenance: String,
+    seen: Option<seen::SeenTexts>,
 }
 
 /// Why a model file could not be used.
@@ -108,6 +110,7 @@ impl Model {
             codes: d.codes.into(),
             languages: d.languages,
             provenance: d.provenance,
+            seen: d.seen,
         })
     }
 
@@ -128,7 +131,14 @@ impl Model {
             &self.provenance,
             &self.codebook,
             &self.codes,
+            self.seen.as_ref(),
         )
+    }
+
+    /// Whether the model was trained on `text` (very likely: about 1% of other texts read as
+    /// seen), when its file records its training texts (format version 2).
+    pub fn saw(&self, text: &str) -> Option<bool> {
+        self.seen.as_ref().map(|s| s.contains(text))
     }
 
     /// The weight of bucket `b`.
@@ -137,14 +147,17 @@ impl Model {
         self.codebook[usize::from(self.codes[b])]
     }
 
-    /// The model of trained weights, exactly as its file will read (weights become codes).
-    pub fn from_trained(
+    /// The model of trained weights, exactly as its file will read (weights become codes),
+    /// recording the texts it was trained on.
+    pub fn from_trained<'a>(
         t: &train::Trained,
         bits: u32,
         languages: &[String],
         provenance: &str,
+        texts: impl ExactSizeIterator<Item = &'a str>,
     ) -> Model {
-        let bytes = file::encode(bits, t.bias, languages, provenance, &t.weights);
+        let seen = seen::SeenTexts::of(texts);
+        let bytes = file::encode(bits, t.bias, languages, provenance, &t.weights, Some(&seen));
         Model::from_bytes(&bytes).expect("a file just encoded decodes")
     }
 
@@ -269,8 +282,9 @@ mod tests {
             &train::TrainOptions { bits: 10, ..Default::default() },
             |_, _| {},
         );
-        let m = Model::from_trained(&t, 10, &["en".into()], "toy");
+        let m = Model::from_trained(&t, 10, &["en".into()], "toy", ["idiot", "thanks"].into_iter());
         assert_eq!(Model::from_bytes(&m.to_bytes()).unwrap(), m);
         assert!(m.toxicity("idiot") > m.toxicity("thanks"));
+        assert_eq!((m.saw("Idiot"), m.saw("a text it never saw")), (Some(true), Some(false)));
     }
 }

@@ -281,6 +281,11 @@ impl CvEstimate {
     }
 }
 
+/// The share of labeled comments among the model's training texts from which the fit leaves
+/// the model out (see `crate::model::seen`). Below it, a few public comments a site's labels
+/// happen to share with the training data do not matter.
+pub const MODEL_SEEN_SHARE: f64 = 0.1;
+
 /// Labeled comments up to which the estimate is nested. Choosing among settings and terms by
 /// their cross-validated F1 and reporting that same F1 overrates the winner when the labels
 /// are few (on SFU halves of about 280 comments: by 0.035 on average over 8 splits, and by up
@@ -337,6 +342,11 @@ pub struct Fit {
     pub tone: f64,
     /// The toxicity model's part, when the lexicon has a model that scored some comment.
     pub model: Option<ModelFit>,
+    /// How many of the labeled comments the toxicity model was trained on, when that is at
+    /// least [`MODEL_SEEN_SHARE`] of them: the fit then leaves the model out (its scores on
+    /// its own training texts say nothing about new comments) and the layer turns its
+    /// verdicts off.
+    pub model_seen: Option<u64>,
     /// The thresholds (`[verdict]`).
     pub thresholds: Thresholds,
     /// Every rule or detector that has a score, in lexicon order.
@@ -757,9 +767,22 @@ where
     if positives < k || negatives < k {
         return Err(FitError::TooFew { positives, negatives, folds: k });
     }
+    let texts: Vec<&str> = samples.iter().map(|s| s.0).collect();
+    // A model trained on these comments is left out: the fit goes on as with `--model none`.
+    let seen = lexicon.model().map_or(0, |m| {
+        texts.par_iter().with_min_len(256).filter(|t| m.saw(t) == Some(true)).count()
+    });
+    let model_seen =
+        (seen > 0 && seen as f64 >= MODEL_SEEN_SHARE * labels.len() as f64).then_some(seen as u64);
+    let without_model;
+    let lexicon = if model_seen.is_some() {
+        without_model = lexicon.clone().with_model(None);
+        &without_model
+    } else {
+        lexicon
+    };
     // The lexicon checks every comment once; every fit starts from what it found.
     let obs = observe(lexicon, samples, compound);
-    let texts: Vec<&str> = samples.iter().map(|s| s.0).collect();
     let folds = stratified_folds(&labels, k, opt.seed);
     let mut read = obs.clone();
     if opt.vocabulary > 0 {
@@ -797,6 +820,7 @@ where
             .collect();
         best.cv = CvEstimate::of(&per_fold, true);
     }
+    best.model_seen = model_seen;
     Ok(best)
 }
 
@@ -1109,6 +1133,7 @@ fn fit_one(
         lambda,
         actions,
         tone,
+        model_seen: None,
         model: has_model.then(|| ModelFit {
             weight: model.model(),
             scale: platt.0,
@@ -1245,6 +1270,17 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
         let _ = writeln!(
             s,
             "# the model counts through [verdict] model above, so its own thresholds are off"
+        );
+        let _ = writeln!(s, "note = \"off\"\nreview = \"off\"\nremove = \"off\"");
+    }
+    if let Some(n) = fit.model_seen {
+        let _ = writeln!(s, "\n[model]");
+        let _ = writeln!(
+            s,
+            "# the toxicity model was trained on {n} of these {} labeled comments, so the fit \
+             could not\n# measure it on them: it is left out of the score and its own \
+             verdicts are off",
+            fit.comments
         );
         let _ = writeln!(s, "note = \"off\"\nreview = \"off\"\nremove = \"off\"");
     }

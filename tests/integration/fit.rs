@@ -440,3 +440,53 @@ fn a_terms_table_with_a_key_that_is_not_a_term_is_refused_where_it_is() {
     assert!(err.contains("[terms] names \"Big Muppet!\""), "{err}");
     assert!(err.contains("terms.toml:15:"), "file and line: {err}");
 }
+
+#[test]
+fn a_model_trained_on_the_labels_is_left_out_of_the_fit_and_said_so() {
+    let w = Workdir::new();
+    let lex = w.write("site.toml", LEXICON);
+    let labels = w.write("labels.jsonl", labeled());
+    let other = w.write("other.jsonl", labeled_by_a_word());
+    let model = w.path().join("m.bin");
+    let (lex, labels, other) =
+        (lex.to_str().unwrap(), labels.to_str().unwrap(), other.to_str().unwrap());
+    let m = model.to_str().unwrap();
+    moderato(&["model", "train", "--labels", labels, "--bits", "12", "-o", m]).assert().success();
+    // model eval counts the comments the model was trained on, and warns.
+    let out = moderato(&["model", "eval", "--model", m, "--labels", labels, "-f", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["trained_on"], v["comments"], "{v}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("trained on 200 of these 200"));
+    // The fit leaves that model out, says so, and turns its verdicts off in the layer.
+    let layer = w.path().join("fitted.toml");
+    let out = moderato(&[
+        "lexicon",
+        "fit",
+        lex,
+        "--model",
+        m,
+        "--labels",
+        labels,
+        "-o",
+        layer.to_str().unwrap(),
+        "-f",
+        "json",
+    ])
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["model_seen"], 200, "{v}");
+    assert!(v["model"].is_null(), "no weight for a model the fit cannot measure: {v}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the toxicity model was trained on 200 of these 200"), "{err}");
+    let text = std::fs::read_to_string(&layer).unwrap();
+    assert!(text.contains("\n[model]\n") && text.contains("review = \"off\""), "{text}");
+    moderato(&["lexicon", "check", layer.to_str().unwrap()]).assert().success();
+    // On labels it never saw, the same model is weighed as before.
+    let v = json_output(&["lexicon", "fit", lex, "--model", m, "--labels", other, "-f", "json"], 0);
+    assert!(v["model_seen"].is_null(), "{v}");
+    assert!(v["model"]["weight"].is_number(), "{v}");
+}

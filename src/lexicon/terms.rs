@@ -12,8 +12,9 @@
 //! ```
 //!
 //! Dividing by the length keeps a long comment from collecting a verdict out of many faint
-//! words; measured on the development halves, it held or raised held-out F1 on all three
-//! labeled sets against the plain sum (`lexicons/README.md`).
+//! words. In a prototype before this was built (scikit-learn, 5 folds, the rules' flags and
+//! tone beside the terms), it raised SFU news comments' held-out F1 from 0.34–0.37 to
+//! 0.39–0.40 and kept Kaggle and Davidson within 0.016 of the plain sum.
 //!
 //! Words are read the same way by the fit and by the check ([`words`]): runs of letters and
 //! digits, lower-cased, an apostrophe inside a word kept. No evasion folding: the vocabulary

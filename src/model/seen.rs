@@ -8,9 +8,9 @@
 //!
 //! **Definition** (part of the file format): a text's key is FNV-1a (as in
 //! [`super::features`]) over its normalised characters ([`super::features::normalise`]),
-//! started from `BASIS ^ 3`. Its `k` positions in an `m`-bit table are
-//! `(h1 + i·h2) mod m` for `i = 0..k`, with `h1 = key · MIX` and `h2 = (key ^ (key >> 29)) · PRIME | 1`
-//! (wrapping 64-bit arithmetic; double hashing, Kirsch and Mitzenmacher 2006). The table has
+//! started from `BASIS ^ 3`. Its `k` positions in an `m`-bit table are `(h1 + i·h2) mod m`
+//! for `i = 0..k`, with `h1 = key · MIX` and `h2 = (key ^ (key >> 29)) · PRIME | 1` (wrapping
+//! 64-bit arithmetic; double hashing, Kirsch and Mitzenmacher 2006). The table has
 //! 10 bits per text (rounded up to whole 64-bit words) and `k = 7`: about 1% of other texts
 //! read as seen.
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::lexicon::terms::terms_of;
+use crate::lexicon::terms::{is_term, terms_of};
 
 /// Comments a term must appear in (among those trained on) to become a feature: rarer terms
 /// are noise that the regularisation would have to hold down one by one.
@@ -38,8 +38,11 @@ impl Terms {
         let mut rows = Vec::with_capacity(read.len());
         let mut words = Vec::with_capacity(read.len());
         for (terms, n) in read {
+            // A word whose lower case reads as more than one word (İ → i + a combining dot)
+            // cannot be a `[terms]` key: it is left out rather than written and refused.
             let mut row: Vec<u32> = terms
                 .into_iter()
+                .filter(|t| t.is_ascii() || is_term(t))
                 .map(|t| {
                     let next = names.len() as u32;
                     *index.entry(t).or_insert_with_key(|t| {
@@ -134,5 +137,28 @@ mod tests {
         assert_eq!(keep(&t.names, rows(5), 1), [(id("you"), 5)], "the most frequent first");
         assert_eq!(keep(&t.names, rows(2), 10), [], "two comments are below the floor");
         assert_eq!(keep(&t.names, rows(5), 0), []);
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, every term read is a key `[terms]` accepts, so a fitted layer
+        /// always loads.
+        #[test]
+        fn every_term_read_is_a_valid_key(
+            text in "[İıIiSsßǅΣς’'a-z0-9 ,.]{0,30}|\\PC{0,40}"
+        ) {
+            let texts = [text.as_str(), text.as_str(), text.as_str()];
+            let t = Terms::read(&texts);
+            for n in &t.names {
+                proptest::prop_assert!(is_term(n), "{n:?} from {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_whose_lower_case_splits_is_not_a_term() {
+        let texts = ["İstanbul trip", "İstanbul trip", "İstanbul trip"];
+        let t = Terms::read(&texts);
+        assert_eq!(t.names, ["trip"], "{:?}", t.names);
+        assert!(t.names.iter().all(|n| is_term(n)));
     }
 }

@@ -402,6 +402,29 @@ pub struct ThreadStats {
 /// How much of a comment the most-heated list quotes.
 pub const QUOTE_CHARS: usize = 160;
 
+impl AuthorStats {
+    /// Adds another accumulator's counts for the same author.
+    fn merge(&mut self, o: &AuthorStats) {
+        self.comments += o.comments;
+        self.scored += o.scored;
+        self.flagged += o.flagged;
+        self.by_category.add(&o.by_category);
+    }
+}
+
+impl ThreadStats {
+    /// Adds another accumulator's counts for the same thread.
+    fn merge(&mut self, o: &ThreadStats) {
+        self.comments += o.comments;
+        self.scored += o.scored;
+        self.sum_compound_e4 += o.sum_compound_e4;
+        self.negative += o.negative;
+        self.flagged += o.flagged;
+        self.heated += o.heated;
+        lower(&mut self.most_negative, &o.most_negative);
+    }
+}
+
 fn lower(a: &mut Option<(f64, String)>, b: &Option<(f64, String)>) {
     if let Some((c, t)) = b {
         let replace = match a {
@@ -640,11 +663,7 @@ impl Aggregate {
             .enumerate()
             .map(|(i, (_, st))| {
                 let id = self.authors.id_of(&o.authors, i);
-                let me = self.authors.at_mut(id);
-                me.comments += st.comments;
-                me.scored += st.scored;
-                me.flagged += st.flagged;
-                me.by_category.add(&st.by_category);
+                self.authors.at_mut(id).merge(st);
                 id
             })
             .collect();
@@ -654,14 +673,7 @@ impl Aggregate {
             .enumerate()
             .map(|(i, (_, st))| {
                 let id = self.threads.id_of(&o.threads, i);
-                let me = self.threads.at_mut(id);
-                me.comments += st.comments;
-                me.scored += st.scored;
-                me.sum_compound_e4 += st.sum_compound_e4;
-                me.negative += st.negative;
-                me.flagged += st.flagged;
-                me.heated += st.heated;
-                lower(&mut me.most_negative, &st.most_negative);
+                self.threads.at_mut(id).merge(st);
                 id
             })
             .collect();

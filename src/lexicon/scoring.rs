@@ -305,7 +305,7 @@ pub(crate) fn compile(m: &Merged, ids: &HashSet<String>, diags: &mut Vec<Diagnos
         }
     }
     scoring.scores = by_id.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    let mut terms = HashMap::new();
+    let mut terms = Vec::with_capacity(m.terms.len());
     for (term, (score, src)) in &m.terms {
         if !super::terms::is_term(term) {
             diags.push(
@@ -322,7 +322,7 @@ pub(crate) fn compile(m: &Merged, ids: &HashSet<String>, diags: &mut Vec<Diagnos
                 ),
             );
         } else if finite(&format!("score of term \"{term}\""), score, *src, diags) {
-            terms.insert(term.clone(), *score.get_ref());
+            terms.push((term.clone(), *score.get_ref()));
         }
     }
     scoring.terms = super::terms::Vocabulary::new(terms);

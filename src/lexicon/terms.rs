@@ -21,7 +21,6 @@
 //! scores how a site's comments are worded; evasions are the rules' business.
 
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -77,7 +76,7 @@ pub struct TermsPart {
 
 impl Vocabulary {
     /// A vocabulary of these scores.
-    pub fn new(scores: HashMap<String, f64>) -> Vocabulary {
+    pub fn new(scores: impl IntoIterator<Item = (String, f64)>) -> Vocabulary {
         Vocabulary { scores: scores.into_iter().collect() }
     }
 
@@ -209,10 +208,11 @@ mod tests {
 
     #[test]
     fn each_term_counts_once_divided_by_the_length() {
-        let v = Vocabulary::new(
-            [("fool".to_string(), 2.0), ("a fool".to_string(), 1.0), ("sir".to_string(), -0.5)]
-                .into(),
-        );
+        let v = Vocabulary::new([
+            ("fool".to_string(), 2.0),
+            ("a fool".to_string(), 1.0),
+            ("sir".to_string(), -0.5),
+        ]);
         let p = v.part("A fool, a FOOL, sir");
         assert_eq!(p.words, 5);
         let want = (2.0 + 1.0 - 0.5) / 6f64.sqrt();

@@ -436,17 +436,14 @@ fn run_eval(args: &EvalArgs, global: &GlobalOpts) -> Result<Outcome> {
     let threshold = args.threshold.or(settings.thresholds.review);
     let probs = toxicities(&model, &settings, &data);
     let mut s = measure(&probs, &data, threshold, args.bins.max(1));
-    if model.saw("").is_some() {
-        let n = data.par_iter().filter(|d| model.saw(&d.text) == Some(true)).count();
-        s.trained_on = Some(n);
-        // About 1% of texts a model never saw read as seen (see `crate::model::seen`).
-        if n as f64 >= crate::tune::fit::MODEL_SEEN_SHARE * data.len() as f64 {
-            eprintln!(
-                "moderato: model eval: the model was trained on {n} of these {} comments; its \
-                 figures on them overrate it on new comments",
-                data.len()
-            );
-        }
+    let texts: Vec<&str> = data.iter().map(|d| d.text.as_str()).collect();
+    s.trained_on = model.trained_on(&texts);
+    if let Some(n) = s.trained_on.filter(|&n| crate::tune::fit::trained_on_them(n, data.len())) {
+        eprintln!(
+            "moderato: model eval: the model was trained on {n} of these {} comments; its \
+             figures on them overrate it on new comments",
+            data.len()
+        );
     }
     if let Some(field) = &args.baseline {
         let values = baseline_values(&args.labels, field, &data)?;

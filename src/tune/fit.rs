@@ -30,6 +30,8 @@ pub mod vocabulary;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use solve::sigmoid;
+
 use super::report::Scores;
 use super::Confusion;
 use crate::lexicon::{Action, Lexicon, Thresholds, Verdict};
@@ -285,6 +287,12 @@ impl CvEstimate {
 /// the model out (see `crate::model::seen`). Below it, a few public comments a site's labels
 /// happen to share with the training data do not matter.
 pub const MODEL_SEEN_SHARE: f64 = 0.1;
+
+/// Whether a model trained on `seen` of `of` labeled comments was trained on them, as far as
+/// measuring or fitting it goes (about 1% of texts it never saw read as seen).
+pub fn trained_on_them(seen: usize, of: usize) -> bool {
+    seen > 0 && seen as f64 >= MODEL_SEEN_SHARE * of as f64
+}
 
 /// Labeled comments up to which the estimate is nested. Choosing among settings and terms by
 /// their cross-validated F1 and reporting that same F1 overrates the winner when the labels
@@ -565,8 +573,6 @@ pub fn platt(rows: &[Observation]) -> (f64, f64) {
     (a, b)
 }
 
-use solve::sigmoid;
-
 /// Features up to which [`train`] solves Newton's steps exactly (Cholesky); beyond, a
 /// vocabulary is in and the steps are solved by conjugate gradients ([`solve::newton_cg`]).
 const EXACT_UP_TO: usize = 400;
@@ -769,11 +775,8 @@ where
     }
     let texts: Vec<&str> = samples.iter().map(|s| s.0).collect();
     // A model trained on these comments is left out: the fit goes on as with `--model none`.
-    let seen = lexicon.model().map_or(0, |m| {
-        texts.par_iter().with_min_len(256).filter(|t| m.saw(t) == Some(true)).count()
-    });
-    let model_seen =
-        (seen > 0 && seen as f64 >= MODEL_SEEN_SHARE * labels.len() as f64).then_some(seen as u64);
+    let seen = lexicon.model().and_then(|m| m.trained_on(&texts)).unwrap_or(0);
+    let model_seen = trained_on_them(seen, labels.len()).then_some(seen as u64);
     let without_model;
     let lexicon = if model_seen.is_some() {
         without_model = lexicon.clone().with_model(None);
@@ -782,18 +785,18 @@ where
         lexicon
     };
     // The lexicon checks every comment once; every fit starts from what it found.
-    let obs = observe(lexicon, samples, compound);
-    let folds = stratified_folds(&labels, k, opt.seed);
-    let mut read = obs.clone();
+    // With the vocabulary read too: a fit without one has no term columns and ignores it.
+    let mut obs = observe(lexicon, samples, compound);
     if opt.vocabulary > 0 {
         let terms = vocabulary::Terms::read(&texts);
-        for ((row, t), w) in read.rows.iter_mut().zip(terms.rows).zip(terms.words) {
+        for ((row, t), w) in obs.rows.iter_mut().zip(terms.rows).zip(terms.words) {
             row.terms = t;
             row.words = w;
         }
-        read.terms = terms.names;
+        obs.terms = terms.names;
     }
-    let mut best = select(lexicon, &obs, &read, &texts, &folds, opt);
+    let folds = stratified_folds(&labels, k, opt.seed);
+    let mut best = select(lexicon, &obs, &texts, &folds, opt);
     if labels.len() <= NESTED_UP_TO {
         // Each fold is left out of the whole selection, which is made again on the others
         // (with their own folds), and the lexicon it chose is counted on the fold.
@@ -801,16 +804,16 @@ where
             .map(|f| {
                 let inner: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] != f).collect();
                 let held: Vec<usize> = (0..labels.len()).filter(|&i| folds[i] == f).collect();
-                let sub = |o: &Observations| Observations {
-                    rules: o.rules.clone(),
-                    rows: inner.iter().map(|&i| o.rows[i].clone()).collect(),
-                    terms: o.terms.clone(),
+                let sub = Observations {
+                    rules: obs.rules.clone(),
+                    rows: inner.iter().map(|&i| obs.rows[i].clone()).collect(),
+                    terms: obs.terms.clone(),
                 };
                 let sub_texts: Vec<&str> = inner.iter().map(|&i| texts[i]).collect();
                 let sub_labels: Vec<bool> = inner.iter().map(|&i| labels[i]).collect();
                 let sub_folds = stratified_folds(&sub_labels, k, opt.seed);
-                let chosen = select(lexicon, &sub(&obs), &sub(&read), &sub_texts, &sub_folds, opt);
-                let flagged = predict(&chosen, lexicon, &read, &texts, &held);
+                let chosen = select(lexicon, &sub, &sub_texts, &sub_folds, opt);
+                let flagged = predict(&chosen, lexicon, &obs, &texts, &held);
                 let mut c = Confusion::default();
                 for (&i, f) in held.iter().zip(flagged) {
                     c.add(f, labels[i]);
@@ -826,11 +829,10 @@ where
 
 /// The selection: the fits without terms, with proposed terms and with the vocabulary (as
 /// `opt` allows), each cross-validated on `folds`; the simplest unless another has a higher
-/// mean F1. `read` is `obs` with the vocabulary read.
+/// mean F1.
 fn select(
     lexicon: &Lexicon,
     obs: &Observations,
-    read: &Observations,
     texts: &[&str],
     folds: &[usize],
     opt: &FitOptions,
@@ -845,8 +847,7 @@ fn select(
     }
     let mut best: Option<Fit> = None;
     for v in &variants {
-        let o = if v.vocabulary > 0 { read.clone() } else { obs.clone() };
-        let f = fit_one(lexicon, o, texts, folds, v);
+        let f = fit_one(lexicon, obs.clone(), texts, folds, v);
         if best.as_ref().is_none_or(|b| f.cv.f1 > b.cv.f1) {
             best = Some(f);
         }

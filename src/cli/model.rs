@@ -283,7 +283,7 @@ fn run_train(args: &TrainArgs, global: &GlobalOpts) -> Result<Outcome> {
         );
     }
     let rows: Vec<train::Row> =
-        fit.par_iter().map(|d| train::featurise(&d.text, args.bits)).collect();
+        fit.par_iter().map(|d| train::featurise(&d.text, args.bits, train::SCHEME)).collect();
     let labels: Vec<bool> = fit.iter().map(|d| d.label).collect();
     let sample_weights: Vec<f64> =
         fit.iter().map(|d| args.weights.get(d.file).copied().unwrap_or(1.0)).collect();

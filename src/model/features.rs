@@ -10,8 +10,11 @@
 //! keeps three ("sooooo" → "sooo"); at most [`MAX_CHARS`] characters are read; the text is
 //! padded with one space at each end.
 //!
-//! **Character n-grams**: every run of 3 to 5 characters of the padded text. (Runs of 2 were
-//! dropped: a quarter of the work, 0.0005 ROC AUC on held-back comments.)
+//! **Character n-grams** ([`Scheme`]): runs of 3 to 5 characters. Models trained now
+//! (file version 3) read the runs inside one space-delimited token together with the spaces
+//! around it (" you", "you ", " you ", never "u a"); models of file versions 1 and 2 read every
+//! run of the padded text, across words, and are still scored as they were trained. (Runs of
+//! 2 were dropped: a quarter of the work, 0.0005 ROC AUC on held-back comments.)
 //! **Word n-grams**: words are maximal runs of alphanumeric characters (apostrophes inside a
 //! word are dropped: "don't" → "dont"); every word and every pair of neighbouring words.
 //!
@@ -20,14 +23,17 @@
 //! points). A word pair continues its first word's hash with a space (32), then the second
 //! word. The bucket is `(h * MIX) >> (64 - bits)`.
 //!
-//! **Values.** Binary: a bucket counts once however often its n-grams occur (the first n-gram
-//! to reach a bucket stands for it, and its kind is the bucket's), scaled so each kind has
-//! unit length as if no bucket were shared:
-//! character buckets by `1/√(distinct character buckets)`, word buckets by
-//! `1/√(distinct word buckets)`. A comment's log-odds are `bias + Σ value × weight[bucket]`.
-//! (The inverse document frequencies of training are folded into the weights, so scoring
-//! needs no second table.) Measured on held-back Jigsaw comments, binary values ranked 0.005
-//! ROC AUC better than counts.
+//! **Values.** Word n-grams are binary: a bucket counts once however often its n-grams occur.
+//! Character n-grams count every occurrence (version 3), or are binary like words (versions
+//! 1–2, where a bucket reached by both kinds counts once, for the kind that reached it first).
+//! Each kind is scaled to unit length as if no bucket were shared: character values by
+//! `1/√(character n-grams counted)`, word values by `1/√(distinct word buckets)`. A comment's
+//! log-odds are `bias + Σ value × weight[bucket]`. (The inverse document frequencies of
+//! training are folded into the weights, so scoring needs no second table.) Measured on
+//! held-back Jigsaw comments, binary values across the whole text ranked 0.005 ROC AUC better
+//! than counts across it; counts within tokens rank as well as binary values across the text
+//! (models/README.md) and need no record of what was seen, which is most of why version 3
+//! models score faster (BENCHMARKS.md, "Toxicity model").
 
 /// FNV-1a's 64-bit offset basis.
 pub const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
@@ -180,21 +186,27 @@ impl Seen {
         self.mark(kind, bucket) == 1
     }
 
-    /// Marks the bucket of every n-gram of `chars` in a table of `2^bits` (see
-    /// [`for_each_ngram`]), the hot loop of scoring: the counts live in registers here, not in
-    /// `self`, where each n-gram's update would wait on the last one's store.
+    /// Marks the bucket of every n-gram of `chars` that [`Scheme::Whole`] reads, in a table of
+    /// `2^bits` (see [`for_each_ngram`]), the hot loop of scoring such models: the counts live
+    /// in registers here, not in `self`, where each n-gram's update would wait on the last
+    /// one's store.
     pub fn mark_all(&mut self, chars: &[char], bits: u32) {
         let map = &mut self.map[..];
         let [list_c, list_w] = &mut self.list;
         let (mut nc, mut nw) = (self.counts[0], self.counts[1]);
-        for_each_ngram(chars, |h, k, _, _| {
-            let b = bucket(h, bits);
-            match k {
-                Kind::Chars => mark(map, list_c, &mut nc, b),
-                Kind::Words => mark(map, list_w, &mut nw, b),
-            }
-        });
+        for_each_char_ngram(chars, |h, _, _| mark(map, list_c, &mut nc, bucket(h, bits)));
+        for_each_word_ngram(chars, |h, _, _| mark(map, list_w, &mut nw, bucket(h, bits)));
         self.counts = [nc, nw];
+    }
+
+    /// Marks the bucket of every word n-gram of `chars` (under [`Scheme::Tokens`] only words
+    /// count once; see [`token_char_sum`] for the characters).
+    pub fn mark_words(&mut self, chars: &[char], bits: u32) {
+        let map = &mut self.map[..];
+        let list_w = &mut self.list[1];
+        let mut nw = self.counts[1];
+        for_each_word_ngram(chars, |h, _, _| mark(map, list_w, &mut nw, bucket(h, bits)));
+        self.counts[1] = nw;
     }
 
     /// How many distinct buckets of `kind` were marked.
@@ -229,26 +241,128 @@ pub enum Kind {
     Words = 1,
 }
 
+/// Which character n-grams a model reads, and how they count: the one part of the features
+/// that changed between file versions. A model file says which it was trained with
+/// ([`super::file`]); both are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// Format versions 1 and 2: every run of 3 to 5 characters of the padded text, across
+    /// words ("u a" in "you are"); a bucket counts once however often it is reached (binary).
+    Whole,
+    /// Format version 3 on: only runs inside one space-delimited token and the spaces around
+    /// it (" you", "you ", not "u a"), each occurrence counting. Measured on held-back
+    /// comments, as good as [`Scheme::Whole`] (mean ROC AUC over two halvings: Jigsaw +0.002,
+    /// Davidson +0.001, Kaggle insults −0.0003) and a third faster to score: no n-gram needs
+    /// to know whether an earlier one reached its bucket.
+    Tokens,
+}
+
 /// Calls `f(hash, kind, start, end)` for every n-gram of the normalised `chars` (from
-/// [`normalise`]); `start..end` are indices into `chars` (a word pair spans both words).
-/// Returns the number of character n-grams and of word n-grams.
+/// [`normalise`]) that `scheme` reads, characters first, then words; `start..end` are
+/// indices into `chars` (a word pair spans both words). Returns the number of character
+/// n-grams and of word n-grams.
 pub fn for_each_ngram(
     chars: &[char],
+    scheme: Scheme,
     mut f: impl FnMut(u64, Kind, usize, usize),
 ) -> (usize, usize) {
-    let (lo, hi) = CHAR_NGRAMS;
     let mut n_chars = 0;
+    let tokens = scheme == Scheme::Tokens;
+    for_each_char_ngram(chars, |h, start, end| {
+        // Under `Tokens`, a run with a space strictly inside spans two tokens.
+        if !(tokens && chars[start + 1..end - 1].contains(&' ')) {
+            f(h, Kind::Chars, start, end);
+            n_chars += 1;
+        }
+    });
+    (n_chars, for_each_word_ngram(chars, |h, s, e| f(h, Kind::Words, s, e)))
+}
+
+/// Calls `f(bucket, kind, start, end)` for each n-gram of `chars` that counts toward a score
+/// under `scheme`, in a table of `2^bits`: under [`Scheme::Whole`] the first n-gram to reach
+/// each bucket; under [`Scheme::Tokens`] every character n-gram and the first word n-gram to
+/// reach each bucket. Returns how many counted of each kind: each counting adds
+/// `1/√(that count)` to its bucket's value. The definition training and `explain` share with
+/// scoring (which does the same faster).
+pub fn for_each_counted(
+    chars: &[char],
+    scheme: Scheme,
+    bits: u32,
+    seen: &mut Seen,
+    mut f: impl FnMut(usize, Kind, usize, usize),
+) -> (usize, usize) {
+    seen.reset(bits, chars.len());
+    let mut counts = [0usize; 2];
+    for_each_ngram(chars, scheme, |h, k, s, e| {
+        let b = bucket(h, bits);
+        let counted = (scheme == Scheme::Tokens && k == Kind::Chars) || seen.insert(k, b);
+        if counted {
+            counts[k as usize] += 1;
+            f(b, k, s, e);
+        }
+    });
+    (counts[0], counts[1])
+}
+
+/// Calls `f(hash, start, end)` for every run of 3 to 5 characters of `chars`, by start, then
+/// length.
+fn for_each_char_ngram(chars: &[char], mut f: impl FnMut(u64, usize, usize)) {
+    debug_assert_eq!(CHAR_NGRAMS, (3, 5), "the unrolled loop below makes 3- to 5-grams");
     let base = BASIS ^ NS_CHAR;
-    for i in 0..chars.len() {
+    // Every start with room for the longest run, unrolled; then the last few starts.
+    for (i, w) in chars.windows(5).enumerate() {
+        let h3 = step(step(step(base, w[0]), w[1]), w[2]);
+        f(h3, i, i + 3);
+        let h4 = step(h3, w[3]);
+        f(h4, i, i + 4);
+        f(step(h4, w[4]), i, i + 5);
+    }
+    for i in chars.len().saturating_sub(4)..chars.len() {
         let mut h = base;
-        for (k, &c) in chars[i..chars.len().min(i + hi)].iter().enumerate() {
+        for (k, &c) in chars[i..chars.len().min(i + 5)].iter().enumerate() {
             h = step(h, c);
-            if k + 1 >= lo {
-                f(h, Kind::Chars, i, i + k + 1);
-                n_chars += 1;
+            if k >= 2 {
+                f(h, i, i + k + 1);
             }
         }
     }
+}
+
+/// The sum of `weight(bucket)` over the character n-grams [`Scheme::Tokens`] reads in
+/// `chars`, each occurrence counting, and how many there were: the hot loop of scoring. The
+/// same hashes as [`for_each_ngram`], but a run that spans two tokens is weighed by 0 rather
+/// than skipped, so the loop has no branch to mispredict.
+pub fn token_char_sum(chars: &[char], bits: u32, weight: impl Fn(usize) -> f32) -> (f32, usize) {
+    let base = BASIS ^ NS_CHAR;
+    let one = |inside: bool| f32::from(u8::from(inside));
+    let (mut a3, mut a4, mut a5) = (0.0f32, 0.0f32, 0.0f32);
+    let mut n = 0usize;
+    for w in chars.windows(5) {
+        let in3 = w[1] != ' ';
+        let in4 = in3 & (w[2] != ' ');
+        let in5 = in4 & (w[3] != ' ');
+        let h3 = step(step(step(base, w[0]), w[1]), w[2]);
+        let h4 = step(h3, w[3]);
+        let h5 = step(h4, w[4]);
+        a3 += weight(bucket(h3, bits)) * one(in3);
+        a4 += weight(bucket(h4, bits)) * one(in4);
+        a5 += weight(bucket(h5, bits)) * one(in5);
+        n += usize::from(in3) + usize::from(in4) + usize::from(in5);
+    }
+    let start = chars.len().saturating_sub(4);
+    let tail = &chars[start..];
+    for_each_char_ngram(tail, |h, s, e| {
+        if !tail[s + 1..e - 1].contains(&' ') {
+            a3 += weight(bucket(h, bits));
+            n += 1;
+        }
+    });
+    (a3 + a4 + a5, n)
+}
+
+/// Calls `f(hash, start, end)` for every word and every pair of neighbouring words of `chars`;
+/// returns how many.
+fn for_each_word_ngram(chars: &[char], mut f: impl FnMut(u64, usize, usize)) -> usize {
     let mut n_words = 0;
     let wbase = BASIS ^ NS_WORD;
     let mut prev: Option<(u64, usize)> = None;
@@ -275,7 +389,7 @@ pub fn for_each_ngram(
             }
             i += 1;
         }
-        f(h, Kind::Words, start, i);
+        f(h, start, i);
         n_words += 1;
         if let Some((ph, pstart)) = prev {
             let mut b = step(ph, ' ');
@@ -284,12 +398,12 @@ pub fn for_each_ngram(
                     b = step(b, c);
                 }
             }
-            f(b, Kind::Words, pstart, i);
+            f(b, pstart, i);
             n_words += 1;
         }
         prev = Some((h, start));
     }
-    (n_chars, n_words)
+    n_words
 }
 
 #[cfg(test)]
@@ -332,7 +446,7 @@ mod tests {
         let mut v = Vec::new();
         normalise("ab cd", &mut v); // " ab cd " = 7 chars
         let mut words = Vec::new();
-        let (c, w) = for_each_ngram(&v, |_, k, s, e| {
+        let (c, w) = for_each_ngram(&v, Scheme::Whole, |_, k, s, e| {
             if k == Kind::Words {
                 words.push(v[s..e].iter().collect::<String>());
             }
@@ -343,12 +457,83 @@ mod tests {
         assert_eq!(words, ["ab", "cd", "ab cd"]);
     }
 
+    fn char_ngrams(text: &str, scheme: Scheme) -> Vec<String> {
+        let mut v = Vec::new();
+        normalise(text, &mut v);
+        let mut out = Vec::new();
+        for_each_ngram(&v, scheme, |_, k, s, e| {
+            if k == Kind::Chars {
+                out.push(v[s..e].iter().collect::<String>());
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn tokens_read_the_runs_inside_a_token_and_its_spaces() {
+        let whole = char_ngrams("you are", Scheme::Whole);
+        let tokens = char_ngrams("you are", Scheme::Tokens);
+        assert_eq!(
+            tokens,
+            [
+                " yo", " you", " you ", "you", "you ", "ou ", " ar", " are", " are ", "are",
+                "are ", "re "
+            ]
+        );
+        assert!(whole.contains(&"u a".to_string()) && whole.contains(&"ou ar".to_string()));
+        // exactly the runs of the whole text with no space strictly inside, in the same order
+        let kept: Vec<String> =
+            whole.into_iter().filter(|g| !g[1..g.len() - 1].contains(' ')).collect();
+        assert_eq!(kept, tokens);
+        // a one-letter token is one run; every occurrence is read
+        assert_eq!(char_ngrams("a a", Scheme::Tokens), [" a ", " a "]);
+        assert!(char_ngrams("", Scheme::Tokens).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The scoring loop weighs exactly the n-grams `for_each_ngram` reads, each occurrence.
+        #[test]
+        fn token_char_sum_weighs_what_for_each_ngram_reads(text in "[a-c é!'.\n]{0,40}") {
+            let mut v = Vec::new();
+            normalise(&text, &mut v);
+            let weight = |b: usize| (b % 7) as f32 - 3.0; // small integers: sums are exact
+            let (mut want, mut n) = (0.0f32, 0usize);
+            for_each_ngram(&v, Scheme::Tokens, |h, k, _, _| {
+                if k == Kind::Chars {
+                    want += weight(bucket(h, 10));
+                    n += 1;
+                }
+            });
+            proptest::prop_assert_eq!(token_char_sum(&v, 10, weight), (want, n));
+        }
+
+        /// The unrolled loop makes the hashes of the plain definition, in the same order.
+        #[test]
+        fn char_ngrams_are_every_run_of_3_to_5(text in "[a-c é!]{0,30}") {
+            let mut v = Vec::new();
+            normalise(&text, &mut v);
+            let mut want = Vec::new();
+            for i in 0..v.len() {
+                let mut h = BASIS ^ NS_CHAR;
+                for (k, &c) in v[i..v.len().min(i + 5)].iter().enumerate() {
+                    h = step(h, c);
+                    if k >= 2 {
+                        want.push((h, i, i + k + 1));
+                    }
+                }
+            }
+            let mut got = Vec::new();
+            for_each_char_ngram(&v, |h, s, e| got.push((h, s, e)));
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[test]
     fn apostrophes_join_words() {
         let mut v = Vec::new();
         normalise("don't 'quote'", &mut v);
         let mut hashes = Vec::new();
-        for_each_ngram(&v, |h, k, _, _| {
+        for_each_ngram(&v, Scheme::Whole, |h, k, _, _| {
             if k == Kind::Words {
                 hashes.push(h);
             }
@@ -356,7 +541,7 @@ mod tests {
         let mut w = Vec::new();
         normalise("dont quote", &mut w);
         let mut expect = Vec::new();
-        for_each_ngram(&w, |h, k, _, _| {
+        for_each_ngram(&w, Scheme::Whole, |h, k, _, _| {
             if k == Kind::Words {
                 expect.push(h);
             }
@@ -393,7 +578,7 @@ mod tests {
         let mut v = Vec::new();
         normalise("abc", &mut v);
         let mut got = None;
-        for_each_ngram(&v, |hh, k, s, e| {
+        for_each_ngram(&v, Scheme::Whole, |hh, k, s, e| {
             if k == Kind::Chars && s == 1 && e == 4 {
                 got = Some(hh);
             }

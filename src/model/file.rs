@@ -6,7 +6,7 @@
 //! | offset | size | field |
 //! |---|---|---|
 //! | 0 | 8 | magic `MDRTOXIC` |
-//! | 8 | 2 | format version (2; version 1 files, without the last section, are read too) |
+//! | 8 | 2 | format version: 3, or 2 for a model of the older n-grams (below); version 1 files, without the last section, are read too |
 //! | 10 | 1 | `bits`: the table holds `2^bits` weights (10–22) |
 //! | 11 | 1 | shortest character n-gram (3) |
 //! | 12 | 1 | longest character n-gram (5) |
@@ -28,19 +28,47 @@
 //! reached). Measured on held-back comments, the codes cost less than 0.001 ROC AUC against
 //! the f32 weights (BENCHMARKS.md, "Toxicity model").
 //!
+//! **Versions.** Version 3 is written by models of character n-grams within tokens
+//! ([`Scheme::Tokens`], everything trained since 2026-12-04); versions 1 and 2 mean the older
+//! n-grams across the whole text ([`Scheme::Whole`]), which are still read and scored as
+//! trained, and written back as version 2.
+//!
 //! The n-gram and hash definitions the weights are indexed by are in [`super::features`];
 //! the n-gram lengths and characters-per-text are stored so a file made by a build that reads
 //! text differently is refused rather than misread.
 
 use sha2::{Digest, Sha256};
 
-use super::features::{CHAR_NGRAMS, MAX_CHARS};
+use super::features::{Scheme, CHAR_NGRAMS, MAX_CHARS};
 use super::seen::SeenTexts;
 
 /// The file's first bytes.
 pub const MAGIC: &[u8; 8] = b"MDRTOXIC";
-/// The format version this build writes (it reads this and version 1).
-pub const VERSION: u16 = 2;
+/// The format version this build writes for new models (it reads 1 to 3; see the module docs).
+pub const VERSION: u16 = 3;
+
+/// The format version that says a file's n-grams are `scheme`'s.
+fn version_of(scheme: Scheme) -> u16 {
+    match scheme {
+        Scheme::Whole => 2,
+        Scheme::Tokens => VERSION,
+    }
+}
+
+/// What a file says of its model besides the weights.
+#[derive(Clone, Copy, Debug)]
+pub struct Header<'a> {
+    /// log2 of the table size.
+    pub bits: u32,
+    /// The intercept.
+    pub bias: f32,
+    /// Which n-grams the weights are for (the file's version says).
+    pub scheme: Scheme,
+    /// The languages it was trained for.
+    pub languages: &'a [String],
+    /// How it was made.
+    pub provenance: &'a str,
+}
 const ENCODING_CODEBOOK: u8 = 2;
 /// Levels of the codebook.
 pub const LEVELS: usize = 256;
@@ -52,6 +80,8 @@ pub struct Decoded {
     pub bits: u32,
     /// The intercept.
     pub bias: f32,
+    /// Which n-grams the weights are for.
+    pub scheme: Scheme,
     /// The languages it was trained for.
     pub languages: Vec<String>,
     /// How it was made.
@@ -147,33 +177,24 @@ pub enum FileError {
 }
 
 /// Encodes a model: its weights become codes into a codebook ([`quantise`]).
-pub fn encode(
-    bits: u32,
-    bias: f32,
-    languages: &[String],
-    provenance: &str,
-    weights: &[f32],
-    seen: Option<&SeenTexts>,
-) -> Vec<u8> {
-    assert_eq!(weights.len(), 1usize << bits, "one weight per bucket");
+pub fn encode(head: Header<'_>, weights: &[f32], seen: Option<&SeenTexts>) -> Vec<u8> {
+    assert_eq!(weights.len(), 1usize << head.bits, "one weight per bucket");
     let (book, codes) = quantise(weights);
-    encode_codes(bits, bias, languages, provenance, &book, &codes, seen)
+    encode_codes(head, &book, &codes, seen)
 }
 
 /// Encodes a model whose weights are codes already.
 pub fn encode_codes(
-    bits: u32,
-    bias: f32,
-    languages: &[String],
-    provenance: &str,
+    head: Header<'_>,
     book: &[f32; LEVELS],
     codes: &[u8],
     seen: Option<&SeenTexts>,
 ) -> Vec<u8> {
+    let Header { bits, bias, scheme, languages, provenance } = head;
     assert_eq!(codes.len(), 1usize << bits, "one code per bucket");
     let mut out = Vec::with_capacity(codes.len() + 4 * LEVELS + 256);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&version_of(scheme).to_le_bytes());
     out.push(bits as u8);
     out.push(CHAR_NGRAMS.0 as u8);
     out.push(CHAR_NGRAMS.1 as u8);
@@ -220,11 +241,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileError> {
         return Err(FileError::Checksum);
     }
     let version = u16::from_le_bytes([body[8], body[9]]);
-    if version != 1 && version != VERSION {
-        return Err(FileError::Unsupported(format!(
-            "format version {version} (this build reads 1 and {VERSION})"
-        )));
-    }
+    let scheme = match version {
+        1 | 2 => Scheme::Whole,
+        VERSION => Scheme::Tokens,
+        _ => {
+            return Err(FileError::Unsupported(format!(
+                "format version {version} (this build reads 1 to {VERSION})"
+            )))
+        }
+    };
     let bits = u32::from(body[10]);
     if !(10..=22).contains(&bits) {
         return Err(FileError::Unsupported(format!("{bits} hash bits (10–22 are read)")));
@@ -285,23 +310,46 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, FileError> {
         return Err(FileError::Unsupported("a weight that is not a finite number".into()));
     }
     let codes = rest[4 * LEVELS..].to_vec();
-    Ok(Decoded { bits, bias, languages, provenance, codebook, codes, seen })
+    Ok(Decoded { bits, bias, scheme, languages, provenance, codebook, codes, seen })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn head(scheme: Scheme, languages: &[String]) -> Header<'_> {
+        Header { bits: 10, bias: -1.5, scheme, languages, provenance: "test" }
+    }
+
+    /// A version 2 file (the older n-grams) without training texts.
     fn sample() -> Vec<u8> {
         let w: Vec<f32> = (0..1024).map(|i| (i as f32 - 512.0) / 100.0).collect();
-        encode(10, -1.5, &["en".into()], "test", &w, None)
+        encode(head(Scheme::Whole, &["en".into()]), &w, None)
+    }
+
+    #[test]
+    fn the_version_says_which_ngrams() {
+        let w: Vec<f32> = (0..1024).map(|i| (i as f32 - 512.0) / 100.0).collect();
+        let v3 = encode(head(Scheme::Tokens, &["en".into()]), &w, None);
+        assert_eq!(u16::from_le_bytes([v3[8], v3[9]]), 3);
+        assert_eq!(decode(&v3).unwrap().scheme, Scheme::Tokens);
+        let v2 = sample();
+        assert_eq!(u16::from_le_bytes([v2[8], v2[9]]), 2);
+        assert_eq!(decode(&v2).unwrap().scheme, Scheme::Whole);
+        // Otherwise the same file.
+        assert_eq!(v3[10..v3.len() - 32], v2[10..v2.len() - 32]);
+        let mut v4 = v3[..v3.len() - 32].to_vec();
+        v4[8] = 4;
+        let sum = Sha256::digest(&v4);
+        v4.extend_from_slice(&sum);
+        assert!(matches!(decode(&v4), Err(FileError::Unsupported(m)) if m.contains("version 4")));
     }
 
     #[test]
     fn version_2_keeps_the_training_texts_and_version_1_still_reads() {
         let w: Vec<f32> = (0..1024).map(|i| (i as f32 - 512.0) / 100.0).collect();
         let seen = SeenTexts::of(["you idiot", "thanks a lot"].into_iter());
-        let v2 = encode(10, -1.5, &["en".into()], "test", &w, Some(&seen));
+        let v2 = encode(head(Scheme::Whole, &["en".into()]), &w, Some(&seen));
         let d = decode(&v2).unwrap();
         assert_eq!(d.seen.as_ref(), Some(&seen));
         assert!(d.seen.unwrap().contains("You  idiot"));
@@ -313,6 +361,7 @@ mod tests {
         let sum = Sha256::digest(&v1);
         v1.extend_from_slice(&sum);
         let d1 = decode(&v1).unwrap();
+        assert_eq!(d1.scheme, Scheme::Whole);
         assert_eq!((d1.seen, d1.codes), (None, decode(&b).unwrap().codes));
         // A version 2 file cut inside its last section is refused by name.
         let mut cut = v2[..v2.len() - 32 - 3].to_vec();

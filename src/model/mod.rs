@@ -4,7 +4,7 @@
 //! comment systems the kind of score they used to get from Perspective). This one is logistic
 //! regression over hashed word 1–2-grams and character 3–5-grams ([`features`]), with `2^bits`
 //! weights stored as one-byte codes into a 256-value codebook in a documented file ([`file`]);
-//! the built-in model is compiled into the binary (`models/toxicity-en.bin`, 257 KiB) and
+//! the built-in model is compiled into the binary (`models/toxicity-en.bin`, 291 KiB) and
 //! `--model FILE` loads another.
 //!
 //! Pipeline position: between tone and moderation. A comment's `toxicity` is
@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use features::{bucket, for_each_ngram, normalise, Kind, Seen};
+use features::{for_each_counted, normalise, token_char_sum, Kind, Scheme, Seen};
 pub use file::FileError;
 
 /// The built-in model's file.
@@ -39,6 +39,7 @@ pub struct Model {
     bias: f32,
     codebook: [f32; file::LEVELS],
     codes: std::sync::Arc<[u8]>,
+    scheme: Scheme,
     languages: Vec<String>,
     provenance: String,
     seen: Option<seen::SeenTexts>,
@@ -108,6 +109,7 @@ impl Model {
             bias: d.bias,
             codebook: d.codebook,
             codes: d.codes.into(),
+            scheme: d.scheme,
             languages: d.languages,
             provenance: d.provenance,
             seen: d.seen,
@@ -124,15 +126,14 @@ impl Model {
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        file::encode_codes(
-            self.bits,
-            self.bias,
-            &self.languages,
-            &self.provenance,
-            &self.codebook,
-            &self.codes,
-            self.seen.as_ref(),
-        )
+        let head = file::Header {
+            bits: self.bits,
+            bias: self.bias,
+            scheme: self.scheme,
+            languages: &self.languages,
+            provenance: &self.provenance,
+        };
+        file::encode_codes(head, &self.codebook, &self.codes, self.seen.as_ref())
     }
 
     /// How many of `texts` the model was trained on (very likely: about 1% of other texts
@@ -159,7 +160,9 @@ impl Model {
         texts: impl ExactSizeIterator<Item = &'a str>,
     ) -> Model {
         let seen = seen::SeenTexts::of(texts);
-        let bytes = file::encode(bits, t.bias, languages, provenance, &t.weights, Some(&seen));
+        let head =
+            file::Header { bits, bias: t.bias, scheme: train::SCHEME, languages, provenance };
+        let bytes = file::encode(head, &t.weights, Some(&seen));
         Model::from_bytes(&bytes).expect("a file just encoded decodes")
     }
 
@@ -189,19 +192,31 @@ impl Model {
             let Scratch { chars, seen } = &mut *scratch.borrow_mut();
             normalise(text, chars);
             seen.reset(self.bits, chars.len());
-            // First the distinct buckets, then their weights: the reads of the table do not
-            // wait on the hashing, so they overlap.
-            seen.mark_all(chars, self.bits);
             // Four sums side by side: additions in one chain wait on each other.
             let sum = |bs: &[u32]| {
                 let mut acc = [0.0f32; 4];
                 for (i, &b) in bs.iter().enumerate() {
                     acc[i % 4] += self.weight(b as usize);
                 }
-                let total = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-                f64::from(total) / (bs.len().max(1) as f64).sqrt()
+                (acc[0] + acc[1]) + (acc[2] + acc[3])
             };
-            f64::from(self.bias) + sum(seen.distinct(Kind::Chars)) + sum(seen.distinct(Kind::Words))
+            let part = |w: f32, n: usize| f64::from(w) / (n.max(1) as f64).sqrt();
+            let chars_part = match self.scheme {
+                Scheme::Whole => {
+                    // First the distinct buckets, then their weights: the reads of the table
+                    // do not wait on the hashing, so they overlap.
+                    seen.mark_all(chars, self.bits);
+                    let distinct = seen.distinct(Kind::Chars);
+                    part(sum(distinct), distinct.len())
+                }
+                Scheme::Tokens => {
+                    seen.mark_words(chars, self.bits);
+                    let (w, n) = token_char_sum(chars, self.bits, |b| self.weight(b));
+                    part(w, n)
+                }
+            };
+            let words = seen.distinct(Kind::Words);
+            f64::from(self.bias) + chars_part + part(sum(words), words.len())
         })
     }
 
@@ -215,18 +230,13 @@ impl Model {
     pub fn explain(&self, text: &str, top: usize) -> (Vec<Contribution>, Vec<Contribution>) {
         let mut chars = Vec::new();
         normalise(text, &mut chars);
-        let mut seen = Seen::default();
-        seen.reset(self.bits, chars.len());
-        let mut first: Vec<(usize, usize, Kind, f32)> = Vec::new();
-        for_each_ngram(&chars, |h, k, s, e| {
-            let b = bucket(h, self.bits);
-            if seen.insert(k, b) {
-                first.push((s, e, k, self.weight(b)));
-            }
-        });
-        let (nc, nw) = (seen.count(Kind::Chars), seen.count(Kind::Words));
+        let mut counted: Vec<(usize, usize, Kind, f32)> = Vec::new();
+        let (nc, nw) =
+            for_each_counted(&chars, self.scheme, self.bits, &mut Seen::default(), |b, k, s, e| {
+                counted.push((s, e, k, self.weight(b)));
+            });
         let mut by: std::collections::BTreeMap<(String, &'static str), f64> = Default::default();
-        for (s, e, k, w) in first {
+        for (s, e, k, w) in counted {
             let (kind, n) = match k {
                 Kind::Chars => ("chars", nc),
                 Kind::Words => ("words", nw),
@@ -267,16 +277,59 @@ mod tests {
     #[test]
     fn explain_adds_up_to_the_logit() {
         let m = Model::builtin();
-        let text = "what an idiot";
+        let text = "what an idiot, idiot";
         let (up, down) = m.explain(text, usize::MAX);
         let sum: f64 = up.iter().chain(&down).map(|c| c.logit).sum::<f64>() + f64::from(m.bias);
         assert!((sum - m.logit(text)).abs() < 1e-3, "{sum} vs {}", m.logit(text));
         assert!(up.iter().any(|c| c.ngram.contains("idiot")), "{up:?}");
     }
 
+    /// A model of either file version scores a text as its features say, the features
+    /// training reads: `bias + Σ value × weight`.
+    #[test]
+    fn scoring_agrees_with_the_training_features_in_both_schemes() {
+        let weights: Vec<f32> = (0..1u32 << 12)
+            .map(|i| (i.wrapping_mul(2_654_435_761) % 1000) as f32 / 250.0 - 2.0)
+            .collect();
+        let texts = [
+            "",
+            "a",
+            "You are an IDIOT idiot idiot!!!!",
+            "don't   tell me\nwhat to do, ok?",
+            "Ärger über die Straße — 北京 ",
+            &"long comment text ".repeat(300),
+        ];
+        for scheme in [Scheme::Whole, Scheme::Tokens] {
+            let head =
+                file::Header { bits: 12, bias: -0.5, scheme, languages: &[], provenance: "" };
+            let m = Model::from_bytes(&file::encode(head, &weights, None)).unwrap();
+            assert_eq!(m.scheme, scheme);
+            for text in texts {
+                let row = train::featurise(text, 12, scheme);
+                let want = -0.5
+                    + row
+                        .index
+                        .iter()
+                        .zip(&row.value)
+                        .map(|(&b, &v)| f64::from(v) * f64::from(m.weight(b as usize)))
+                        .sum::<f64>();
+                let got = m.logit(text);
+                // scoring sums in f32: ~1e-5 of the total over thousands of n-grams
+                let (what, len) = (&text[..text.len().min(20)], text.len());
+                assert!(
+                    (got - want).abs() < 2e-5 * (1.0 + want.abs()),
+                    "{scheme:?} {what:?} ({len} bytes): {got} vs {want}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn from_trained_reads_as_its_file() {
-        let rows = vec![train::featurise("idiot", 10), train::featurise("thanks", 10)];
+        let rows = vec![
+            train::featurise("idiot", 10, train::SCHEME),
+            train::featurise("thanks", 10, train::SCHEME),
+        ];
         let t = train::train(
             &rows,
             &[true, false],

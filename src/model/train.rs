@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::features::{bucket, for_each_ngram, normalise, Kind, Seen};
+use super::features::{for_each_counted, normalise, Kind, Scheme, Seen};
 
 /// One comment's features: `(bucket, value)` sorted by bucket, each bucket once.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,28 +20,27 @@ pub struct Row {
     pub value: Vec<f32>,
 }
 
-/// The features of `text` in a table of `2^bits` weights.
-pub fn featurise(text: &str, bits: u32) -> Row {
+/// The n-grams new models are trained on.
+pub const SCHEME: Scheme = Scheme::Tokens;
+
+/// The features of `text` under `scheme` in a table of `2^bits` weights (see
+/// [`for_each_counted`]: each counting adds `1/√(count of its kind)`).
+pub fn featurise(text: &str, bits: u32, scheme: Scheme) -> Row {
     let mut chars = Vec::new();
     normalise(text, &mut chars);
-    let mut seen = Seen::default();
-    seen.reset(bits, chars.len());
     let mut raw: Vec<(u32, Kind)> = Vec::new();
-    for_each_ngram(&chars, |h, k, _, _| {
-        let b = bucket(h, bits);
-        if seen.insert(k, b) {
-            raw.push((b as u32, k));
-        }
+    let (nc, nw) = for_each_counted(&chars, scheme, bits, &mut Seen::default(), |b, k, _, _| {
+        raw.push((b as u32, k));
     });
-    let vc = 1.0 / (seen.count(Kind::Chars).max(1) as f32).sqrt();
-    let vw = 1.0 / (seen.count(Kind::Words).max(1) as f32).sqrt();
+    let vc = 1.0 / (nc.max(1) as f32).sqrt();
+    let vw = 1.0 / (nw.max(1) as f32).sqrt();
     let mut pairs: Vec<(u32, f32)> =
         raw.into_iter().map(|(b, k)| (b, if k == Kind::Chars { vc } else { vw })).collect();
     pairs.sort_unstable_by_key(|p| p.0);
     let mut row = Row::default();
     for (b, v) in pairs {
         if row.index.last() == Some(&b) {
-            // the same bucket reached by a character and a word n-gram
+            // the same bucket reached again (under `Tokens`), or by both kinds
             *row.value.last_mut().expect("same length as index") += v;
         } else {
             row.index.push(b);
@@ -292,16 +291,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn featurise_counts_each_bucket_once() {
-        let once = featurise("idiot", 16);
-        let thrice = featurise("idiot idiot idiot", 16);
-        assert!(thrice.index.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(thrice.index.len(), thrice.value.len());
-        // every n-gram of "idiot" is in both; the repeats add only the pairs and " i"/"t i"
-        assert!(once.index.iter().all(|b| thrice.index.contains(b)));
-        // unit length per kind (absent collisions between kinds)
-        let norm: f32 = once.value.iter().map(|v| v * v).sum();
-        assert!((norm - 2.0).abs() < 1e-4, "{norm}");
+    fn featurise_counts_buckets_as_the_scheme_says() {
+        for scheme in [Scheme::Whole, Scheme::Tokens] {
+            let once = featurise("idiot", 16, scheme);
+            let thrice = featurise("idiot idiot idiot", 16, scheme);
+            assert!(thrice.index.windows(2).all(|w| w[0] < w[1]));
+            assert_eq!(thrice.index.len(), thrice.value.len());
+            assert!(once.index.iter().all(|b| thrice.index.contains(b)));
+            // unit length per kind (absent collisions between kinds)
+            let norm: f32 = once.value.iter().map(|v| v * v).sum();
+            assert!((norm - 2.0).abs() < 1e-4, "{scheme:?} {norm}");
+        }
+        // The whole text's runs: the repeats add " i" and "t i" runs; each bucket counts once.
+        let (once, thrice) = (
+            featurise("idiot", 16, Scheme::Whole),
+            featurise("idiot idiot idiot", 16, Scheme::Whole),
+        );
+        assert!(thrice.index.len() > once.index.len());
+        // Tokens: the same character buckets, each read three times (the words add only the
+        // pair "idiot idiot").
+        let (once, thrice) = (
+            featurise("idiot", 16, Scheme::Tokens),
+            featurise("idiot idiot idiot", 16, Scheme::Tokens),
+        );
+        assert_eq!(thrice.index.len(), once.index.len() + 1);
     }
 
     #[test]
@@ -314,7 +327,7 @@ mod tests {
             ("great reporting, thanks", false),
             ("I disagree with the article", false),
         ];
-        let rows: Vec<Row> = texts.iter().map(|(t, _)| featurise(t, 12)).collect();
+        let rows: Vec<Row> = texts.iter().map(|(t, _)| featurise(t, 12, SCHEME)).collect();
         let labels: Vec<bool> = texts.iter().map(|t| t.1).collect();
         let opt = TrainOptions { bits: 12, lambda: 1e-3, iterations: 100, tolerance: 1e-9 };
         let a = train(&rows, &labels, &[], &opt, |_, _| {});
@@ -328,7 +341,7 @@ mod tests {
         for (r, y) in rows.iter().zip(&labels) {
             assert_eq!(margin(&a, r) > 0.0, *y);
         }
-        let unseen = featurise("such an idiot", 12);
-        assert!(margin(&a, &unseen) > margin(&a, &featurise("thanks, great article", 12)));
+        let unseen = featurise("such an idiot", 12, SCHEME);
+        assert!(margin(&a, &unseen) > margin(&a, &featurise("thanks, great article", 12, SCHEME)));
     }
 }

@@ -374,11 +374,15 @@ fn for_each_word_ngram(chars: &[char], mut f: impl FnMut(u64, usize, usize)) -> 
             continue;
         }
         let start = i;
+        // The word's hash and its pair's (the previous word's hash, a space, then this word)
+        // side by side, in one pass over the word.
         let mut h = wbase;
+        let mut pair = prev.map_or(0, |(ph, _)| step(ph, ' '));
         while i < chars.len() {
             let c = chars[i];
             if c.is_alphanumeric() {
                 h = step(h, c);
+                pair = step(pair, c);
             } else if (c == '\'' || c == '’')
                 && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
                 && i > start
@@ -391,14 +395,8 @@ fn for_each_word_ngram(chars: &[char], mut f: impl FnMut(u64, usize, usize)) -> 
         }
         f(h, start, i);
         n_words += 1;
-        if let Some((ph, pstart)) = prev {
-            let mut b = step(ph, ' ');
-            for &c in &chars[start..i] {
-                if c.is_alphanumeric() {
-                    b = step(b, c);
-                }
-            }
-            f(b, pstart, i);
+        if let Some((_, pstart)) = prev {
+            f(pair, pstart, i);
             n_words += 1;
         }
         prev = Some((h, start));
@@ -505,6 +503,46 @@ mod tests {
                 }
             });
             proptest::prop_assert_eq!(token_char_sum(&v, 10, weight), (want, n));
+        }
+
+        /// Words and pairs hashed in one pass make the hashes of the plain definition: a pair
+        /// continues its first word's hash with a space and the second word's letters.
+        #[test]
+        fn word_ngrams_are_words_and_pairs(text in "[a-c 'é!.’0]{0,30}") {
+            let mut v = Vec::new();
+            normalise(&text, &mut v);
+            let alnum = |c: &char| c.is_alphanumeric();
+            let mut words = Vec::new(); // (hash, start, end)
+            let mut i = 0;
+            while i < v.len() {
+                if !alnum(&v[i]) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < v.len()
+                    && (alnum(&v[i])
+                        || ((v[i] == '\'' || v[i] == '’') && i > start
+                            && v.get(i + 1).is_some_and(alnum)))
+                {
+                    i += 1;
+                }
+                let h = v[start..i].iter().filter(|c| alnum(c)).fold(BASIS ^ NS_WORD, |h, &c| step(h, c));
+                words.push((h, start, i));
+            }
+            let mut want = Vec::new();
+            for (k, &(h, s, e)) in words.iter().enumerate() {
+                want.push((h, s, e));
+                if k > 0 {
+                    let (ph, ps, _) = words[k - 1];
+                    let pair = v[s..e].iter().filter(|c| alnum(c)).fold(step(ph, ' '), |h, &c| step(h, c));
+                    want.push((pair, ps, e));
+                }
+            }
+            let mut got = Vec::new();
+            let n = for_each_word_ngram(&v, |h, s, e| got.push((h, s, e)));
+            proptest::prop_assert_eq!(n, got.len());
+            proptest::prop_assert_eq!(got, want);
         }
 
         /// The unrolled loop makes the hashes of the plain definition, in the same order.

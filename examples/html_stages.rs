@@ -2,8 +2,10 @@
 //! tree building, rendering, the comment finder, the article finder, and the whole parse.
 //!
 //! ```sh
-//! cargo run --release --example html_stages -- ../shared/data/dragnet
+//! cargo run --release --example html_stages -- ../shared/data/dragnet [STAGE]
 //! ```
+//!
+//! With STAGE (a prefix of a stage's label), only the stages it names run, e.g. under perf.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use moderato::parse::html::{article, comments, dom, embeds, parse_html, render};
@@ -27,8 +29,12 @@ fn main() {
             }
         }
     }
+    let only = std::env::args().nth(2);
     let n = pages.len() as f64;
     let time = |label: &str, f: &dyn Fn(&str)| {
+        if only.as_deref().is_some_and(|o| !label.starts_with(o)) {
+            return;
+        }
         let t = Instant::now();
         for p in &pages {
             f(p);

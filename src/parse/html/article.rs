@@ -9,10 +9,11 @@
 //! heading (`<h1>`, else `<h2>`) nearest before or at the start of the body. Comments found in
 //! the markup are never editorial.
 
-use super::dom::Dom;
+use super::dom::{attr, Dom};
 use super::render::{is_skipped, Rendered};
 use crate::parse::{Editorial, LineRange, Page};
 use ego_tree::NodeId;
+use html5ever::local_name;
 use rustc_hash::FxHashMap as HashMap;
 use scraper::Node;
 
@@ -151,19 +152,22 @@ pub fn canonical_url(dom: &Dom) -> Option<String> {
         };
         match e.name() {
             "link"
-                if e.attr("rel").is_some_and(|r| {
+                if attr(e, &local_name!("rel")).is_some_and(|r| {
                     r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("canonical"))
                 }) =>
             {
-                if let Some(h) = e.attr("href").filter(|h| absolute(h)) {
+                if let Some(h) = attr(e, &local_name!("href")).filter(|h| absolute(h)) {
                     return Some(h.trim().to_string());
                 }
             }
             "meta"
                 if og.is_none()
-                    && e.attr("property").is_some_and(|p| p.eq_ignore_ascii_case("og:url")) =>
+                    && attr(e, &local_name!("property"))
+                        .is_some_and(|p| p.eq_ignore_ascii_case("og:url")) =>
             {
-                og = e.attr("content").filter(|c| absolute(c)).map(|c| c.trim().to_string());
+                og = attr(e, &local_name!("content"))
+                    .filter(|c| absolute(c))
+                    .map(|c| c.trim().to_string());
             }
             _ => {}
         }
@@ -185,9 +189,12 @@ pub fn title(dom: &Dom) -> Option<String> {
             }
             "meta"
                 if og.is_none()
-                    && e.attr("property").is_some_and(|p| p.eq_ignore_ascii_case("og:title")) =>
+                    && attr(e, &local_name!("property"))
+                        .is_some_and(|p| p.eq_ignore_ascii_case("og:title")) =>
             {
-                og = e.attr("content").map(crate::parse::title_of).filter(|t| !t.is_empty());
+                og = attr(e, &local_name!("content"))
+                    .map(crate::parse::title_of)
+                    .filter(|t| !t.is_empty());
             }
             "body" => break,
             _ => {}
@@ -203,8 +210,11 @@ fn document_title(dom: &Dom) -> Vec<String> {
         let Some(e) = node.value().as_element() else { continue };
         match e.name() {
             "title" if out.is_empty() => out.push(fold(&text_of(dom, node.id()))),
-            "meta" if e.attr("property").is_some_and(|p| p.eq_ignore_ascii_case("og:title")) => {
-                if let Some(c) = e.attr("content") {
+            "meta"
+                if attr(e, &local_name!("property"))
+                    .is_some_and(|p| p.eq_ignore_ascii_case("og:title")) =>
+            {
+                if let Some(c) = attr(e, &local_name!("content")) {
                     out.push(fold(c));
                 }
             }
@@ -437,7 +447,9 @@ pub fn apply(page: &mut Page, r: &Rendered, a: &Article) {
 /// An author box (a schema.org `Person`, or a block named as a bio or author box): who wrote
 /// the article, not the article.
 fn is_bio(e: &scraper::node::Element) -> bool {
-    if e.attr("itemtype").is_some_and(|t| t.to_ascii_lowercase().contains("schema.org/person")) {
+    if attr(e, &local_name!("itemtype"))
+        .is_some_and(|t| t.to_ascii_lowercase().contains("schema.org/person"))
+    {
         return true;
     }
     e.classes().chain(e.id()).any(|c| {

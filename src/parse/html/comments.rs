@@ -24,7 +24,7 @@
 //! A set of items is taken as the comment section when most of them have a body and most an
 //! author or a time; otherwise the page's comments are left to the text parser.
 
-use super::dom::Dom;
+use super::dom::{attr, attr_named, Dom};
 use super::render::{is_skipped, Rendered};
 use super::Found;
 use crate::parse::features;
@@ -32,6 +32,7 @@ use crate::parse::layout::CommentParts;
 use crate::parse::{reltime, stamp};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use ego_tree::NodeId;
+use html5ever::local_name;
 use rustc_hash::FxHashMap as HashMap;
 use scraper::node::Element;
 use scraper::Node;
@@ -39,6 +40,23 @@ use scraper::Node;
 /// A class or id reduced to its letters, lower-cased: `comment_item-3` → `commentitem`.
 fn letters(token: &str) -> String {
     token.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect()
+}
+
+/// Whether [`letters`] of `token` is one of `set`: for an ASCII token (nearly all of them)
+/// without building the string, as this is asked of every class of every element.
+fn letters_in(token: &str, set: &[&str]) -> bool {
+    if !token.is_ascii() {
+        return set.contains(&letters(token).as_str());
+    }
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in token.bytes().filter(u8::is_ascii_alphabetic) {
+        // Longer than any name in the sets.
+        let Some(slot) = buf.get_mut(n) else { return false };
+        *slot = b.to_ascii_lowercase();
+        n += 1;
+    }
+    set.iter().any(|w| w.as_bytes() == &buf[..n])
 }
 
 /// Class names that make an element a comment.
@@ -65,7 +83,7 @@ const ITEM_CLASSES: &[&str] = &[
 const ITEM_IDS: &[&str] = &["comment", "licomment", "divcomment", "commentid", "c", "cmt", "comm"];
 
 fn is_item(e: &Element) -> bool {
-    if let Some(t) = e.attr("itemtype") {
+    if let Some(t) = attr(e, &local_name!("itemtype")) {
         let t = t.to_ascii_lowercase();
         if t.contains("schema.org/comment") || t.contains("schema.org/usercomments") {
             return true;
@@ -73,26 +91,25 @@ fn is_item(e: &Element) -> bool {
     }
     // A microdata item (`itemscope itemprop=comment`); without `itemscope` the property is
     // the comment's text, not the comment.
-    if e.attr("itemscope").is_some()
-        && e.attr("itemprop")
+    if attr(e, &local_name!("itemscope")).is_some()
+        && attr(e, &local_name!("itemprop"))
             .is_some_and(|p| p.split_whitespace().any(|p| p.eq_ignore_ascii_case("comment")))
     {
         return true;
     }
     // RDFa (`typeof="sioc:Post sioct:Comment"`).
-    if e.attr("typeof")
+    if attr_named(e, "typeof")
         .is_some_and(|t| t.split_whitespace().any(|t| t.to_ascii_lowercase().ends_with(":comment")))
     {
         return true;
     }
     if let Some(id) = e.id() {
-        if id.chars().any(|c| c.is_ascii_digit()) && ITEM_IDS.contains(&letters(id).as_str()) {
+        if id.chars().any(|c| c.is_ascii_digit()) && letters_in(id, ITEM_IDS) {
             return true;
         }
     }
     e.classes().any(|c| {
-        ITEM_CLASSES.contains(&letters(c).as_str())
-            || unprefixed(c).is_some_and(|u| ITEM_CLASSES.contains(&letters(u).as_str()))
+        letters_in(c, ITEM_CLASSES) || unprefixed(c).is_some_and(|u| letters_in(u, ITEM_CLASSES))
     })
 }
 
@@ -129,7 +146,8 @@ fn role(e: &Element) -> Option<Role> {
     if name == "time" {
         return Some(Role::Time);
     }
-    if let Some(p) = e.attr("itemprop").or_else(|| e.attr("property")) {
+    if let Some(p) = attr(e, &local_name!("itemprop")).or_else(|| attr(e, &local_name!("property")))
+    {
         let p = p.to_ascii_lowercase();
         if p.contains("created") {
             return Some(Role::Time);
@@ -147,7 +165,8 @@ fn role(e: &Element) -> Option<Role> {
             return Some(Role::Body);
         }
     }
-    if e.attr("rel").is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("author")))
+    if attr(e, &local_name!("rel"))
+        .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("author")))
     {
         return Some(Role::Author);
     }
@@ -429,7 +448,7 @@ fn reply_container_parent(dom: &Dom, items: &Items, id: NodeId) -> Option<NodeId
     for _ in 0..6 {
         let Some(node) = at else { break };
         let Some(e) = node.value().as_element() else { break };
-        if e.classes().any(|c| CONTAINERS.contains(&letters(c).as_str())) {
+        if e.classes().any(|c| letters_in(c, CONTAINERS)) {
             let prev = node.prev_siblings().find(|s| s.value().is_element())?;
             if items.kept(prev.id()) {
                 return Some(prev.id());
@@ -545,7 +564,7 @@ fn printed_level(lines: &[&str], mine: &[usize]) -> Option<usize> {
 fn native_id(e: &Element) -> Option<String> {
     ["data-comment-id", "data-commentid", "data-id", "id"]
         .iter()
-        .filter_map(|a| e.attr(a))
+        .filter_map(|a| attr_named(e, a))
         .map(str::trim)
         .find(|v| !v.is_empty() && v.len() <= 128 && v.bytes().any(|b| b.is_ascii_digit()))
         .map(str::to_string)
@@ -653,8 +672,9 @@ fn parts_of(
         roles.iter().filter(|(_, role)| *role == Role::Time).map(|&(id, _)| id).collect();
     let machine = |id: &NodeId| {
         dom.html.tree.get(*id).and_then(|n| n.value().as_element()).is_some_and(|e| {
-            e.attr("datetime").is_some()
-                || (e.attr("itemprop").is_some() && e.attr("content").is_some())
+            attr(e, &local_name!("datetime")).is_some()
+                || (attr(e, &local_name!("itemprop")).is_some()
+                    && attr(e, &local_name!("content")).is_some())
         })
     };
     times.sort_by_key(|id| !machine(id));
@@ -662,11 +682,13 @@ fn parts_of(
         if parts.posted_text.is_some() {
             break;
         }
-        let Some(e) = dom.html.tree.get(id).and_then(|n| n.value().as_element().cloned()) else {
+        let Some(e) = dom.html.tree.get(id).and_then(|n| n.value().as_element()) else {
             continue;
         };
         let text = text_of(dom, id);
-        let datetime = e.attr("datetime").or_else(|| e.attr("content")).or_else(|| e.attr("title"));
+        let datetime = attr(e, &local_name!("datetime"))
+            .or_else(|| attr(e, &local_name!("content")))
+            .or_else(|| attr(e, &local_name!("title")));
         let exact = datetime.and_then(exact_time);
         let written = stamp_text(&text).or_else(|| {
             datetime.filter(|d| exact_time(d).is_some() || plain_datetime(d)).map(|d| {
@@ -801,6 +823,25 @@ mod tests {
         let Built::Tree(d) = build(html) else { panic!() };
         let r = render(&d, None);
         find(&d, &r)
+    }
+
+    #[test]
+    fn letters_in_agrees_with_letters() {
+        let set = &["comment", "commentitem", "k", "c"];
+        for t in ["comment", "Comment_Item-3", "wc-comment", "x", "", "ＣＯＭＭＥＮＴ", "\u{212a}", "İtem"] {
+            assert_eq!(letters_in(t, set), set.contains(&letters(t).as_str()), "{t:?}");
+        }
+        assert!(letters_in("COMMENT-42", set));
+        assert!(!letters_in(&"comment".repeat(20), set));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn letters_in_is_letters_then_contains(t in "[a-zA-Z0-9_\\-İK\u{212a}é]{0,80}") {
+            for set in [ITEM_CLASSES, ITEM_IDS] {
+                proptest::prop_assert_eq!(letters_in(&t, set), set.contains(&letters(&t).as_str()));
+            }
+        }
     }
 
     const WORDPRESS: &str = r##"<html><body><article><h1>Title</h1><p>Article text.</p></article>

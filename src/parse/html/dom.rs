@@ -12,8 +12,9 @@
 use ego_tree::NodeId;
 use html5ever::interface::{ElementFlags, NodeOrText, QualName, QuirksMode, TreeSink};
 use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::{Attribute, ParseOpts};
+use html5ever::{ns, Attribute, LocalName, ParseOpts};
 use rustc_hash::FxHashMap as HashMap;
+use scraper::node::Element;
 use scraper::{Html, HtmlTreeSink};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -106,6 +107,21 @@ fn extend_to_descendants(html: &Html, lines: &mut HashMap<NodeId, (u32, u32)>) {
         let Some(parent) = html.tree.get(id).and_then(|n| n.parent()) else { continue };
         lines.entry(parent.id()).and_modify(|r| r.1 = r.1.max(last)).or_insert((last, last));
     }
+}
+
+/// The value of an element's attribute (in no namespace) by its interned name.
+///
+/// scraper's `Element::attr` interns the name it is given and binary-searches the attributes
+/// comparing names as strings. The finders ask this of every element several times and an
+/// element has a few attributes, so a scan comparing interned names (an integer each) is much
+/// cheaper. The answer is the same: html5ever keeps one attribute per name.
+pub fn attr<'a>(e: &'a Element, name: &LocalName) -> Option<&'a str> {
+    e.attrs.iter().find(|(q, _)| q.local == *name && q.ns == ns!()).map(|(_, v)| &**v)
+}
+
+/// [`attr`] for a name that is not among html5ever's interned ones (`data-comment-id`).
+pub fn attr_named<'a>(e: &'a Element, name: &str) -> Option<&'a str> {
+    e.attrs.iter().find(|(q, _)| &*q.local == name && q.ns == ns!()).map(|(_, v)| &**v)
 }
 
 /// Wraps scraper's tree sink, noting the current source line when elements are created and

@@ -13,8 +13,9 @@
 //!
 //! The walk is iterative, so a deep tree cannot overflow the stack.
 
-use super::dom::Dom;
+use super::dom::{attr, Dom};
 use ego_tree::NodeId;
+use html5ever::local_name;
 use rustc_hash::FxHashMap as HashMap;
 use scraper::node::Element;
 use scraper::Node;
@@ -122,13 +123,15 @@ pub fn is_block(name: &str) -> bool {
 
 /// True when the element is hidden by its own markup.
 pub fn is_hidden(e: &Element) -> bool {
-    if e.attr("hidden").is_some() {
+    if attr(e, &local_name!("hidden")).is_some() {
         return true;
     }
-    if e.name() == "input" && e.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("hidden")) {
+    if e.name() == "input"
+        && attr(e, &local_name!("type")).is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
+    {
         return true;
     }
-    let Some(style) = e.attr("style") else { return false };
+    let Some(style) = attr(e, &local_name!("style")) else { return false };
     style.split(';').any(|decl| {
         let Some((prop, value)) = decl.split_once(':') else { return false };
         let (prop, value) = (prop.trim(), value.trim().trim_end_matches("!important").trim());

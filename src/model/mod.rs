@@ -26,7 +26,9 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use features::{for_each_counted, normalise, token_char_sum, Kind, Scheme, Seen};
+use features::{
+    for_each_counted, normalise, normalise_ascii, token_char_sum, Kind, Scheme, Seen, Unit,
+};
 pub use file::FileError;
 
 /// The built-in model's file.
@@ -81,6 +83,7 @@ pub struct Contribution {
 #[derive(Default)]
 struct Scratch {
     chars: Vec<char>,
+    bytes: Vec<u8>,
     seen: Seen,
 }
 
@@ -189,35 +192,45 @@ impl Model {
     /// The log-odds that `text` is toxic.
     pub fn logit(&self, text: &str) -> f64 {
         SCRATCH.with(|scratch| {
-            let Scratch { chars, seen } = &mut *scratch.borrow_mut();
-            normalise(text, chars);
-            seen.reset(self.bits, chars.len());
-            // Four sums side by side: additions in one chain wait on each other.
-            let sum = |bs: &[u32]| {
-                let mut acc = [0.0f32; 4];
-                for (i, &b) in bs.iter().enumerate() {
-                    acc[i % 4] += self.weight(b as usize);
-                }
-                (acc[0] + acc[1]) + (acc[2] + acc[3])
-            };
-            let part = |w: f32, n: usize| f64::from(w) / (n.max(1) as f64).sqrt();
-            let chars_part = match self.scheme {
-                Scheme::Whole => {
-                    // First the distinct buckets, then their weights: the reads of the table
-                    // do not wait on the hashing, so they overlap.
-                    seen.mark_all(chars, self.bits);
-                    let distinct = seen.distinct(Kind::Chars);
-                    part(sum(distinct), distinct.len())
-                }
-                Scheme::Tokens => {
-                    seen.mark_words(chars, self.bits);
-                    let (w, n) = token_char_sum(chars, self.bits, |b| self.weight(b));
-                    part(w, n)
-                }
-            };
-            let words = seen.distinct(Kind::Words);
-            f64::from(self.bias) + chars_part + part(sum(words), words.len())
+            let Scratch { chars, bytes, seen } = &mut *scratch.borrow_mut();
+            if text.is_ascii() {
+                normalise_ascii(text.as_bytes(), bytes);
+                self.logit_of(bytes, seen)
+            } else {
+                normalise(text, chars);
+                self.logit_of(chars, seen)
+            }
         })
+    }
+
+    /// The log-odds of normalised text.
+    fn logit_of<U: Unit>(&self, chars: &[U], seen: &mut Seen) -> f64 {
+        seen.reset(self.bits, chars.len());
+        // Four sums side by side: additions in one chain wait on each other.
+        let sum = |bs: &[u32]| {
+            let mut acc = [0.0f32; 4];
+            for (i, &b) in bs.iter().enumerate() {
+                acc[i % 4] += self.weight(b as usize);
+            }
+            (acc[0] + acc[1]) + (acc[2] + acc[3])
+        };
+        let part = |w: f32, n: usize| f64::from(w) / (n.max(1) as f64).sqrt();
+        let chars_part = match self.scheme {
+            Scheme::Whole => {
+                // First the distinct buckets, then their weights: the reads of the table
+                // do not wait on the hashing, so they overlap.
+                seen.mark_all(chars, self.bits);
+                let distinct = seen.distinct(Kind::Chars);
+                part(sum(distinct), distinct.len())
+            }
+            Scheme::Tokens => {
+                seen.mark_words(chars, self.bits);
+                let (w, n) = token_char_sum(chars, self.bits, |b| self.weight(b));
+                part(w, n)
+            }
+        };
+        let words = seen.distinct(Kind::Words);
+        f64::from(self.bias) + chars_part + part(sum(words), words.len())
     }
 
     /// The probability (0–1) that `text` is toxic, as trained (uncalibrated).
@@ -258,6 +271,30 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An ASCII text is scored from its bytes; the result is the characters' score, bit for
+    /// bit, under both schemes.
+    #[test]
+    fn ascii_texts_score_as_their_characters() {
+        let m = Model::builtin();
+        let mut whole = m.clone();
+        whole.scheme = Scheme::Whole;
+        let texts = [
+            "",
+            "You are a stupid idiot, shut up you moron",
+            "don't   DO that!!!!! sooooo    bad\n\tok 42",
+            "a",
+            &"word salad with punctuation, and; more. ".repeat(150),
+        ];
+        for model in [m, &whole] {
+            for t in texts {
+                let mut chars = Vec::new();
+                normalise(t, &mut chars);
+                let want = model.logit_of(&chars, &mut Seen::default());
+                assert_eq!(model.logit(t).to_bits(), want.to_bits(), "{t:?}");
+            }
+        }
+    }
 
     #[test]
     fn builtin_loads_and_ranks_the_obvious() {

@@ -828,7 +828,16 @@ mod tests {
     #[test]
     fn letters_in_agrees_with_letters() {
         let set = &["comment", "commentitem", "k", "c"];
-        for t in ["comment", "Comment_Item-3", "wc-comment", "x", "", "ＣＯＭＭＥＮＴ", "\u{212a}", "İtem"] {
+        for t in [
+            "comment",
+            "Comment_Item-3",
+            "wc-comment",
+            "x",
+            "",
+            "ＣＯＭＭＥＮＴ",
+            "\u{212a}",
+            "İtem",
+        ] {
             assert_eq!(letters_in(t, set), set.contains(&letters(t).as_str()), "{t:?}");
         }
         assert!(letters_in("COMMENT-42", set));

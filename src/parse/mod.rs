@@ -194,6 +194,13 @@ pub fn split_lines(text: &str) -> Vec<&str> {
     text.lines().collect()
 }
 
+/// How many lines [`split_lines`] makes of `text`, without making them: the newlines, and one
+/// more for a last line that does not end in one.
+pub fn count_lines(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
+        + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 /// Parses a source by its kind: HTML through the markup ([`html::parse_html`]), text
 /// through [`parse_page`].
 pub fn parse_source(src: &crate::input::Source, opts: &ParseOptions) -> Page {
@@ -408,6 +415,13 @@ fn resolve_absolute(
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn count_lines_counts_what_split_lines_makes(t in "[a\\r\\n ]{0,12}") {
+            proptest::prop_assert_eq!(super::count_lines(&t), super::split_lines(&t).len());
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -9,7 +9,7 @@
 //! heading (`<h1>`, else `<h2>`) nearest before or at the start of the body. Comments found in
 //! the markup are never editorial.
 
-use super::dom::{attr, Dom};
+use super::dom::{attr, classes, Dom};
 use super::render::{is_skipped, Rendered};
 use crate::parse::{Editorial, LineRange, Page};
 use ego_tree::NodeId;
@@ -33,7 +33,7 @@ pub struct Article {
 
 fn name_weight(e: &scraper::node::Element) -> f64 {
     let mut names = String::new();
-    for c in e.classes() {
+    for c in classes(e) {
         names.push_str(&c.to_ascii_lowercase());
         names.push(' ');
     }
@@ -452,7 +452,7 @@ fn is_bio(e: &scraper::node::Element) -> bool {
     {
         return true;
     }
-    e.classes().chain(e.id()).any(|c| {
+    classes(e).chain(e.id()).any(|c| {
         let l: String = c
             .chars()
             .filter(|ch| ch.is_ascii_alphabetic())

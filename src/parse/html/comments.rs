@@ -24,7 +24,7 @@
 //! A set of items is taken as the comment section when most of them have a body and most an
 //! author or a time; otherwise the page's comments are left to the text parser.
 
-use super::dom::{attr, attr_named, Dom};
+use super::dom::{attr, attr_named, classes, Dom};
 use super::render::{is_skipped, Rendered};
 use super::Found;
 use crate::parse::features;
@@ -108,7 +108,7 @@ fn is_item(e: &Element) -> bool {
             return true;
         }
     }
-    e.classes().any(|c| {
+    classes(e).any(|c| {
         letters_in(c, ITEM_CLASSES) || unprefixed(c).is_some_and(|u| letters_in(u, ITEM_CLASSES))
     })
 }
@@ -170,7 +170,7 @@ fn role(e: &Element) -> Option<Role> {
     {
         return Some(Role::Author);
     }
-    let tokens: Vec<String> = e.classes().map(letters).chain(e.id().map(letters)).collect();
+    let tokens: Vec<String> = classes(e).map(letters).chain(e.id().map(letters)).collect();
     let has = |want: &[&str]| tokens.iter().any(|t| want.iter().any(|w| t.contains(w)));
     let is = |want: &[&str]| tokens.iter().any(|t| want.contains(&t.as_str()));
     if has(&[
@@ -448,7 +448,7 @@ fn reply_container_parent(dom: &Dom, items: &Items, id: NodeId) -> Option<NodeId
     for _ in 0..6 {
         let Some(node) = at else { break };
         let Some(e) = node.value().as_element() else { break };
-        if e.classes().any(|c| letters_in(c, CONTAINERS)) {
+        if classes(e).any(|c| letters_in(c, CONTAINERS)) {
             let prev = node.prev_siblings().find(|s| s.value().is_element())?;
             if items.kept(prev.id()) {
                 return Some(prev.id());

@@ -12,7 +12,7 @@
 use ego_tree::NodeId;
 use html5ever::interface::{ElementFlags, NodeOrText, QualName, QuirksMode, TreeSink};
 use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::{ns, Attribute, LocalName, ParseOpts};
+use html5ever::{local_name, ns, Attribute, LocalName, ParseOpts};
 use rustc_hash::FxHashMap as HashMap;
 use scraper::node::Element;
 use scraper::{Html, HtmlTreeSink};
@@ -94,7 +94,7 @@ fn feed(mut parser: html5ever::driver::Parser<LineSink>, text: &str) -> Built {
     }
     let (html, mut lines) = parser.finish();
     extend_to_descendants(&html, &mut lines);
-    Built::Tree(Dom { html, lines, line_count: crate::parse::split_lines(text).len() })
+    Built::Tree(Dom { html, lines, line_count: crate::parse::count_lines(text) })
 }
 
 /// html5ever reports few element ends, so an element's last line is the last line of anything
@@ -117,6 +117,14 @@ fn extend_to_descendants(html: &Html, lines: &mut HashMap<NodeId, (u32, u32)>) {
 /// cheaper. The answer is the same: html5ever keeps one attribute per name.
 pub fn attr<'a>(e: &'a Element, name: &LocalName) -> Option<&'a str> {
     e.attrs.iter().find(|(q, _)| q.local == *name && q.ns == ns!()).map(|(_, v)| &**v)
+}
+
+/// The element's class names as written, without interning them: scraper's `classes()`
+/// interns, sorts and dedups an element's classes on first use (under a lock for names
+/// html5ever does not know). For questions that any one class answers, where order and
+/// repeats do not matter.
+pub fn classes(e: &Element) -> impl Iterator<Item = &str> {
+    attr(e, &local_name!("class")).into_iter().flat_map(str::split_ascii_whitespace)
 }
 
 /// [`attr`] for a name that is not among html5ever's interned ones (`data-comment-id`).

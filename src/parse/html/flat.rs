@@ -23,7 +23,7 @@ pub fn text(html: &str) -> (String, Vec<u32>) {
         while out.ends_with('\n') {
             out.pop();
         }
-        let n = crate::parse::split_lines(&out).len();
+        let n = crate::parse::count_lines(&out);
         lines.resize(n, lines.last().copied().unwrap_or(1));
         (out, lines)
     })

@@ -52,7 +52,7 @@ pub fn looks_like_html(text: &str) -> bool {
 
 /// Parses an HTML page.
 pub fn parse_html(source: &str, html: &str, opts: &ParseOptions) -> Page {
-    let line_count = super::split_lines(html).len();
+    let line_count = super::count_lines(html);
     let dom = match dom::build(html) {
         dom::Built::Tree(d) => d,
         dom::Built::TooDeep => {

@@ -346,7 +346,7 @@ pub fn render(dom: &Dom, root: Option<NodeId>) -> Rendered {
         }
     }
     // Lines are trimmed at their ends, as a reader's copy is.
-    let n_lines = crate::parse::split_lines(&w.out).len();
+    let n_lines = crate::parse::count_lines(&w.out);
     w.src_line.resize(n_lines, w.src_line.last().copied().unwrap_or(1));
     Rendered { text: w.out, src_line: w.src_line, spans }
 }

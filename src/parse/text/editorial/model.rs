@@ -14,7 +14,7 @@
 
 use super::{headline_like, is_byline, sentence, separators};
 use crate::parse::features::{Kind, Line};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 /// Names of the line features, in the order [`features`] gives them.

@@ -54,7 +54,7 @@ pub const CHAR_NGRAMS: (usize, usize) = (3, 5);
 /// One FNV-1a step over a code point.
 #[inline]
 pub fn step(h: u64, c: char) -> u64 {
-    (h ^ u64::from(u32::from(c))).wrapping_mul(PRIME)
+    step_unit(h, c)
 }
 
 /// One unit of normalised text: a `char`, or a byte for a text that is all ASCII. Both give

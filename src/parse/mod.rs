@@ -415,14 +415,14 @@ fn resolve_absolute(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         #[test]
         fn count_lines_counts_what_split_lines_makes(t in "[a\\r\\n ]{0,12}") {
-            proptest::prop_assert_eq!(super::count_lines(&t), super::split_lines(&t).len());
+            proptest::prop_assert_eq!(count_lines(&t), split_lines(&t).len());
         }
     }
-
-    use super::*;
 
     #[test]
     fn ranges_merge_adjacent_lines() {

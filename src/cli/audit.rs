@@ -33,7 +33,8 @@ pub struct AuditArgs {
     /// Exit with code 1 when any comment's verdict reaches this level.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
-    /// Worker threads for record input (default: one per core).
+    /// Worker threads: records of `--input jsonl`, or pages audited side by side (default:
+    /// one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -82,17 +83,15 @@ pub fn run(args: &AuditArgs, global: &GlobalOpts) -> Result<Outcome> {
     let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
     let analyzer = Analyzer::new();
     let tones = common::tone_languages(global)?;
-    let mut errored = false;
-    let mut pages = Vec::new();
-    for name in common::inputs(&args.files) {
-        let kind = (args.input == InputKind::Html).then_some(crate::input::SourceKind::Html);
-        let Some(src) = common::read_as_or_report(&name, kind, global) else {
-            errored = true;
-            continue;
-        };
-        let page = common::parse_and_notify(&src, &common::parse_options(now, tz, &src));
-        pages.push(audit_page(page, &analyzer, &lexicon, &tones));
-    }
+    let kind = (args.input == InputKind::Html).then_some(crate::input::SourceKind::Html);
+    let (pages, errored) = common::each_page(
+        &common::inputs(&args.files),
+        kind,
+        global,
+        (now, tz),
+        common::threads(args.threads),
+        |page| audit_page(page, &analyzer, &lexicon, &tones),
+    );
     output::write_to(global.output.as_deref(), |out| {
         match format {
             Format::Json => common::write_json(out, &pages)?,

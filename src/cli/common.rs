@@ -6,6 +6,7 @@ use crate::parse::Page;
 use crate::parse::{ParseOptions, Reference, TimeBasis};
 use anyhow::{bail, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use rayon::prelude::*;
 
 /// Parses `--now`: RFC 3339, "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DD" (the last
 /// three read as UTC).
@@ -55,6 +56,19 @@ pub fn read_as_or_report(
     kind: Option<SourceKind>,
     global: &GlobalOpts,
 ) -> Option<Source> {
+    let (src, messages) = read_as(name, kind, global);
+    for m in messages {
+        eprintln!("{m}");
+    }
+    src
+}
+
+/// [`read_as_or_report`] with its messages for stderr returned, not printed.
+fn read_as(
+    name: &str,
+    kind: Option<SourceKind>,
+    global: &GlobalOpts,
+) -> (Option<Source>, Vec<String>) {
     let limits = crate::input::fetch::FetchLimits {
         timeout: std::time::Duration::from_secs_f64(global.fetch_timeout.clamp(0.001, 86_400.0)),
         max_bytes: global.fetch_max_mib.saturating_mul(1 << 20),
@@ -62,14 +76,15 @@ pub fn read_as_or_report(
     };
     match read_source_as(name, kind, limits) {
         Ok(src) => {
-            for w in &src.warnings {
-                eprintln!("moderato: warning: {}", crate::report::escape::message(w));
-            }
-            Some(src)
+            let warnings = src
+                .warnings
+                .iter()
+                .map(|w| format!("moderato: warning: {}", crate::report::escape::message(w)))
+                .collect();
+            (Some(src), warnings)
         }
         Err(e) => {
-            eprintln!("moderato: {}", crate::report::escape::message(&e.to_string()));
-            None
+            (None, vec![format!("moderato: {}", crate::report::escape::message(&e.to_string()))])
         }
     }
 }
@@ -98,18 +113,54 @@ pub fn parse_options(
     ParseOptions { reference, tz }
 }
 
-/// Parses a source (text or HTML) and says on stderr when its comments are loaded by a
-/// script and so are not in it.
-pub fn parse_and_notify(src: &Source, opts: &ParseOptions) -> Page {
-    let page = crate::parse::parse_source(src, opts);
-    if let Some(system) = &page.comments_loaded_by {
-        eprintln!(
-            "moderato: {}: {}",
-            crate::report::escape::message(&src.name),
-            crate::parse::html::embeds::advice(system)
-        );
+/// Reads, parses and hands to `f` each page of `names`, in their order, `threads` pages at
+/// a time: a batch of sources is read in order, then parsed and handed to `f` in parallel,
+/// and the batch's messages (read errors, warnings, comments loaded by script) are printed
+/// in input order, as one page after another would print them, before the next batch is read. Only a batch of page
+/// texts is held at once. Returns what `f` made of each page that could be read, and whether
+/// some input could not be.
+pub fn each_page<T: Send>(
+    names: &[String],
+    kind: Option<SourceKind>,
+    global: &GlobalOpts,
+    (now, tz): (Option<DateTime<Utc>>, Option<chrono_tz::Tz>),
+    threads: usize,
+    f: impl Fn(Page) -> T + Sync,
+) -> (Vec<T>, bool) {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+    let one = |src: &Source| {
+        let page = crate::parse::parse_source(src, &parse_options(now, tz, src));
+        let notice = page.comments_loaded_by.clone();
+        (f(page), notice)
+    };
+    let (mut out, mut errored) = (Vec::with_capacity(names.len()), false);
+    for batch in names.chunks(threads.max(1) * 4) {
+        let read: Vec<(Option<Source>, Vec<String>)> =
+            batch.iter().map(|name| read_as(name, kind, global)).collect();
+        let run = || read.par_iter().map(|(src, _)| src.as_ref().map(one)).collect::<Vec<_>>();
+        let done = match &pool {
+            Some(pool) if threads > 1 => pool.install(run),
+            _ => read.iter().map(|(src, _)| src.as_ref().map(one)).collect(),
+        };
+        for ((src, messages), result) in read.iter().zip(done) {
+            for m in messages {
+                eprintln!("{m}");
+            }
+            let (Some(src), Some((result, notice))) = (src, result) else {
+                errored = true;
+                continue;
+            };
+            if let Some(system) = notice {
+                eprintln!(
+                    "moderato: {}: {}",
+                    crate::report::escape::message(&src.name),
+                    crate::parse::html::embeds::advice(&system)
+                );
+            }
+            out.push(result);
+        }
     }
-    page
+    (out, errored)
 }
 
 /// True when the error is a closed stdout (`moderato … | head`), which is not a failure.

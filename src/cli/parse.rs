@@ -19,6 +19,9 @@ pub struct ParseArgs {
     /// Read every input as this kind instead of telling it by content.
     #[arg(long, value_enum, value_name = "KIND")]
     pub input: Option<PageKind>,
+    /// Worker threads: pages parsed side by side (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// What a page input holds, when forced.
@@ -45,16 +48,14 @@ pub fn run(args: &ParseArgs, global: &GlobalOpts) -> Result<Outcome> {
     let format = common::format(global, &[Format::Table, Format::Json], "parse")?;
     let now = global.now.as_deref().map(common::parse_now).transpose()?;
     let tz = global.tz.as_deref().map(common::parse_tz).transpose()?;
-    let mut outcome = Outcome::Clean;
-    let mut pages = Vec::new();
-    for name in common::inputs(&args.files) {
-        let kind = args.input.map(PageKind::source_kind);
-        let Some(src) = common::read_as_or_report(&name, kind, global) else {
-            outcome = Outcome::Errored;
-            continue;
-        };
-        pages.push(common::parse_and_notify(&src, &common::parse_options(now, tz, &src)));
-    }
+    let (pages, errored) = common::each_page(
+        &common::inputs(&args.files),
+        args.input.map(PageKind::source_kind),
+        global,
+        (now, tz),
+        common::threads(args.threads),
+        |page| page,
+    );
     output::write_to(global.output.as_deref(), |out| {
         match format {
             Format::Json => common::write_json(out, &pages)?,
@@ -66,7 +67,7 @@ pub fn run(args: &ParseArgs, global: &GlobalOpts) -> Result<Outcome> {
         }
         Ok(())
     })?;
-    Ok(outcome)
+    Ok(if errored { Outcome::Errored } else { Outcome::Clean })
 }
 
 fn write_table(out: &mut dyn Write, page: &Page, width: Option<u16>) -> Result<()> {

@@ -286,3 +286,41 @@ fn urls_go_into_the_archive_as_captures_fetched_now() {
     assert_eq!(thread, "https://quayside-courier.example/2024/05/harbour-ferry-returns/");
     assert_eq!(basis, "fetched");
 }
+
+/// Pages are parsed and audited side by side (`--threads`), and everything comes out in the
+/// input order: the JSON, the notices of script-loaded comments and the error for a missing
+/// file between them, and the exit code.
+#[test]
+fn pages_side_by_side_come_out_in_input_order() {
+    let mut files: Vec<String> = Vec::new();
+    for name in ["disqus-embed.html", "harbour-ferry-wordpress.html", "coral-embed.html"] {
+        files.push(sample(name));
+    }
+    files.insert(2, repo_path("samples/no-such-page.html").display().to_string());
+    for layout in ["disqus.txt", "hacker-news.txt", "guardian.txt", "coral.txt"] {
+        files.push(repo_path(&format!("samples/layouts/{layout}")).display().to_string());
+    }
+    let run = |cmd: &str, threads: &str| {
+        let mut args = vec![cmd, "-f", "json", "--now", "2026-01-01", "--threads", threads];
+        args.extend(files.iter().map(String::as_str));
+        moderato(&args).output().unwrap()
+    };
+    for cmd in ["parse", "audit"] {
+        let one = run(cmd, "1");
+        let two = run(cmd, "2");
+        assert_eq!(one.status.code(), Some(2), "{cmd}: a missing input is an error");
+        assert_eq!(two.status.code(), one.status.code());
+        assert_eq!(two.stdout, one.stdout, "{cmd}: the same pages in the same order");
+        assert_eq!(two.stderr, one.stderr, "{cmd}: the same messages in the same order");
+        let v: serde_json::Value = serde_json::from_slice(&two.stdout).unwrap();
+        let sources: Vec<&str> =
+            v.as_array().unwrap().iter().map(|p| p["source"].as_str().unwrap()).collect();
+        assert_eq!(sources.len(), files.len() - 1);
+        for (got, want) in sources.iter().zip(files.iter().filter(|f| !f.contains("no-such"))) {
+            assert!(want.ends_with(got.rsplit('/').next().unwrap()), "{got} for {want}");
+        }
+        let err = String::from_utf8_lossy(&two.stderr);
+        let at = |s: &str| err.find(s).unwrap_or_else(|| panic!("{cmd}: {s} in {err}"));
+        assert!(at("by Disqus") < at("no-such-page") && at("no-such-page") < at("by Coral"));
+    }
+}

@@ -127,7 +127,10 @@ pub fn each_page<T: Send>(
     threads: usize,
     f: impl Fn(Page) -> T + Sync,
 ) -> (Vec<T>, bool) {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+    // One thread, or no pool to be had: one page after another on this thread.
+    let pool = (threads > 1)
+        .then(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok())
+        .flatten();
     let one = |src: &Source| {
         let page = crate::parse::parse_source(src, &parse_options(now, tz, src));
         let notice = page.comments_loaded_by.clone();
@@ -137,10 +140,10 @@ pub fn each_page<T: Send>(
     for batch in names.chunks(threads.max(1) * 4) {
         let read: Vec<(Option<Source>, Vec<String>)> =
             batch.iter().map(|name| read_as(name, kind, global)).collect();
-        let run = || read.par_iter().map(|(src, _)| src.as_ref().map(one)).collect::<Vec<_>>();
-        let done = match &pool {
-            Some(pool) if threads > 1 => pool.install(run),
-            _ => read.iter().map(|(src, _)| src.as_ref().map(one)).collect(),
+        let page = |(src, _): &(Option<Source>, Vec<String>)| src.as_ref().map(one);
+        let done: Vec<_> = match &pool {
+            Some(pool) => pool.install(|| read.par_iter().map(page).collect()),
+            None => read.iter().map(page).collect(),
         };
         for ((src, messages), result) in read.iter().zip(done) {
             for m in messages {

@@ -116,9 +116,9 @@ pub fn parse_options(
 /// Reads, parses and hands to `f` each page of `names`, in their order, `threads` pages at
 /// a time: a batch of sources is read in order, then parsed and handed to `f` in parallel,
 /// and the batch's messages (read errors, warnings, comments loaded by script) are printed
-/// in input order, as one page after another would print them, before the next batch is read. Only a batch of page
-/// texts is held at once. Returns what `f` made of each page that could be read, and whether
-/// some input could not be.
+/// in input order, as one page after another would print them, before the next batch is
+/// read. Only a batch of page texts is held at once. Returns what `f` made of each page that
+/// could be read, and whether some input could not be.
 pub fn each_page<T: Send>(
     names: &[String],
     kind: Option<SourceKind>,

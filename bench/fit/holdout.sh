@@ -13,9 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 labels=$1
-shuffles=${2:-a b c d}
-shift $(( $# >= 2 ? 2 : 1 ))
-[ "${1:-}" = "--" ] && shift
+shift
+shuffles="a b c d"
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then shuffles=$1; shift; fi
+if [ "${1:-}" = "--" ]; then shift; fi
 if [ -z "${MODERATO:-}" ]; then cargo build --release --quiet; fi
 bin=${MODERATO:-target/release/moderato}
 tmp=$(mktemp -d)
@@ -26,7 +27,8 @@ for s in $shuffles; do
   perl -MDigest::MD5=md5_hex -MJSON::PP -ne '
     my $id = decode_json($_)->{id};
     my $p = hex(substr(md5_hex("'"$s"'" . $id), -8)) % 5;
-    open(my $fh, ">>", "'"$tmp"'/part$p.jsonl") or die; print $fh $_;' "$labels"
+    $fh{$p} //= do { open(my $f, ">", "'"$tmp"'/part$p.jsonl") or die $!; $f };
+    print { $fh{$p} } $_;' "$labels"
   tp=0 fp=0 fn=0 cvs=0
   for k in 0 1 2 3 4; do
     : > "$tmp/train.jsonl"
@@ -37,8 +39,8 @@ for s in $shuffles; do
     "$bin" audit --lexicon "$tmp/fit.toml" --input jsonl --format jsonl "$tmp/part$k.jsonl" \
       2>/dev/null | jq -c '{id, act: (.verdict == "review" or .verdict == "remove")}' > "$tmp/got.jsonl"
     read -r a b c < <(jq -rs --slurpfile got "$tmp/got.jsonl" '
-      (map({key: (.id|tostring), value: .label}) | from_entries) as $y
-      | [$got[] | {y: ($y[.id|tostring] == 1 or $y[.id|tostring] == true), act}]
+      (map({key: (.id|tostring), value: (.label|tostring)}) | from_entries) as $y
+      | [$got[] | {y: ($y[.id|tostring] == "1" or $y[.id|tostring] == "true"), act}]
       | "\(map(select(.act and .y)) | length) \(map(select(.act and (.y|not))) | length) \(map(select((.act|not) and .y)) | length)"' \
       "$tmp/part$k.jsonl")
     tp=$((tp + a)) fp=$((fp + b)) fn=$((fn + c))

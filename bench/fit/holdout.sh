@@ -19,6 +19,14 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then shuffles=$1; shift; fi
 if [ "${1:-}" = "--" ]; then shift; fi
 if [ -z "${MODERATO:-}" ]; then cargo build --release --quiet; fi
 bin=${MODERATO:-target/release/moderato}
+# The fit's --model, if given, is the model the audit scores with too.
+audit_opts=()
+prev=
+for a in "$@"; do
+  if [ "$prev" = "--model" ]; then audit_opts=(--model "$a"); fi
+  case $a in --model=*) audit_opts=("$a") ;; esac
+  prev=$a
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sum_f1=0 sum_cv=0 n=0
@@ -36,7 +44,7 @@ for s in $shuffles; do
     "$bin" lexicon fit --labels "$tmp/train.jsonl" -o "$tmp/fit.toml" --format json "$@" \
       2>/dev/null > "$tmp/fit.json"
     cvs=$(jq -n --argjson a "$cvs" --argjson b "$(jq '.cv.f1' "$tmp/fit.json")" '$a + $b')
-    "$bin" audit --lexicon "$tmp/fit.toml" --input jsonl --format jsonl "$tmp/part$k.jsonl" \
+    "$bin" audit --lexicon "$tmp/fit.toml" "${audit_opts[@]}" --input jsonl --format jsonl "$tmp/part$k.jsonl" \
       2>/dev/null | jq -c '{id, act: (.verdict == "review" or .verdict == "remove")}' > "$tmp/got.jsonl"
     read -r a b c < <(jq -rs --slurpfile got "$tmp/got.jsonl" '
       (map({key: (.id|tostring), value: (.label|tostring)}) | from_entries) as $y

@@ -1,11 +1,17 @@
 //! Matching one text against a compiled lexicon.
 //!
-//! Words and phrases: one leftmost-longest Aho-Corasick scan over the collapsed view. Each
-//! candidate is checked in code: word boundaries (unless the term has a `*` at that end),
+//! Words and phrases: every term occurrence in the collapsed view, found by Aho-Corasick at
+//! each start (word starts for whole-word terms, any start for `*`-prefixed ones), longest
+//! first. Each is checked in code: word boundaries (unless the term has a `*` at that end),
 //! letter-run lengths (text runs at least as long as the term's), then the rule's allowlist
-//! and conditions. When the longest candidate at a position fails, shorter candidates
-//! anchored at the same position are tried before moving on one character, so "you idiotic"
-//! still finds "idiotic" after the phrase "you idiot" failed its end boundary.
+//! and conditions. Each rule finds its own occurrences, leftmost first and the longest at a
+//! start, none overlapping another of the same rule; different rules' occurrences may overlap,
+//! so "fuck" still counts for the swearing rule inside the phrase "fuck you" of another, and a
+//! lexicon's scores add up every rule with evidence in the comment. (Until 2026-12-05 one
+//! longest match hid every other rule's inside it; a lexicon that relied on that says so with
+//! an allowlist, as the built-in one does for "son of a bitch".) When the longest candidate at
+//! a position fails, the shorter ones anchored there are still tried, so "you idiotic" finds
+//! "idiotic" after the phrase "you idiot" failed its end boundary.
 //!
 //! Patterns: one multi-pattern regex (no literal prefilter) says which patterns occur in the
 //! folded view; only those run their own `Regex` to find spans. Detectors run on the original
@@ -118,6 +124,10 @@ pub(crate) struct Scan<'a> {
     pub flags: Vec<Flag>,
     pub matches: Vec<Match>,
     pub vetoed: Vec<Vetoed>,
+    /// Each rule that accepted a word or phrase in the set being scanned, with the end (in the
+    /// collapsed view) of its last accepted occurrence: a rule's occurrences do not overlap one
+    /// another, while different rules' may.
+    ends: Vec<(usize, usize)>,
 }
 
 impl<'a> Scan<'a> {
@@ -170,6 +180,7 @@ impl<'a> Scan<'a> {
             flags: Vec::new(),
             matches: Vec::new(),
             vetoed: Vec::new(),
+            ends: Vec::new(),
         };
         let lexical = only.is_none_or(|r| lex.rules[r].kind == super::RuleKind::Lexical);
         // After the screen, a text with no word, phrase or pattern candidate needs no views
@@ -221,36 +232,33 @@ impl<'a> Scan<'a> {
         let lex = self.lex;
         let hay = norm.collapsed.as_str();
         if let Some(ac) = &lex.words.ac {
-            // Word-start terms: one anchored search per word start.
+            // Word-start terms: at each word start, every term starting there, longest first.
+            self.ends.clear();
             let units = &norm.units;
-            let mut next = 0;
             for i in 0..units.len() {
                 let u = &units[i];
-                if !u.word || (i > 0 && units[i - 1].word) || u.byte < next {
+                if !u.word || (i > 0 && units[i - 1].word) {
                     continue;
                 }
-                let input = Input::new(hay).span(u.byte..hay.len()).anchored(Anchored::Yes);
-                if let Some(end) = self.longest_accepted(norm, &lex.words, ac, ac.find(input)) {
-                    next = end;
-                }
+                self.all_at(norm, &lex.words, ac, u.byte);
             }
         }
         if let Some(ac) = &lex.infix.ac {
+            // Infix terms: at every start where one begins, left to right.
+            self.ends.clear();
             let mut pos = 0;
             while pos < hay.len() {
                 let Some(first) = ac.find(Input::new(hay).span(pos..hay.len())) else { break };
-                pos =
-                    self.longest_accepted(norm, &lex.infix, ac, Some(first)).unwrap_or_else(|| {
-                        first.start()
-                            + hay[first.start()..].chars().next().map_or(1, char::len_utf8)
-                    });
+                let s = first.start();
+                self.all_at(norm, &lex.infix, ac, s);
+                pos = s + hay[s..].chars().next().map_or(1, char::len_utf8);
             }
         }
     }
 
     /// [`Scan::literals`] over the screen's candidates: the same starts in the same order
-    /// (word starts for the word set, any start for the infix set, left to right, skipping
-    /// those inside an accepted match), at each start the candidates longest first.
+    /// (word starts for the word set, any start for the infix set, left to right), at each
+    /// start the candidates longest first.
     fn screened_literals(&mut self, view: View<'_>, lits: &[Literal]) {
         let lex = self.lex;
         let hay = view.collapsed().as_bytes();
@@ -262,44 +270,44 @@ impl<'a> Scan<'a> {
                 .collect();
             cands.sort_by(|a, b| (a.start, b.end).cmp(&(b.start, a.end)));
             let set = if infix { &lex.infix } else { &lex.words };
-            let mut next = 0;
-            let mut k = 0;
-            while k < cands.len() {
-                let s = cands[k].start;
-                let group = cands[k..].iter().take_while(|l| l.start == s).count();
-                if s >= next {
-                    for l in &cands[k..k + group] {
-                        if self.try_literal(view, set, l.pid, l.start, l.end) {
-                            next = l.end;
-                            break;
-                        }
-                    }
-                }
-                k += group;
+            self.ends.clear();
+            for l in cands {
+                self.try_literal(view, set, l.pid, l.start, l.end);
             }
         }
     }
 
-    /// Try `first`, then shorter matches anchored at its start; the end of the accepted one.
-    fn longest_accepted(
+    /// Try every term of `set` that occurs at byte `start` of the collapsed view, longest first.
+    fn all_at(
         &mut self,
         norm: &Normalized,
         set: &LiteralSet,
         ac: &aho_corasick::AhoCorasick,
-        first: Option<aho_corasick::Match>,
-    ) -> Option<usize> {
+        start: usize,
+    ) {
         let hay = norm.collapsed.as_str();
-        let mut cand = first;
-        while let Some(c) = cand {
-            if self.try_literal(View::Full(norm), set, c.pattern().as_usize(), c.start(), c.end()) {
-                return Some(c.end());
-            }
-            if c.end() <= c.start() + 1 {
+        let mut end = hay.len();
+        while let Some(c) = ac.find(Input::new(hay).span(start..end).anchored(Anchored::Yes)) {
+            self.try_literal(View::Full(norm), set, c.pattern().as_usize(), c.start(), c.end());
+            if c.end() <= start + 1 {
                 break;
             }
-            cand = ac.find(Input::new(hay).span(c.start()..c.end() - 1).anchored(Anchored::Yes));
+            end = c.end() - 1;
         }
-        None
+    }
+
+    /// Whether `rule` may accept an occurrence starting at `s`: none of its own accepted ones
+    /// in this set reaches past `s`.
+    fn free(&self, rule: usize, s: usize) -> bool {
+        self.ends.iter().all(|&(r, e)| r != rule || e <= s)
+    }
+
+    /// `rule` accepted an occurrence ending at `e`.
+    fn took(&mut self, rule: usize, e: usize) {
+        match self.ends.iter_mut().find(|x| x.0 == rule) {
+            Some(x) => x.1 = e,
+            None => self.ends.push((rule, e)),
+        }
     }
 
     fn try_literal(
@@ -323,7 +331,7 @@ impl<'a> Scan<'a> {
         let lex = self.lex;
         let mut produced = false;
         for entry in &set.entries[pid] {
-            if !self.wanted(entry.rule) {
+            if !self.wanted(entry.rule) || !self.free(entry.rule, s) {
                 continue;
             }
             if entry.start_bound && i0 > 0 && units[i0 - 1].word {
@@ -349,6 +357,7 @@ impl<'a> Scan<'a> {
             }
             let (os, oe) = (units[i0].orig_start, units[i1].orig_end);
             if self.consider(view, entry.rule, os, oe, &entry.term, folds) {
+                self.took(entry.rule, e);
                 produced = true;
             }
         }
@@ -379,6 +388,7 @@ impl<'a> Scan<'a> {
         let mut produced = false;
         for entry in &set.entries[pid] {
             if !self.wanted(entry.rule)
+                || !self.free(entry.rule, s)
                 || (entry.start_bound && s > 0 && c[s - 1] != b' ')
                 || (entry.end_bound && e < c.len() && c[e] != b' ')
                 || entry.runs.len() != n
@@ -399,6 +409,7 @@ impl<'a> Scan<'a> {
                     FoldSet::EMPTY,
                 )
             {
+                self.took(entry.rule, e);
                 produced = true;
             }
         }

@@ -95,6 +95,51 @@ words = ["idiotic", "you"]
     assert_eq!(ids, ["b", "b"]);
 }
 
+/// Every rule finds its own words and phrases, also inside another rule's: a comment's score
+/// sums every rule that has evidence in it. A rule's own occurrences do not overlap (the longest
+/// at the leftmost start wins, as before).
+#[test]
+fn rules_find_their_words_inside_each_others_phrases() {
+    let l = lex(r#"
+[[rule]]
+id = "a"
+category = "insult"
+phrases = ["you idiot"]
+[[rule]]
+id = "b"
+category = "insult"
+words = ["idiot"]
+[[rule]]
+id = "c"
+category = "insult"
+words = ["idiot"]
+phrases = ["idiot fool"]
+"#);
+    let text = "you idiot you idiot fool";
+    let spans = |flags: &[crate::lexicon::Flag]| {
+        let mut v: Vec<(String, String)> =
+            flags.iter().map(|f| (f.rule.clone(), f.matched.clone())).collect();
+        v.sort();
+        v
+    };
+    let want: Vec<(String, String)> = [
+        ("a", "you idiot"),
+        ("a", "you idiot"),
+        ("b", "idiot"),
+        ("b", "idiot"),
+        ("c", "idiot"),
+        ("c", "idiot fool"),
+    ]
+    .iter()
+    .map(|(r, m)| (r.to_string(), m.to_string()))
+    .collect();
+    assert_eq!(spans(&l.check(text, 0.0)), want);
+    // The explaining scan (per-character maps, no screen) finds the same.
+    let ex = l.explain(text, 0.0);
+    let flags: Vec<crate::lexicon::Flag> = ex.matches.iter().map(|m| m.flag.clone()).collect();
+    assert_eq!(spans(&flags), want);
+}
+
 #[test]
 fn conditions_near_unless_tone() {
     let l = lex(r#"

@@ -243,7 +243,20 @@ pub fn lexicon(global: &GlobalOpts) -> Result<crate::lexicon::Lexicon> {
     } else {
         crate::lexicon::Lexicon::load(&global.lexicon).map_err(|e| anyhow::anyhow!("{e}"))?
     };
-    Ok(lex.with_model(model(global)?))
+    with_model(lex, global)
+}
+
+/// `lex` with the `--model` toxicity model; a lexicon fitted with another model than this
+/// run's (`[model] sha256`) gets a warning on stderr.
+pub fn with_model(
+    lex: crate::lexicon::Lexicon,
+    global: &GlobalOpts,
+) -> Result<crate::lexicon::Lexicon> {
+    let lex = lex.with_model(model(global)?);
+    if let Some(w) = lex.model_mismatch() {
+        eprintln!("moderato: warning: {}", crate::report::escape::message(&w));
+    }
+    Ok(lex)
 }
 
 /// The toxicity model `--model` names: the built-in one by default, `None` for `--model none`;

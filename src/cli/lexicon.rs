@@ -212,12 +212,11 @@ pub fn run(args: &LexiconArgs, global: &GlobalOpts) -> Result<Outcome> {
 
 pub(super) fn load(path: Option<&Path>, global: &GlobalOpts) -> Result<Lexicon> {
     match path {
-        Some(p) if p == Path::new("builtin") => {
-            Ok(Lexicon::builtin().with_model(common::model(global)?))
-        }
-        Some(p) => Ok(Lexicon::load(&[p.to_path_buf()])
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .with_model(common::model(global)?)),
+        Some(p) if p == Path::new("builtin") => common::with_model(Lexicon::builtin(), global),
+        Some(p) => common::with_model(
+            Lexicon::load(&[p.to_path_buf()]).map_err(|e| anyhow::anyhow!("{e}"))?,
+            global,
+        ),
         None => common::lexicon(global),
     }
 }

@@ -73,6 +73,7 @@ pub fn run(args: &FitArgs, global: &GlobalOpts) -> Result<Outcome> {
         extends,
         labels: args.labels.clone(),
         seed: args.seed,
+        model_sha256: lexicon.model().map(|m| m.sha256().to_owned()),
     };
     let text = to_toml(&fitted, &prov);
     // The layer must load: a fit that wrote something `lexicon check` refuses is a bug.

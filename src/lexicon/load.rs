@@ -58,6 +58,7 @@ pub(crate) struct ModelFields {
     pub remove: Option<(Spanned<Level>, usize)>,
     pub scale: Option<(Spanned<f64>, usize)>,
     pub shift: Option<(Spanned<f64>, usize)>,
+    pub sha256: Option<(Spanned<String>, usize)>,
 }
 
 impl ModelFields {
@@ -67,6 +68,7 @@ impl ModelFields {
         self.remove = v.remove.map(|x| (x, src)).or(self.remove.take());
         self.scale = v.scale.map(|x| (x, src)).or(self.scale.take());
         self.shift = v.shift.map(|x| (x, src)).or(self.shift.take());
+        self.sha256 = v.sha256.map(|x| (x, src)).or(self.sha256.take());
     }
 
     /// As a `[model]` table again, for `to_toml`.
@@ -77,12 +79,14 @@ impl ModelFields {
             remove: self.remove.as_ref().map(|x| x.0.clone()),
             scale: self.scale.as_ref().map(|x| x.0.clone()),
             shift: self.shift.as_ref().map(|x| x.0.clone()),
+            sha256: self.sha256.as_ref().map(|x| x.0.clone()),
         };
         let empty = v.note.is_none()
             && v.review.is_none()
             && v.remove.is_none()
             && v.scale.is_none()
-            && v.shift.is_none();
+            && v.shift.is_none()
+            && v.sha256.is_none();
         (!empty).then_some(v)
     }
 }

@@ -480,6 +480,31 @@ impl Lexicon {
         self.model.as_ref()
     }
 
+    /// When the lexicon says which model file its calibration and model weight were fitted
+    /// with (`[model] sha256`, which `lexicon fit` writes) and this lexicon scores with another
+    /// one or none: what is wrong, for a warning. The scores then mean something the fit did
+    /// not measure.
+    pub fn model_mismatch(&self) -> Option<String> {
+        let want = self.scoring.model_sha256.as_deref()?;
+        let short = |s: &str| s.chars().take(12).collect::<String>();
+        match &self.model {
+            Some(m) if m.sha256() == want => None,
+            Some(m) => Some(format!(
+                "the lexicon's model weight and calibration were fitted with the model whose \
+                 SHA-256 begins {}, but this run scores with another (SHA-256 {}); pass the \
+                 fit's --model, or fit again with this one",
+                short(want),
+                short(m.sha256())
+            )),
+            None => Some(format!(
+                "the lexicon's model weight and calibration were fitted with the model whose \
+                 SHA-256 begins {}, but this run has no model (--model none): its scores lack \
+                 the model's part",
+                short(want)
+            )),
+        }
+    }
+
     /// The model's raw log-odds for `text` in `language`, when there is a model and it applies:
     /// to texts in its languages, in `und`, and in any language named with a confidence below
     /// [`MODEL_SURE`] (short texts, where identification is unreliable: of 3,061 held-back

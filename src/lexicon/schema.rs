@@ -81,6 +81,9 @@ pub(crate) struct ModelSpec {
     /// Calibration shift. Default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shift: Option<Spanned<f64>>,
+    /// SHA-256 of the model file the calibration and `[verdict] model` were fitted with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Spanned<String>>,
 }
 
 /// `[verdict]`: thresholds on a comment's score (the sum of its flagged rules' scores plus the

@@ -134,6 +134,9 @@ pub struct Scoring {
     pub model_weight: Option<f64>,
     /// `[model]`.
     pub model: ModelSettings,
+    /// `[model] sha256`: the SHA-256 (lower-case hex) of the model file the calibration and
+    /// `model_weight` were fitted with.
+    pub model_sha256: Option<String>,
     /// `[terms]`: the learned vocabulary.
     pub terms: super::terms::Vocabulary,
 }
@@ -337,7 +340,7 @@ pub(crate) fn compile(m: &Merged, ids: &HashSet<String>, diags: &mut Vec<Diagnos
     };
     scoring.tone = get("verdict.tone", &v.tone);
     scoring.model_weight = get("verdict.model", &v.model);
-    scoring.model = compile_model(m, diags);
+    (scoring.model, scoring.model_sha256) = compile_model(m, diags);
     let at = |x: &Option<(toml::Spanned<f64>, usize)>| x.as_ref().map(|(v, src)| (v.span(), *src));
     check_rising(m, "verdict", scoring.thresholds, [at(&v.review), at(&v.remove)], diags);
     scoring
@@ -373,7 +376,9 @@ fn check_rising(
 }
 
 /// `[model]`: thresholds are toxicities (0–1, or "off"), rising; scale and shift are numbers.
-fn compile_model(m: &Merged, diags: &mut Vec<Diagnostic>) -> ModelSettings {
+/// `[model]` as the lexicon reads it, and the SHA-256 (lower-case hex) of the model file it was
+/// fitted with, when it names one.
+fn compile_model(m: &Merged, diags: &mut Vec<Diagnostic>) -> (ModelSettings, Option<String>) {
     use super::schema::Level;
     let f = &m.model;
     let mut level = |name: &str, x: &Option<(toml::Spanned<Level>, usize)>| -> Option<f64> {
@@ -423,7 +428,21 @@ fn compile_model(m: &Merged, diags: &mut Vec<Diagnostic>) -> ModelSettings {
     };
     let scale = number("scale", &f.scale, 1.0);
     let shift = number("shift", &f.shift, 0.0);
-    ModelSettings { thresholds, scale, shift }
+    let sha256 = f.sha256.as_ref().and_then(|(v, src)| {
+        let s = v.get_ref().to_ascii_lowercase();
+        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Some(s)
+        } else {
+            diags.push(m.sources[*src].diag(
+                Some(v.span()),
+                None,
+                format!("model.sha256 = {:?} is not a SHA-256 (64 hex digits)", v.get_ref()),
+                Some("write what `sha256sum MODEL.bin` prints, or leave the field out".into()),
+            ));
+            None
+        }
+    });
+    (ModelSettings { thresholds, scale, shift }, sha256)
 }
 
 #[cfg(test)]

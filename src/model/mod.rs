@@ -45,6 +45,9 @@ pub struct Model {
     languages: Vec<String>,
     provenance: String,
     seen: Option<seen::SeenTexts>,
+    /// SHA-256 of the file, as `sha256sum` prints it: which model a fitted lexicon's weight
+    /// and calibration belong to.
+    sha256: String,
 }
 
 /// Why a model file could not be used.
@@ -106,8 +109,10 @@ impl Model {
 
     /// Reads a model file's bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, FileError> {
+        use sha2::{Digest, Sha256};
         let d = file::decode(bytes)?;
         Ok(Model {
+            sha256: hex::encode(Sha256::digest(bytes)),
             bits: d.bits,
             bias: d.bias,
             codebook: d.codebook,
@@ -177,6 +182,11 @@ impl Model {
     /// The languages it was trained for.
     pub fn languages(&self) -> &[String] {
         &self.languages
+    }
+
+    /// The SHA-256 of its file, in lower-case hex (what `sha256sum` prints).
+    pub fn sha256(&self) -> &str {
+        &self.sha256
     }
 
     /// How it was made (the training command and data, as recorded in the file).

@@ -1177,6 +1177,10 @@ pub struct Provenance {
     pub labels: Vec<String>,
     /// The fold seed.
     pub seed: u64,
+    /// The SHA-256 of the toxicity model's file, when the fit scored with one
+    /// ([`crate::model::Model::sha256`]): written as `[model] sha256` when the model is in the
+    /// fit, so a run with another model can say so.
+    pub model_sha256: Option<String>,
 }
 
 /// A number as the layer writes it: four decimals, so fitting twice writes the same text.
@@ -1286,6 +1290,14 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
         );
         let _ = writeln!(s, "scale = {}", num(mf.scale));
         let _ = writeln!(s, "shift = {}", num(mf.shift));
+        if let Some(sha) = &p.model_sha256 {
+            let _ = writeln!(
+                s,
+                "# the model file these numbers were fitted with (sha256sum); a run with another \
+                 model warns"
+            );
+            let _ = writeln!(s, "sha256 = {}", quoted(sha));
+        }
         let _ = writeln!(
             s,
             "# the model counts through [verdict] model above, so its own thresholds are off"

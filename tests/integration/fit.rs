@@ -490,3 +490,44 @@ fn a_model_trained_on_the_labels_is_left_out_of_the_fit_and_said_so() {
     assert!(v["model_seen"].is_null(), "{v}");
     assert!(v["model"]["weight"].is_number(), "{v}");
 }
+
+#[test]
+fn a_layer_fitted_with_a_model_names_it_and_warns_when_run_with_another() {
+    use sha2::{Digest, Sha256};
+    let w = Workdir::new();
+    let lex = w.write("site.toml", LEXICON);
+    let labels = w.write("labels.jsonl", labeled());
+    let other = w.write("other.jsonl", labeled_by_a_word());
+    let model = w.path().join("m.bin");
+    let layer = w.path().join("fitted.toml");
+    let (lex, labels, other) =
+        (lex.to_str().unwrap(), labels.to_str().unwrap(), other.to_str().unwrap());
+    let (m, l) = (model.to_str().unwrap(), layer.to_str().unwrap());
+    moderato(&["model", "train", "--labels", labels, "--bits", "12", "-o", m]).assert().success();
+    // Fitted on labels the model never saw, the model is in the fit: the layer names its file.
+    moderato(&["lexicon", "fit", lex, "--model", m, "--labels", other, "-o", l]).assert().success();
+    let sha = hex::encode(Sha256::digest(std::fs::read(&model).unwrap()));
+    let text = std::fs::read_to_string(&layer).unwrap();
+    assert!(text.contains(&format!("sha256 = \"{sha}\"")), "{text}");
+    let warned = |args: &[&str]| {
+        let out = moderato(args).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).contains("were fitted with the model whose SHA-256")
+    };
+    let audit = |model: &str| {
+        let mut a = vec!["audit", "--lexicon", l, "--input", "jsonl", "-f", "jsonl", other];
+        if !model.is_empty() {
+            a.extend(["--model", model]);
+        }
+        warned(&a)
+    };
+    assert!(!audit(m), "the fit's own model: no warning");
+    assert!(audit(""), "the built-in model is another one");
+    assert!(audit("none"), "no model at all");
+    // A sha256 that is not one is a load error at its line.
+    let bad = w.write("bad.toml", text.replace(&sha, "not-a-digest"));
+    let out = moderato(&["lexicon", "check", bad.to_str().unwrap()]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("model.sha256 = \"not-a-digest\" is not a SHA-256"), "{err}");
+}

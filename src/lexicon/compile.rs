@@ -2,7 +2,8 @@
 //!
 //! Every problem is collected (not just the first), each located at the value concerned.
 //! Words and phrases become literals of Aho-Corasick automata (leftmost-longest, anchored
-//! searches allowed so a match failing its boundary check can fall back to a shorter one):
+//! searches allowed so every term at a start can be found, longest first, by shortening the
+//! span):
 //! terms that must start a word go into one searched only at word starts (most of them; this
 //! keeps "as" inside "class" from costing anything), `*suffix` terms into one that scans;
 //! patterns become one `RegexSet` plus one `Regex` each, run only when the set says so.

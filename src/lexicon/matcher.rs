@@ -310,26 +310,18 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn try_literal(
-        &mut self,
-        view: View<'_>,
-        set: &LiteralSet,
-        pid: usize,
-        s: usize,
-        e: usize,
-    ) -> bool {
+    fn try_literal(&mut self, view: View<'_>, set: &LiteralSet, pid: usize, s: usize, e: usize) {
         let norm = match view {
             View::Full(n) => n,
             View::Words(w) => return self.try_literal_words(w, set, pid, s, e),
         };
         let units = &norm.units;
         let i0 = units.partition_point(|u| u.byte < s);
-        let Some(i1) = units.partition_point(|u| u.byte < e).checked_sub(1) else { return false };
+        let Some(i1) = units.partition_point(|u| u.byte < e).checked_sub(1) else { return };
         if i0 > i1 || i1 >= units.len() {
-            return false;
+            return;
         }
         let lex = self.lex;
-        let mut produced = false;
         for entry in &set.entries[pid] {
             if !self.wanted(entry.rule) || !self.free(entry.rule, s) {
                 continue;
@@ -358,34 +350,24 @@ impl<'a> Scan<'a> {
             let (os, oe) = (units[i0].orig_start, units[i1].orig_end);
             if self.consider(view, entry.rule, os, oe, &entry.term, folds) {
                 self.took(entry.rule, e);
-                produced = true;
             }
         }
-        produced
     }
 
     /// [`Scan::try_literal`] on the map per word: the same checks, read off the collapsed view
     /// (a blank is the only character that is not part of a word) and [`Words::char_at`]; no
     /// folds, which only `explain` reports.
-    fn try_literal_words(
-        &mut self,
-        w: &Words,
-        set: &LiteralSet,
-        pid: usize,
-        s: usize,
-        e: usize,
-    ) -> bool {
+    fn try_literal_words(&mut self, w: &Words, set: &LiteralSet, pid: usize, s: usize, e: usize) {
         let c = w.collapsed.as_bytes();
         let starts = || (s..e).filter(|&p| w.collapsed.is_char_boundary(p));
         // A term begins and ends with a word character, and so does each of its occurrences.
         let (Some(first), Some(last)) =
             (w.char_at(s), starts().next_back().and_then(|p| w.char_at(p)))
         else {
-            return false;
+            return;
         };
         let n = starts().count();
         let repeated = self.lex.normalize.repeated;
-        let mut produced = false;
         for entry in &set.entries[pid] {
             if !self.wanted(entry.rule)
                 || !self.free(entry.rule, s)
@@ -410,10 +392,8 @@ impl<'a> Scan<'a> {
                 )
             {
                 self.took(entry.rule, e);
-                produced = true;
             }
         }
-        produced
     }
 
     fn patterns(&mut self, view: View<'_>) {

@@ -44,7 +44,7 @@ for s in $shuffles; do
     "$bin" lexicon fit --labels "$tmp/train.jsonl" -o "$tmp/fit.toml" --format json "$@" \
       2>/dev/null > "$tmp/fit.json"
     cvs=$(jq -n --argjson a "$cvs" --argjson b "$(jq '.cv.f1' "$tmp/fit.json")" '$a + $b')
-    "$bin" audit --lexicon "$tmp/fit.toml" "${audit_opts[@]}" --input jsonl --format jsonl "$tmp/part$k.jsonl" \
+    "$bin" audit --lexicon "$tmp/fit.toml" ${audit_opts[@]+"${audit_opts[@]}"} --input jsonl --format jsonl "$tmp/part$k.jsonl" \
       2>/dev/null | jq -c '{id, act: (.verdict == "review" or .verdict == "remove")}' > "$tmp/got.jsonl"
     read -r a b c < <(jq -rs --slurpfile got "$tmp/got.jsonl" '
       (map({key: (.id|tostring), value: (.label|tostring)}) | from_entries) as $y

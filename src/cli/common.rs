@@ -228,8 +228,6 @@ pub fn threads(requested: Option<usize>) -> usize {
         .max(1)
 }
 
-/// The lexicon of `--lexicon PATH...`, or the built-in one. Errors carry every diagnostic
-/// (file:line:col, rule id, what is wrong, how to fix it).
 /// The languages tone is scored in (`--tone-languages`).
 pub fn tone_languages(global: &GlobalOpts) -> Result<crate::lang::ToneLanguages> {
     crate::lang::ToneLanguages::parse(&global.tone_languages)
@@ -237,13 +235,18 @@ pub fn tone_languages(global: &GlobalOpts) -> Result<crate::lang::ToneLanguages>
 }
 
 /// The lexicon `--lexicon` names (default: the built-in one), with the `--model` toxicity model.
+/// Errors carry every diagnostic (file:line:col, rule id, what is wrong, how to fix it).
 pub fn lexicon(global: &GlobalOpts) -> Result<crate::lexicon::Lexicon> {
-    let lex = if global.lexicon.is_empty() {
-        crate::lexicon::Lexicon::builtin()
+    with_model(bare_lexicon(global)?, global)
+}
+
+/// [`lexicon`] without a model yet.
+pub fn bare_lexicon(global: &GlobalOpts) -> Result<crate::lexicon::Lexicon> {
+    if global.lexicon.is_empty() {
+        Ok(crate::lexicon::Lexicon::builtin())
     } else {
-        crate::lexicon::Lexicon::load(&global.lexicon).map_err(|e| anyhow::anyhow!("{e}"))?
-    };
-    with_model(lex, global)
+        crate::lexicon::Lexicon::load(&global.lexicon).map_err(|e| anyhow::anyhow!("{e}"))
+    }
 }
 
 /// `lex` with the `--model` toxicity model; a lexicon fitted with another model than this

@@ -211,13 +211,16 @@ pub fn run(args: &LexiconArgs, global: &GlobalOpts) -> Result<Outcome> {
 }
 
 pub(super) fn load(path: Option<&Path>, global: &GlobalOpts) -> Result<Lexicon> {
+    common::with_model(load_bare(path, global)?, global)
+}
+
+/// The lexicon `PATH` (or `--lexicon`) names, without a model yet: `lexicon fit` adds the
+/// model itself, since a layer fitted with another model is what it fits again.
+pub(super) fn load_bare(path: Option<&Path>, global: &GlobalOpts) -> Result<Lexicon> {
     match path {
-        Some(p) if p == Path::new("builtin") => common::with_model(Lexicon::builtin(), global),
-        Some(p) => common::with_model(
-            Lexicon::load(&[p.to_path_buf()]).map_err(|e| anyhow::anyhow!("{e}"))?,
-            global,
-        ),
-        None => common::lexicon(global),
+        Some(p) if p == Path::new("builtin") => Ok(Lexicon::builtin()),
+        Some(p) => Lexicon::load(&[p.to_path_buf()]).map_err(|e| anyhow::anyhow!("{e}")),
+        None => common::bare_lexicon(global),
     }
 }
 

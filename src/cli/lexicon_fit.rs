@@ -3,7 +3,7 @@
 //! Glue only: reading the labels (JSONL or exports, through `lexicon`'s reader), naming the
 //! layer's `extends`, writing the TOML and the report. The fit itself is `crate::tune::fit`.
 
-use super::lexicon::{compound_fn, load, read_file, FitArgs};
+use super::lexicon::{compound_fn, load_bare, read_file, FitArgs};
 use super::{output, Format, GlobalOpts};
 use crate::error::Outcome;
 use crate::report::{escape, table};
@@ -29,7 +29,24 @@ struct Report<'a> {
 /// Runs `lexicon fit`.
 pub fn run(args: &FitArgs, global: &GlobalOpts) -> Result<Outcome> {
     let format = super::common::format(global, &[Format::Table, Format::Json], "lexicon fit")?;
-    let lexicon = load(args.path.as_deref(), global)?;
+    // The model is added here rather than by `load`: a layer fitted with another model than
+    // this run's is what its warning asks to fit again, so the fit does not warn of it.
+    let lexicon =
+        load_bare(args.path.as_deref(), global)?.with_model(super::common::model(global)?);
+    let sources: Vec<PathBuf> = match &args.path {
+        Some(p) if p == Path::new("builtin") => Vec::new(),
+        Some(p) => vec![p.clone()],
+        None => global.lexicon.clone(),
+    };
+    if let Some(out) = global.output.as_deref().and_then(|o| o.canonicalize().ok()) {
+        if let Some(src) = sources.iter().find(|s| s.canonicalize().ok().as_ref() == Some(&out)) {
+            anyhow::bail!(
+                "lexicon fit: -o {} is the lexicon being fitted; the layer extends it, so write \
+                 the layer to another file",
+                escape::terminal(&src.display().to_string())
+            );
+        }
+    }
     let mut bad = 0;
     let mut samples = Vec::new();
     for name in &args.labels {
@@ -57,11 +74,6 @@ pub fn run(args: &FitArgs, global: &GlobalOpts) -> Result<Outcome> {
     }
 
     // The layer extends what was fitted, named so that it loads from where it is written.
-    let sources: Vec<PathBuf> = match &args.path {
-        Some(p) if p == Path::new("builtin") => Vec::new(),
-        Some(p) => vec![p.clone()],
-        None => global.lexicon.clone(),
-    };
     let out_dir = global.output.as_deref().map(|o| o.parent().unwrap_or(Path::new("")));
     let extends = if sources.is_empty() {
         vec!["builtin".to_string()]
@@ -76,15 +88,14 @@ pub fn run(args: &FitArgs, global: &GlobalOpts) -> Result<Outcome> {
         model_sha256: lexicon.model().map(|m| m.sha256().to_owned()),
     };
     let text = to_toml(&fitted, &prov);
-    // The layer must load: a fit that wrote something `lexicon check` refuses is a bug.
-    crate::lexicon::Lexicon::from_str(
-        &out_dir
-            .map_or_else(|| PathBuf::from("fitted.toml"), |d| d.join("fitted.toml"))
-            .display()
-            .to_string(),
-        &text,
-    )
-    .map_err(|e| anyhow::anyhow!("lexicon fit: the fitted layer does not load:\n{e}"))?;
+    // The layer must load: a fit that wrote something `lexicon check` refuses is a bug. It is
+    // loaded under the name it is written to (a lexicon it extends may have any other name).
+    let name = global
+        .output
+        .as_deref()
+        .map_or_else(|| "(standard output)".to_string(), |o| o.display().to_string());
+    crate::lexicon::Lexicon::from_str(&name, &text)
+        .map_err(|e| anyhow::anyhow!("lexicon fit: the fitted layer does not load:\n{e}"))?;
 
     let written_to = global.output.as_ref().map(|p| p.display().to_string());
     if let Some(path) = &global.output {

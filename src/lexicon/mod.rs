@@ -482,9 +482,14 @@ impl Lexicon {
 
     /// When the lexicon says which model file its calibration and model weight were fitted
     /// with (`[model] sha256`, which `lexicon fit` writes) and this lexicon scores with another
-    /// one or none: what is wrong, for a warning. The scores then mean something the fit did
-    /// not measure.
+    /// one or none, while the model has a weight in the score: what is wrong, for a warning.
+    /// The scores then mean something the fit did not measure.
     pub fn model_mismatch(&self) -> Option<String> {
+        // Without a weight the model adds nothing to the score, whichever it is (a layer
+        // fitted without the model writes `[verdict] model = 0` over an earlier fit's).
+        if self.scoring.model_weight.is_none_or(|w| w == 0.0) {
+            return None;
+        }
         let want = self.scoring.model_sha256.as_deref()?;
         let short = |s: &str| s.chars().take(12).collect::<String>();
         match &self.model {

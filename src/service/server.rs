@@ -123,7 +123,13 @@ fn load_lexicon(
     model: Option<crate::model::Model>,
 ) -> Result<Lexicon, crate::lexicon::LexiconError> {
     let lex = if paths.is_empty() { Lexicon::builtin() } else { Lexicon::load(paths)? };
-    Ok(lex.with_model(model))
+    let lex = lex.with_model(model);
+    // Served all the same (the service keeps running), but said in the log at start and at
+    // each reload, like the warning the other commands print.
+    if let Some(w) = lex.model_mismatch() {
+        log(&format!("warning: {w}"));
+    }
+    Ok(lex)
 }
 
 fn engine(config: &Config, lexicon: Lexicon) -> Engine {

@@ -1269,9 +1269,17 @@ pub fn to_toml(fit: &Fit, p: &Provenance) -> String {
     let _ =
         writeln!(s, "# learned: weight of the comment's VADER compound (-1 hostile .. 1 friendly)");
     let _ = writeln!(s, "tone = {}", num(fit.tone));
-    if let Some(mf) = &fit.model {
-        let _ = writeln!(s, "# learned: weight of the toxicity model's calibrated log-odds");
-        let _ = writeln!(s, "model = {}", num(mf.weight));
+    match &fit.model {
+        Some(mf) => {
+            let _ = writeln!(s, "# learned: weight of the toxicity model's calibrated log-odds");
+            let _ = writeln!(s, "model = {}", num(mf.weight));
+        }
+        None => {
+            // A weight a lexicon below this layer gave the model would otherwise still count,
+            // against thresholds fitted without it.
+            let _ = writeln!(s, "# the toxicity model is not in this fit, so it adds nothing");
+            let _ = writeln!(s, "model = 0");
+        }
     }
     if fit.actions {
         let _ = writeln!(s, "# learned: the rules' own actions still force at least that verdict");

@@ -524,10 +524,44 @@ fn a_layer_fitted_with_a_model_names_it_and_warns_when_run_with_another() {
     assert!(!audit(m), "the fit's own model: no warning");
     assert!(audit(""), "the built-in model is another one");
     assert!(audit("none"), "no model at all");
+    // Fitting that layer again with another model is what the warning asks for: `fit` is quiet.
+    let refit = w.path().join("refit.toml");
+    let r = refit.to_str().unwrap();
+    let out = moderato(&["lexicon", "fit", l, "--labels", other, "-o", r]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("were fitted with the model"));
+    // Written over the lexicon it extends, a layer would extend itself: refused, file kept.
+    let out = moderato(&["lexicon", "fit", l, "--labels", other, "-o", l]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is the lexicon being fitted"), "{err}");
+    assert_eq!(std::fs::read_to_string(&layer).unwrap(), text);
+    // Fitted again without the model, a layer gives it no weight over the first fit's: the
+    // model then adds nothing, so no warning whichever model runs, and the same verdicts.
+    let bare = w.path().join("bare.toml");
+    let b = bare.to_str().unwrap();
+    moderato(&["lexicon", "fit", l, "--model", "none", "--labels", other, "-o", b])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&bare).unwrap().contains("\nmodel = 0\n"));
+    let verdicts = |model: &str| {
+        let a = ["audit", "--lexicon", b, "--model", model, "--input", "jsonl", "-f", "jsonl"];
+        let out = moderato(&a).arg(other).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("were fitted with the model"), "{err}");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["verdict"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts("none"), verdicts(m));
     // A sha256 that is not one is a load error at its line.
     let bad = w.write("bad.toml", text.replace(&sha, "not-a-digest"));
+    let line = text.lines().position(|x| x.starts_with("sha256 = ")).unwrap() + 1;
     let out = moderato(&["lexicon", "check", bad.to_str().unwrap()]).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("model.sha256 = \"not-a-digest\" is not a SHA-256"), "{err}");
+    assert!(err.contains(&format!("bad.toml:{line}:")), "{err}");
 }

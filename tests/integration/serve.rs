@@ -668,3 +668,25 @@ fn requests_beyond_the_in_flight_cap_wait_and_batches_are_capped() {
     assert_eq!(r.status, 400);
     assert!(r.json()["error"]["message"].as_str().unwrap().contains("--max-batch"));
 }
+
+#[test]
+fn a_layer_fitted_with_another_model_is_served_with_a_warning_in_the_log() {
+    let w = Workdir::new();
+    // A layer as `lexicon fit` writes it when the model is in the fit, naming a model file
+    // that is not the built-in one the service scores with.
+    let sha = "ab".repeat(32);
+    let layer = format!(
+        "name = \"fitted\"\nextends = [\"builtin\"]\n\n[verdict]\nreview = 1.0\nmodel = 0.5\n\n\
+         [model]\nsha256 = \"{sha}\"\n"
+    );
+    let lex = w.write("fitted.toml", &layer);
+    let server = Server::start(&["--lexicon", lex.to_str().unwrap()]);
+    server.wait_log("warning: the lexicon's model weight and calibration were fitted", 1);
+    assert!(server.log().contains("SHA-256 begins abababababab"), "{}", server.log());
+    assert_eq!(server.analyze("a friendly comment").status, 200, "served all the same");
+    // Without a weight the model adds nothing, whichever it is: no warning.
+    let quiet = w.write("quiet.toml", layer.replace("model = 0.5", "model = 0"));
+    let server = Server::start(&["--lexicon", quiet.to_str().unwrap()]);
+    assert_eq!(server.analyze("a friendly comment").status, 200);
+    assert!(!server.log().contains("warning"), "{}", server.log());
+}
